@@ -1,0 +1,121 @@
+"""What every command shares: the ``--index`` option, error handling and colour."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from searchlib import Index, SearchlibError, SearchlibWarning
+from searchlib.index import DEFAULT_PATH
+
+INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
+SEEDS = Path("seeds")
+EXIT_NO_HITS = 1
+EXIT_ERROR = 2
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+class CommandError(click.ClickException):
+    """A one-line error message; exit status 2."""
+
+    exit_code = EXIT_ERROR
+
+
+class Command(click.Command):
+    """A command whose failures are one-line messages with exit status 2, never tracebacks.
+
+    Set ``SEARCHLIB_DEBUG=1`` to see the traceback of an unexpected failure.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SearchlibWarning)  # commands report these themselves
+            try:
+                return super().invoke(ctx)
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise
+            except SearchlibError as error:
+                raise CommandError(str(error)) from error
+            except Exception as error:
+                if os.environ.get("SEARCHLIB_DEBUG"):
+                    raise
+                raise CommandError(
+                    f"unexpected failure: {type(error).__name__}: {error} "
+                    f"(run again with SEARCHLIB_DEBUG=1 to see where)"
+                ) from error
+
+
+def index_option(function: Function) -> Function:
+    """``--index DIR``: the index to use (default ``./index``, or ``$SEARCHLIB_INDEX``)."""
+    return click.option(
+        "--index",
+        "index_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=INDEX_ENVIRONMENT_VARIABLE,
+        default=None,
+        help=f"Index folder [default: ./{DEFAULT_PATH}, or ${INDEX_ENVIRONMENT_VARIABLE}].",
+    )(function)
+
+
+def color_option(function: Function) -> Function:
+    """``--color auto|always|never``; auto means a terminal without ``NO_COLOR``."""
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Highlight with colour; auto: on a terminal, unless NO_COLOR is set.",
+    )(function)
+
+
+def use_color(choice: str) -> bool:
+    """Whether to write ANSI styles, given ``--color`` and the environment."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def open_index(index_path: Path | None) -> Index:
+    """Open the index for reading; the default one is built from ``./seeds`` on first use."""
+    path = index_path or Path(DEFAULT_PATH)
+    try:
+        return Index(path, create=False)
+    except SearchlibError:
+        if index_path is not None or path.exists() or not SEEDS.is_dir():
+            raise
+    click.echo(f"No index in ./{path} yet: building it from ./{SEEDS} (once).", err=True)
+    index = Index(path)
+    report = index.add_folder(SEEDS)
+    warn_skipped(report.skipped)
+    click.echo(f"Indexed ./{SEEDS}: {report}.", err=True)
+    return index
+
+
+def warn(message: str) -> None:
+    """Print a warning on stderr."""
+    click.echo(f"warning: {message}", err=True)
+
+
+def warn_skipped(skipped: list[tuple[str, str]]) -> None:
+    """Print a warning for each skipped file."""
+    for path, reason in skipped:
+        warn(f"skipped {display_path(path)}: {reason}")
+
+
+def display_path(path: str | None) -> str:
+    """``path`` relative to the working directory when it is below it."""
+    if not path:
+        return ""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path

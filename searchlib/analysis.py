@@ -1,0 +1,143 @@
+"""Text analysis: tokens, their exact (normalised) forms and their stems.
+
+One regular expression splits text for indexing, querying and highlighting alike, so the
+three can never disagree. It is what ``nltk.tokenize.RegexpTokenizer(TOKEN_PATTERN)`` would
+run (that class is a thin wrapper over ``re``); calling ``re`` directly keeps the query path
+from importing NLTK (~0.2 s). Stemming is NLTK's Snowball English stemmer, imported on first
+use: Whoosh's own Porter stemmer is buggy ("running" -> "runn").
+
+Stop words (a shipped list: Snowball's, without "us") are left out of indexed text and
+queries; a word written in capitals ("US", "IT", "WHO") is never a stop word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+TOKEN_PATTERN = r"""(?x)
+    (?:[^\W\d_]\.){2,}            # dotted acronyms: U.S., U.K.
+  | \d+(?:[.,:]\d+)*[^\W_]*       # numbers with separators and a unit: 48, 1,000, 15.8m, 1980s
+  | [^\W_]+(?:['’][^\W_]+)*       # words with inner apostrophes: don’t, O'Brien, Homan’s
+"""
+_TOKEN = re.compile(TOKEN_PATTERN)
+_POSSESSIVE = re.compile(r"'s?$")
+
+ANALYZER_NAME = "searchlib-regex-1+snowball-english+stop-1"
+"""Identity of this analysis, stored in every index; an index built by another is refused."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a text: its exact form and where it stands (character offsets)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def exact_form(word: str) -> str:
+    """Normalise a raw token to the form the index stores for exact matching.
+
+    Lower case, straight apostrophes, acronym dots and possessive endings removed,
+    thousands separators dropped.
+
+    >>> [exact_form(w) for w in ["U.S.", "Homan’s", "1,000", "JAG"]]
+    ['us', 'homan', '1000', 'jag']
+    """
+    word = word.lower().replace("’", "'")
+    if word[0].isdigit():
+        return word.replace(",", "")
+    if "." in word:
+        return word.replace(".", "")
+    if "'" in word:
+        return _POSSESSIVE.sub("", word) or word
+    return word
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Split ``text`` into tokens carrying their exact forms and character spans.
+
+    >>> [t.text for t in tokenize("Miami-Dade’s U.S. grants")]
+    ['miami', 'dade', 'us', 'grants']
+    """
+    for match in _TOKEN.finditer(text):
+        yield Token(exact_form(match.group()), match.start(), match.end())
+
+
+def words(text: str) -> list[str]:
+    """The exact forms of the tokens of ``text``, in order, stop words included.
+
+    >>> words("Byrne JAG grants")
+    ['byrne', 'jag', 'grants']
+    """
+    return [exact_form(raw) for raw in _TOKEN.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """The exact forms of ``text`` without stop words (capitalised ones are kept).
+
+    >>> content_words("The US and us, IT and it")
+    ['us', 'us', 'it']
+    """
+    stop = stop_words()
+    kept = []
+    for raw in _TOKEN.findall(text):
+        word = exact_form(raw)
+        if word not in stop or (len(raw) > 1 and raw.isupper()):
+            kept.append(word)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """The shipped English stop list."""
+    text = files("searchlib.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for line in lines for word in line.split())
+
+
+@lru_cache(maxsize=1)
+def _snowball() -> Callable[[str], str]:
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english").stem
+
+
+def stem(word: str) -> str:
+    """Snowball-stem an exact form; numbers and words with digits are kept as they are.
+
+    >>> [stem(w) for w in ["running", "sanctuaries", "15.8m"]]
+    ['run', 'sanctuari', '15.8m']
+    """
+    if any(character.isdigit() for character in word):
+        return word
+    return _snowball()(word)
+
+
+class Stemmer:
+    """A caching stemmer that remembers every word it stemmed, for the index's vocabulary.
+
+    >>> stemmer = Stemmer()
+    >>> stemmer.stems(["cities", "city"])
+    ['citi', 'citi']
+    >>> sorted(stemmer.seen.items())
+    [('cities', 'citi'), ('city', 'citi')]
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def stems(self, exact_forms: Iterable[str]) -> list[str]:
+        """Stem each word, consulting and filling the cache."""
+        seen = self.seen
+        result = []
+        for word in exact_forms:
+            stemmed = seen.get(word)
+            if stemmed is None:
+                stemmed = seen[word] = stem(word)
+            result.append(stemmed)
+        return result

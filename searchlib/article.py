@@ -1,0 +1,71 @@
+"""The structured article that parsing produces and the index stores."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_LEAD_LENGTH = 90
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s")
+
+
+@dataclass
+class Quote:
+    """A quotation in an article and who said it (``None`` when the text doesn't say).
+
+    >>> Quote("are un-American.", speaker="Thomas Homan").speaker
+    'Thomas Homan'
+    """
+
+    text: str
+    speaker: str | None = None
+
+
+@dataclass
+class Article:
+    """One news article, split into the parts people search by.
+
+    ``body`` is the article text without caption, credit, headline or boilerplate;
+    quotations stay in it and are also listed in ``quotes``.
+
+    >>> Article(id="a1", body="Sessions spoke. Then he left.").title
+    'Sessions spoke.'
+    """
+
+    id: str
+    body: str
+    headline: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    quotes: list[Quote] = field(default_factory=list)
+    path: str | None = None
+    date: datetime | None = None
+    source: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The headline, else the body's first sentence, shortened at a word boundary."""
+        if self.headline:
+            return self.headline
+        return lead(self.body or self.caption or "")
+
+    @property
+    def speakers(self) -> list[str]:
+        """Distinct quote speakers, in order of first appearance."""
+        return list(dict.fromkeys(q.speaker for q in self.quotes if q.speaker))
+
+
+def lead(text: str, length: int = _LEAD_LENGTH) -> str:
+    """The first sentence of ``text``, cut to about ``length`` characters (never invented).
+
+    >>> lead("One two three. Four.")
+    'One two three.'
+    """
+    text = " ".join(text.split())
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.end()].rstrip() if match else text
+    if len(sentence) <= length:
+        return sentence
+    cut = sentence.rfind(" ", 0, length)
+    return sentence[: cut if cut > 0 else length].rstrip(" ,;:—-") + "…"

@@ -1,0 +1,234 @@
+"""The engine adapter: the only module that imports Whoosh.
+
+Whoosh is frozen upstream; everything searchlib needs from it passes through the small
+surface here (open/create, a locked writer, a searcher, query translation), so it can be
+replaced without touching the rest.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields as whoosh_fields
+from whoosh import query as whoosh_query
+from whoosh.analysis import SimpleAnalyzer
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError, LockError
+from whoosh.scoring import BM25F, Frequency, MultiWeighting
+
+from searchlib.errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
+from searchlib.query import AllOf, AnyOf, Everything, Excluding, Node, Phrase, Term
+from searchlib.schema import FIELDS, Document, Field
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+# Whoosh raises these (and worse) on truncated or garbled files.
+_READ_ERRORS = (
+    EmptyIndexError,
+    IndexVersionError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    pickle.UnpicklingError,
+)
+
+
+# BM25 for text; a set of forms scores its boost once per matching form.
+_WEIGHTING = MultiWeighting(
+    BM25F(B=BM25_B, K1=BM25_K1),
+    **{field.name: Frequency() for field in FIELDS if field.kind == "forms"},
+)
+
+
+def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
+    # Text arrives pre-analysed as term lists, so the analyzer is only a placeholder that
+    # Whoosh pickles into its table of contents; it is never run.
+    if field.kind in ("stemmed", "exact"):
+        return whoosh_fields.TEXT(analyzer=SimpleAnalyzer(), stored=field.stored, phrase=True)
+    if field.kind == "forms":
+        return whoosh_fields.KEYWORD(scorable=False)
+    if field.kind == "id":
+        return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
+    if field.kind == "date":
+        return whoosh_fields.DATETIME(stored=field.stored)
+    return whoosh_fields.STORED()
+
+
+def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:
+    return whoosh_fields.Schema(**{field.name: _whoosh_field(field) for field in fields})
+
+
+@dataclass(frozen=True)
+class EngineHit:
+    """A document the engine matched: its number, score, stored fields and matched terms."""
+
+    number: int
+    score: float
+    stored: dict[str, Any]
+    matched: frozenset[tuple[str, str]]
+
+
+class Engine:
+    """A Whoosh index in a directory, opened with searchlib's schema."""
+
+    def __init__(self, directory: Path, *, create: bool = False) -> None:
+        self.directory = directory
+        schema = _schema(FIELDS)
+        try:
+            storage = FileStorage(str(directory))
+            if create:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._index = FileIndex.create(storage, schema, "MAIN")
+            else:
+                self._index = FileIndex(storage, schema=schema)
+        except EmptyIndexError as error:
+            raise IndexNotFoundError(f"no index in {directory}") from error
+        except _READ_ERRORS as error:
+            raise IndexCorruptError(_corrupt_message(directory, error)) from error
+
+    @staticmethod
+    def exists(directory: Path) -> bool:
+        """Whether ``directory`` holds a Whoosh index."""
+        return directory.is_dir() and any(directory.glob("_MAIN_*.toc"))
+
+    def generation(self) -> int:
+        """A number that changes with every commit."""
+        return self._index.latest_generation()
+
+    def doc_count(self) -> int:
+        """How many documents the index holds."""
+        return self._index.doc_count()
+
+    @contextmanager
+    def writer(self, timeout: float, memory_mb: int = 256) -> Iterator[Writer]:
+        """A writer holding the index lock; commits on success, cancels on error."""
+        try:
+            writer = self._index.writer(timeout=timeout, limitmb=memory_mb)
+        except LockError as error:
+            raise IndexLockedError(
+                f"the index in {self.directory} is being written by another process "
+                f"(waited {timeout:g} s); try again when it has finished"
+            ) from error
+        try:
+            yield Writer(writer)
+            writer.commit()
+        except BaseException:
+            # A failed commit leaves the last committed generation as it was.
+            writer.cancel()
+            raise
+
+    def searcher(self) -> Searcher:
+        """A searcher over the last commit; close it (or use ``with``)."""
+        try:
+            return Searcher(self._index.searcher(weighting=_WEIGHTING))
+        except _READ_ERRORS as error:
+            raise IndexCorruptError(_corrupt_message(self.directory, error)) from error
+
+
+class Writer:
+    """Adds, replaces and deletes documents inside one commit."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def update(self, document: Document) -> None:
+        """Add a document, replacing any with the same id."""
+        values: dict[str, Any] = dict(document.indexed)
+        for name, value in document.stored.items():
+            # Whoosh stores a field's indexed value unless told otherwise; stored-only
+            # fields take their value directly.
+            values[f"_stored_{name}" if name in values else name] = value
+        self._writer.update_document(**values)
+
+    def delete(self, field: str, value: str) -> int:
+        """Delete the documents whose ``field`` is ``value``; returns how many."""
+        return self._writer.delete_by_term(field, value)
+
+
+class Searcher:
+    """Runs queries against one commit of the index."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index files."""
+        self._searcher.close()
+
+    def is_current(self) -> bool:
+        """Whether no commit has happened since this searcher opened."""
+        return self._searcher.up_to_date()
+
+    def search(self, node: Node, limit: int, excluded: set[int] | None = None) -> list[EngineHit]:
+        """The ``limit`` best documents matching ``node``, skipping ``excluded`` numbers."""
+        results = self._searcher.search(
+            _translate(node), limit=limit, mask=excluded or None, terms=True
+        )
+        return [
+            EngineHit(
+                hit.docnum,
+                hit.score,
+                hit.fields(),
+                frozenset((name, term.decode("utf-8")) for name, term in hit.matched_terms()),
+            )
+            for hit in results
+        ]
+
+    def count(self, node: Node) -> int:
+        """How many documents match ``node``."""
+        return len(self._searcher.search(_translate(node), limit=1))
+
+    def stored(self, field: str, value: str) -> dict[str, Any] | None:
+        """The stored fields of the document whose ``field`` is ``value``."""
+        return self._searcher.document(**{field: value})
+
+    def terms(self, field: str) -> Iterator[str]:
+        """Every term of ``field`` held by a live document."""
+        reader = self._searcher.reader()
+        check_live = reader.has_deletions()
+        for term in reader.lexicon(field):
+            text = term.decode("utf-8")
+            if not check_live or self._searcher.document_number(**{field: text}) is not None:
+                yield text
+
+    def doc_count(self) -> int:
+        """How many documents this commit holds."""
+        return self._searcher.doc_count()
+
+
+def _translate(node: Node) -> whoosh_query.Query:
+    if isinstance(node, Term):
+        return whoosh_query.Term(node.field, node.text, boost=node.boost)
+    if isinstance(node, Phrase):
+        return whoosh_query.Phrase(node.field, list(node.terms), boost=node.boost)
+    if isinstance(node, AnyOf):
+        return whoosh_query.Or([_translate(part) for part in node.parts])
+    if isinstance(node, AllOf):
+        return whoosh_query.And([_translate(part) for part in node.parts])
+    if isinstance(node, Excluding):
+        return whoosh_query.AndNot(_translate(node.include), _translate(node.exclude))
+    if isinstance(node, Everything):
+        return whoosh_query.Every()
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _corrupt_message(directory: Path, error: BaseException) -> str:
+    return (
+        f"the index in {directory} can't be read ({type(error).__name__}: {error}); "
+        f"delete the folder and build it again with `searchlib index PATH`"
+    )

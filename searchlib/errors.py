@@ -1,0 +1,39 @@
+"""Errors and warnings searchlib raises; every message says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class SearchlibError(Exception):
+    """Base class of searchlib's errors."""
+
+
+class IndexNotFoundError(SearchlibError):
+    """There is no index at the given path."""
+
+
+class IndexLockedError(SearchlibError):
+    """Another writer holds the index's lock."""
+
+
+class IndexCorruptError(SearchlibError):
+    """The index files can't be read."""
+
+
+class IndexIncompatibleError(SearchlibError):
+    """The index was built with another analyzer or document format."""
+
+
+class QueryError(SearchlibError):
+    """The query has nothing searchable."""
+
+
+class SearchlibWarning(UserWarning):
+    """Base class of searchlib's warnings."""
+
+
+class QueryWarning(SearchlibWarning):
+    """Part of a query was ignored or reinterpreted."""
+
+
+class SkippedFileWarning(SearchlibWarning):
+    """A file could not be indexed and was skipped."""

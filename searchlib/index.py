@@ -1,0 +1,249 @@
+"""``Index``: an on-disk collection of articles to add to, keep in sync and search."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from searchlib import ingest
+from searchlib.analysis import ANALYZER_NAME, Stemmer
+from searchlib.article import Article
+from searchlib.engine import Engine, EngineHit, Searcher, Writer
+from searchlib.errors import (
+    IndexIncompatibleError,
+    IndexNotFoundError,
+    QueryWarning,
+    SearchlibError,
+    SkippedFileWarning,
+)
+from searchlib.query import parse, plan
+from searchlib.results import Hit, Results, best_snippet, matched_fields, quoting
+from searchlib.schema import FORMAT_VERSION, SEARCHABLE, file_state, to_article, to_document
+from searchlib.vocabulary import Vocabulary
+
+DEFAULT_PATH = "index"
+
+
+@dataclass
+class IndexReport:
+    """What ``Index.add_folder`` did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """``(path, reason)`` for each file that could not be indexed."""
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{self.unchanged} unchanged, {len(self.skipped)} skipped"
+        )
+
+
+class Index:
+    """A searchable collection of articles stored in a folder.
+
+    Opens the index at ``path``, creating it when ``create`` is true and there is none.
+
+    >>> import tempfile
+    >>> with Index(tempfile.mkdtemp() + "/index") as index:
+    ...     index.add(Article(id="a1", body="Byrne JAG grants for police."))
+    ...     [hit.id for hit in index.search("byrne grant")]
+    ['a1']
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = DEFAULT_PATH,
+        *,
+        create: bool = True,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._vocabulary = Vocabulary(self.path)
+        if Engine.exists(self.path):
+            self._engine = Engine(self.path)
+            self._check_compatible()
+        elif not create:
+            raise IndexNotFoundError(
+                f"no index in {self.path}; build one with `searchlib index PATH`"
+            )
+        else:
+            if self.path.exists() and any(self.path.iterdir()):
+                raise SearchlibError(
+                    f"{self.path} is not empty and holds no index; choose another folder"
+                )
+            self._engine = Engine(self.path, create=True)
+            self._vocabulary.set_metadata({"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION})
+        self._searcher: Searcher | None = None
+
+    def _check_compatible(self) -> None:
+        metadata = self._vocabulary.metadata()
+        built_with = (metadata.get("analyzer"), metadata.get("format"))
+        if built_with != (ANALYZER_NAME, FORMAT_VERSION):
+            raise IndexIncompatibleError(
+                f"the index in {self.path} was built with analyzer {built_with[0]!r}, format "
+                f"{built_with[1]!r}; this searchlib uses {ANALYZER_NAME!r}, format "
+                f"{FORMAT_VERSION!r}. Delete the folder and index your articles again"
+            )
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release open files (the index stays usable; they reopen when needed)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._vocabulary.close()
+
+    def __len__(self) -> int:
+        return self._engine.doc_count()
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r})"
+
+    def add(self, *articles: Article) -> None:
+        """Add articles, replacing any with the same id."""
+        with self._writing() as (writer, stemmer):
+            for article in articles:
+                writer.update(to_document(article, stemmer))
+
+    def add_folder(self, folder: str | os.PathLike[str]) -> IndexReport:
+        """Bring the index in line with the text files under ``folder`` (recursively).
+
+        New files are added, changed ones (by content hash) replaced, deleted ones removed,
+        unchanged ones skipped. A file that can't be read is reported and skipped, and what
+        the index already holds for it is kept.
+
+        >>> Index("index").add_folder("seeds")           # doctest: +SKIP
+        IndexReport(added=['.../seeds/000_a130046a36110d8b.txt'], ...)
+        """
+        root = Path(folder).resolve()
+        if not root.is_dir():
+            raise SearchlibError(f"{folder} is not a folder")
+        return self._sync(root, ingest.find_files(root), remove_missing=True)
+
+    def add_file(self, path: str | os.PathLike[str]) -> IndexReport:
+        """Add or refresh one article file (its id: the parent folder's name and its stem)."""
+        file = Path(path).resolve()
+        if not file.is_file():
+            raise SearchlibError(f"{path} is not a file")
+        return self._sync(file.parent, [file], remove_missing=False)
+
+    def _sync(self, root: Path, files: Iterable[Path], remove_missing: bool) -> IndexReport:
+        report = IndexReport()
+        indexed = self._file_states(root)
+        with self._writing() as (writer, stemmer):
+            for path in files:
+                key = str(path)
+                known_hash = indexed.pop(key, None)
+                try:
+                    data = ingest.read_bytes(path)
+                    new_hash = ingest.content_hash(data)
+                    if new_hash == known_hash:
+                        report.unchanged += 1
+                        continue
+                    article = ingest.to_article(data, path, root)
+                except ingest.SkippedFile as skipped:
+                    report.skipped.append((key, str(skipped)))
+                    warnings.warn(f"skipped {key}: {skipped}", SkippedFileWarning, stacklevel=3)
+                    continue
+                if known_hash is not None:
+                    writer.delete("file_state", file_state(key, known_hash))
+                writer.update(to_document(article, stemmer, new_hash))
+                (report.updated if known_hash else report.added).append(key)
+            for key, known_hash in indexed.items() if remove_missing else ():
+                writer.delete("file_state", file_state(key, known_hash))
+                report.removed.append(key)
+        return report
+
+    def _file_states(self, root: Path) -> dict[str, str]:
+        prefix = f"{root}{os.sep}"
+        with self._engine.searcher() as searcher:
+            states = (term.rpartition("\t") for term in searcher.terms("file_state"))
+            return {
+                path: content_hash for path, _, content_hash in states if path.startswith(prefix)
+            }
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Writer, Stemmer]]:
+        stemmer = Stemmer()
+        with self._engine.writer(self.lock_timeout) as writer:
+            yield writer, stemmer
+            # Stems go in before the commit: a vocabulary entry without documents is harmless.
+            self._vocabulary.add(stemmer.seen)
+
+    def get(self, id: str) -> Article | None:
+        """The article with this id, or ``None``."""
+        stored = self._current_searcher().stored("id", id)
+        return to_article(stored) if stored else None
+
+    def search(self, query: str, limit: int = 10, offset: int = 0) -> Results:
+        """Find articles; the best ``limit`` from ``offset`` on.
+
+        Documents with every query word rank above those with only some. What the query
+        had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
+        """
+        parsed = plan(parse(query), self._vocabulary.stems)
+        for message in parsed.warnings:
+            warnings.warn(message, QueryWarning, stacklevel=2)
+        searcher = self._current_searcher()
+        tiers = parsed.tiers()
+        wanted = offset + limit
+        found: list[EngineHit] = []
+        for tier in tiers:
+            if len(found) >= wanted:
+                break
+            found += searcher.search(tier, wanted - len(found), {hit.number for hit in found})
+        matching = parsed.terms | self._vocabulary.forms(parsed.terms)
+        hits = [
+            _hit(engine_hit, rank, matching)
+            for rank, engine_hit in enumerate(found[offset:], start=offset + 1)
+        ]
+        total = searcher.count(tiers[-1])
+        return Results(query, hits, total, offset, parsed.warnings)
+
+    def _current_searcher(self) -> Searcher:
+        if self._searcher is not None and not self._searcher.is_current():
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = self._engine.searcher()
+        return self._searcher
+
+    def stats(self) -> dict[str, Any]:
+        """Facts about the index: path, documents, bytes on disk, analyzer, format."""
+        metadata = self._vocabulary.metadata()
+        return {
+            "path": str(self.path),
+            "documents": len(self),
+            "size_bytes": sum(p.stat().st_size for p in self.path.iterdir() if p.is_file()),
+            "analyzer": metadata.get("analyzer"),
+            "format": metadata.get("format"),
+        }
+
+
+def _hit(engine_hit: EngineHit, rank: int, matching: set[str]) -> Hit:
+    article = to_article(engine_hit.stored)
+    return Hit(
+        id=article.id,
+        rank=rank,
+        score=engine_hit.score,
+        title=article.title,
+        snippet=best_snippet(article, matching),
+        fields=matched_fields(engine_hit.matched, SEARCHABLE),
+        speakers=quoting(article, matching),
+        article=article,
+    )

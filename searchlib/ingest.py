@@ -1,0 +1,83 @@
+"""Reading article files: finding them, hashing and decoding them, skipping what isn't text."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from searchlib.article import Article
+from searchlib.parse import parse_article
+from searchlib.schema import FORMAT_VERSION
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+_SNIFF_BYTES = 8192
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class SkippedFile(Exception):
+    """A file that can't be indexed; the message says why."""
+
+
+def find_files(folder: Path) -> Iterator[Path]:
+    """Text files under ``folder``, in a stable order; hidden entries and symlinked folders
+    (which can loop) are not followed.
+
+    >>> list(find_files(Path("no/such/folder")))
+    []
+    """
+    for directory, subdirectories, filenames in os.walk(folder):
+        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES:
+                yield Path(directory, name)
+
+
+def content_hash(data: bytes) -> str:
+    """A file version's identity; includes the document format, so a format change re-reads."""
+    return hashlib.blake2b(data, digest_size=16, person=FORMAT_VERSION.encode()).hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/Latin-1.
+
+    >>> decode(b"a \\xa315.8m signing")
+    'a £15.8m signing'
+    """
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; Latin-1 maps them all
+        return data.decode("latin-1")
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; ``SkippedFile`` when it can't be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise SkippedFile(f"can't read it ({error.strerror or error})") from error
+
+
+def to_article(data: bytes, path: Path, root: Path) -> Article:
+    """Parse a file's bytes into an ``Article``; ``SkippedFile`` for binary or empty files.
+
+    The id is the folder's name and the path within it, without suffix
+    (``seeds/000_a130046a36110d8b``).
+    """
+    if b"\0" in data[:_SNIFF_BYTES] and not data.startswith(_UTF16_BOMS):
+        raise SkippedFile("binary file (contains NUL bytes)")
+    text = decode(data)
+    if not text.strip():
+        raise SkippedFile("empty file")
+    relative = path.relative_to(root).with_suffix("").as_posix()
+    article = parse_article(text, id=f"{root.name}/{relative}", path=str(path))
+    article.source = root.name
+    return article

@@ -1,0 +1,212 @@
+"""The query language: lenient parsing into clauses, then matching plans over fields.
+
+Grammar (one clause per whitespace-separated item)::
+
+    [+|-][field:](word | "a phrase")
+
+Plain clauses are wanted; ``+`` makes one required and ``-`` excludes it. Documents with
+every wanted clause rank above documents with only some. Nothing a user types raises:
+what can't be used is left out and reported in ``ParsedQuery.warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from searchlib.analysis import content_words, words
+from searchlib.errors import QueryError
+from searchlib.schema import FIELDS, FIELDS_BY_NAME, SEARCHABLE
+
+Occur = Literal["should", "must", "must_not"]
+
+_CLAUSE = re.compile(
+    r"""(?P<sign>[+-]?)
+        (?:(?P<field>[A-Za-z_]+):(?=\S))?
+        (?:"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+))""",
+    re.VERBOSE,
+)
+_OCCUR: dict[str, Occur] = {"": "should", "+": "must", "-": "must_not"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term in one field."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Consecutive terms in one field."""
+
+    field: str
+    terms: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Matches what any part matches; scores add up."""
+
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Matches what every part matches; scores add up."""
+
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Excluding:
+    """Matches what ``include`` matches and ``exclude`` doesn't."""
+
+    include: Node
+    exclude: Node
+
+
+@dataclass(frozen=True)
+class Everything:
+    """Matches every document."""
+
+
+Node = Term | Phrase | AnyOf | AllOf | Excluding | Everything
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One item of a query: text to match, optionally in one field."""
+
+    text: str
+    field: str | None = None
+    occur: Occur = "should"
+    typed: str = ""
+    """The clause as the user typed it, for messages."""
+
+
+@dataclass
+class ParsedQuery:
+    """The clauses of a query string, and what was ignored while reading it."""
+
+    clauses: list[Clause]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse(query: str) -> ParsedQuery:
+    """Read a query string leniently.
+
+    >>> parsed = parse('Byrne -"body cameras" nosuchfield:x')
+    >>> [(c.text, c.occur) for c in parsed.clauses]
+    [('Byrne', 'should'), ('body cameras', 'must_not'), ('x', 'should')]
+    >>> parsed.warnings[0][:32]
+    "unknown field 'nosuchfield' igno"
+    """
+    parsed = ParsedQuery([])
+    position = 0
+    while (match := _CLAUSE.search(query, position)) is not None:
+        position = max(match.end(), position + 1)
+        clause_field = match["field"]
+        if clause_field is not None and clause_field.lower() not in SEARCHABLE:
+            parsed.warnings.append(
+                f"unknown field '{clause_field}' ignored; searched all fields "
+                f"(fields: {', '.join(SEARCHABLE)})"
+            )
+            clause_field = None
+        if match["phrase"] is not None and not match["closed"]:
+            parsed.warnings.append(f'unclosed quote: read "{match["phrase"]}" as a phrase')
+        text = match["phrase"] if match["phrase"] is not None else match["word"]
+        field_name = clause_field.lower() if clause_field else None
+        parsed.clauses.append(Clause(text, field_name, _OCCUR[match["sign"]], match.group()))
+    return parsed
+
+
+@dataclass
+class Plan:
+    """A parsed query turned into matching nodes, grouped by how they occur."""
+
+    should: list[Node] = field(default_factory=list)
+    must: list[Node] = field(default_factory=list)
+    must_not: list[Node] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    """Every exact form and stem the plan matches (for highlighting)."""
+
+    def tiers(self) -> list[Node]:
+        """Queries to run in turn: documents with every wanted clause, then with some.
+
+        >>> plan = Plan(should=[Term("body", "a"), Term("body", "b")])
+        >>> [type(tier).__name__ for tier in plan.tiers()]
+        ['AllOf', 'AllOf']
+        """
+        required = self.must
+        if not self.should:
+            tiers = [all_of(required) if required else Everything()]
+        elif len(self.should) == 1:
+            tiers = [all_of([*required, *self.should])]
+        else:
+            tiers = [all_of([*required, *self.should]), all_of([*required, any_of(self.should)])]
+        if self.must_not:
+            return [Excluding(tier, any_of(self.must_not)) for tier in tiers]
+        return tiers
+
+
+def plan(parsed: ParsedQuery, stems: Callable[[Iterable[str]], dict[str, str]]) -> Plan:
+    """Analyse each clause and expand it over the fields it searches.
+
+    ``stems`` maps exact forms to stems (the index's vocabulary). Raises ``QueryError``
+    when nothing searchable is left.
+    """
+    result = Plan(warnings=list(parsed.warnings))
+    clause_words = [content_words(clause.text) for clause in parsed.clauses]
+    stem_of = stems(word for forms in clause_words for word in forms)
+    for clause, exact_forms in zip(parsed.clauses, clause_words, strict=True):
+        if not exact_forms:
+            result.warnings.append(_nothing_searchable(clause))
+            continue
+        stemmed = [stem_of[word] for word in exact_forms]
+        getattr(result, clause.occur).append(_expand(clause.field, exact_forms, stemmed))
+        if clause.occur != "must_not":
+            result.terms.update(exact_forms, stemmed)
+    if not (result.should or result.must or result.must_not):
+        raise QueryError("nothing to search for: " + "; ".join(result.warnings))
+    return result
+
+
+def _nothing_searchable(clause: Clause) -> str:
+    if words(clause.text):
+        return f"ignored {clause.typed}: only common words (stop words), which are not indexed"
+    return f"ignored {clause.typed}: only punctuation or symbols"
+
+
+def _expand(field_name: str | None, exact_forms: list[str], stemmed: list[str]) -> Node:
+    fields = [FIELDS_BY_NAME[field_name]] if field_name else [f for f in FIELDS if f.boost]
+    parts: list[Node] = []
+    for searched in fields:
+        if searched.kind == "forms":
+            # Only a single word whose stem differs can be told apart from its stem.
+            if len(exact_forms) == 1 and exact_forms != stemmed:
+                parts.append(Term(searched.name, exact_forms[0], searched.boost))
+            continue
+        terms = stemmed if searched.kind == "stemmed" else exact_forms
+        boost = searched.boost or 1.0
+        if len(terms) == 1:
+            parts.append(Term(searched.name, terms[0], boost))
+        else:
+            parts.append(Phrase(searched.name, tuple(terms), boost))
+    return any_of(parts)
+
+
+def any_of(parts: list[Node]) -> Node:
+    """``AnyOf`` the parts, or the part itself when there is one."""
+    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+
+def all_of(parts: list[Node]) -> Node:
+    """``AllOf`` the parts, or the part itself when there is one."""
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))

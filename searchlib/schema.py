@@ -1,0 +1,135 @@
+"""What the index holds for an article: its fields, how each is analysed and weighted.
+
+Engine-neutral: the engine adapter turns ``FIELDS`` into a Whoosh schema. Text fields are
+handed to the engine already analysed (lists of terms), so analysis runs in our code, once,
+and could run in other processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from searchlib.analysis import Stemmer, content_words, words
+from searchlib.article import Article, Quote
+
+FORMAT_VERSION = "1"
+"""Bumped whenever documents change shape; an index of another version must be rebuilt."""
+
+Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the index, by kind of content.
+
+    ``stemmed``/``exact``: stemmed or unstemmed words, scored by BM25. ``forms``: a set of
+    words, each worth its boost when present. ``id``: one whole value. ``date``, ``stored``.
+    ``boost`` is its weight when a query names no field (0: only searched by name).
+    """
+
+    name: str
+    kind: Kind
+    stored: bool = False
+    boost: float = 0.0
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", stored=True),
+    Field("path", "stored", stored=True),
+    Field("file_state", "id"),
+    Field("source", "id", stored=True),
+    Field("date", "date", stored=True),
+    Field("headline", "stemmed", stored=True, boost=2.0),
+    Field("caption", "stemmed", stored=True, boost=1.0),
+    Field("body", "stemmed", stored=True, boost=1.0),
+    Field("quotes", "stemmed", stored=True, boost=0.5),
+    Field("speaker", "exact"),
+    Field("credit", "exact", stored=True, boost=0.5),
+    # Words of headline, caption and body whose stem differs from them ("running", "Sessions"),
+    # so an exact match outranks a stemmed one at a fraction of the cost of a full copy.
+    Field("exact", "forms", boost=1.0),
+)
+FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
+"""Fields a query may name (``speaker:Sessions``)."""
+
+
+@dataclass
+class Document:
+    """An article as the engine takes it: analysed terms per field, and what to store."""
+
+    indexed: dict[str, str | list[str] | datetime]
+    stored: dict[str, Any]
+    """Values to store; ``None`` stores nothing (even for a field that is indexed)."""
+
+
+def file_state(path: str, content_hash: str) -> str:
+    """The term recording which version of a file an index holds."""
+    return f"{path}\t{content_hash}"
+
+
+def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
+    """Analyse an article into a ``Document`` (``content_hash`` marks a file's version)."""
+    headline, caption, body = (
+        content_words(text or "") for text in (article.headline, article.caption, article.body)
+    )
+    stemmed = {
+        "headline": stemmer.stems(headline),
+        "caption": stemmer.stems(caption),
+        "body": stemmer.stems(body),
+    }
+    quote_words = [word for quote in article.quotes for word in content_words(quote.text)]
+    speaker_words = [word for name in article.speakers for word in words(name)]
+    indexed: dict[str, str | list[str] | datetime] = {
+        "id": article.id,
+        **stemmed,
+        "quotes": stemmer.stems(quote_words),
+        "speaker": speaker_words,
+        "credit": words(article.credit or ""),
+        "exact": sorted(
+            {
+                word
+                for field_words, field_stems in zip(
+                    (headline, caption, body), stemmed.values(), strict=True
+                )
+                for word, stem in zip(field_words, field_stems, strict=True)
+                if word != stem
+            }
+        ),
+    }
+    if article.path and content_hash:
+        indexed["file_state"] = file_state(article.path, content_hash)
+    if article.source:
+        indexed["source"] = article.source
+    if article.date:
+        indexed["date"] = article.date
+    stored: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "source": article.source,
+        "date": article.date,
+        "headline": article.headline,
+        "caption": article.caption,
+        "body": article.body,
+        "quotes": [(quote.text, quote.speaker) for quote in article.quotes],
+        "credit": article.credit,
+    }
+    return Document(indexed, stored)
+
+
+def to_article(stored: dict[str, Any]) -> Article:
+    """Rebuild an ``Article`` from a document's stored fields."""
+    date = stored.get("date")
+    return Article(
+        id=stored["id"],
+        body=stored.get("body", ""),
+        headline=stored.get("headline"),
+        caption=stored.get("caption"),
+        credit=stored.get("credit"),
+        quotes=[Quote(text, speaker) for text, speaker in stored.get("quotes", ())],
+        path=stored.get("path"),
+        date=date if isinstance(date, datetime) else None,
+        source=stored.get("source"),
+    )

@@ -1,0 +1,87 @@
+"""The index's vocabulary: every exact word form it has seen, with its stem.
+
+Kept beside the Whoosh files in a small SQLite database, so that a query (and the
+highlighter) can stem words by lookup instead of importing NLTK. Lookups that miss fall
+back to the stemmer itself, so a missing or stale vocabulary costs time, never results.
+The same database holds the index's metadata (analyzer identity, format version).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from searchlib.analysis import stem
+
+FILENAME = "searchlib.sqlite3"
+_BATCH = 500  # stays under SQLite's limit on bound parameters
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stems_by_stem ON stems (stem);
+CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Vocabulary:
+    """Word → stem lookups and index metadata, stored in ``directory``.
+
+    >>> import tempfile
+    >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+    >>> vocabulary.add({"running": "run"})
+    >>> vocabulary.stems(["running", "cities"])
+    {'running': 'run', 'cities': 'citi'}
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.path = Path(directory) / FILENAME
+        self._connection: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = sqlite3.connect(self.path, timeout=30)
+            self._connection.executescript(_SCHEMA)
+        return self._connection
+
+    def close(self) -> None:
+        """Close the database connection (it reopens on next use)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def add(self, stems: Mapping[str, str]) -> None:
+        """Record word → stem pairs (idempotent)."""
+        connection = self._connect()
+        with connection:
+            connection.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", stems.items())
+
+    def stems(self, words: Iterable[str]) -> dict[str, str]:
+        """Stems for ``words``: looked up, or computed when the index never saw the word."""
+        wanted = list(dict.fromkeys(words))
+        found = dict(self._select("SELECT word, stem FROM stems WHERE word IN", wanted))
+        return {word: found.get(word) or stem(word) for word in wanted}
+
+    def forms(self, stems: Iterable[str]) -> set[str]:
+        """Every exact word form the index holds for the given stems."""
+        rows = self._select("SELECT word, stem FROM stems WHERE stem IN", list(stems))
+        return {word for word, _ in rows}
+
+    def metadata(self) -> dict[str, str]:
+        """The stored metadata (empty for a new index)."""
+        return dict(self._connect().execute("SELECT key, value FROM metadata"))
+
+    def set_metadata(self, values: Mapping[str, str]) -> None:
+        """Store metadata values, replacing earlier ones."""
+        connection = self._connect()
+        with connection:
+            connection.executemany("INSERT OR REPLACE INTO metadata VALUES (?, ?)", values.items())
+
+    def _select(self, statement: str, values: list[str]) -> list[tuple[str, str]]:
+        connection = self._connect()
+        rows: list[tuple[str, str]] = []
+        for offset in range(0, len(values), _BATCH):
+            batch = values[offset : offset + _BATCH]
+            placeholders = ",".join("?" * len(batch))
+            rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
+        return rows
