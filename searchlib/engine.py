@@ -7,8 +7,6 @@ replaced without touching the rest.
 
 from __future__ import annotations
 
-import pickle
-import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +17,8 @@ from whoosh import fields as whoosh_fields
 from whoosh import query as whoosh_query
 from whoosh.analysis import SimpleAnalyzer
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, FileIndex, IndexVersionError, LockError
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import EmptyIndexError, FileIndex, LockError
 from whoosh.scoring import BM25F, Frequency, MultiWeighting
 
 from searchlib.errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
@@ -28,20 +27,6 @@ from searchlib.schema import FIELDS, Document, Field
 
 BM25_K1 = 1.2
 BM25_B = 0.75
-# Whoosh raises these (and worse) on truncated or garbled files.
-_READ_ERRORS = (
-    EmptyIndexError,
-    IndexVersionError,
-    OSError,
-    EOFError,
-    ValueError,
-    KeyError,
-    IndexError,
-    struct.error,
-    pickle.UnpicklingError,
-)
-
-
 # BM25 for text; a set of forms scores its boost once per matching form.
 _WEIGHTING = MultiWeighting(
     BM25F(B=BM25_B, K1=BM25_K1),
@@ -92,8 +77,8 @@ class Engine:
                 self._index = FileIndex(storage, schema=schema)
         except EmptyIndexError as error:
             raise IndexNotFoundError(f"no index in {directory}") from error
-        except _READ_ERRORS as error:
-            raise IndexCorruptError(_corrupt_message(directory, error)) from error
+        except Exception as error:  # Whoosh fails on garbled files with any exception type
+            raise _unreadable(directory, error) from error
 
     @staticmethod
     def exists(directory: Path) -> bool:
@@ -130,8 +115,8 @@ class Engine:
         """A searcher over the last commit; close it (or use ``with``)."""
         try:
             return Searcher(self._index.searcher(weighting=_WEIGHTING))
-        except _READ_ERRORS as error:
-            raise IndexCorruptError(_corrupt_message(self.directory, error)) from error
+        except Exception as error:
+            raise _unreadable(self.directory, error) from error
 
 
 class Writer:
@@ -227,8 +212,20 @@ def _translate(node: Node) -> whoosh_query.Query:
     raise TypeError(f"not a query node: {node!r}")
 
 
-def _corrupt_message(directory: Path, error: BaseException) -> str:
-    return (
+def _unreadable(directory: Path, error: Exception) -> IndexCorruptError:
+    _close_files_left_open(error)
+    return IndexCorruptError(
         f"the index in {directory} can't be read ({type(error).__name__}: {error}); "
         f"delete the folder and build it again with `searchlib index PATH`"
     )
+
+
+def _close_files_left_open(error: Exception) -> None:
+    # Whoosh doesn't close the file it was reading when it fails; find it in the failed
+    # frames and close it, so no handle leaks (and no ResourceWarning fires later).
+    frame_link = error.__traceback__
+    while frame_link is not None:
+        for value in frame_link.tb_frame.f_locals.values():
+            if isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+        frame_link = frame_link.tb_next

@@ -1,0 +1,279 @@
+"""Index: building, incremental sync, searching, locking and refusing what it can't use."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from searchlib import (
+    Article,
+    Index,
+    IndexCorruptError,
+    IndexIncompatibleError,
+    IndexLockedError,
+    IndexNotFoundError,
+    QueryError,
+    QueryWarning,
+    SearchlibError,
+    SkippedFileWarning,
+)
+from searchlib.vocabulary import Vocabulary
+
+from .conftest import SEED_ID
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results]
+
+
+def test_add_folder_indexes_every_article_recursively(index: Index, articles: Path) -> None:
+    report = index.add_folder(articles)
+    assert len(report.added) == 6
+    assert (report.updated, report.removed, report.unchanged, report.skipped) == ([], [], 0, [])
+    assert len(index) == 6
+    assert index.get("articles/world/economy").headline == "US economy grows faster than expected"
+
+
+def test_second_sync_skips_unchanged_files(index: Index, articles: Path) -> None:
+    index.add_folder(articles)
+    report = index.add_folder(articles)
+    assert (report.added, report.updated, report.removed, report.unchanged) == ([], [], [], 6)
+    assert len(index) == 6
+
+
+def test_sync_replaces_changed_adds_new_and_removes_deleted(index: Index, articles: Path) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "runners.txt").write_text("Marathon moved\n\nThe zebra race moved.\n")
+    (articles / "world" / "economy.txt").unlink()
+    (articles / "world" / "new.txt").write_text("Giraffes escape\n\nTwo giraffes escaped.\n")
+    report = index.add_folder(articles)
+    assert [Path(path).name for path in report.updated] == ["runners.txt"]
+    assert [Path(path).name for path in report.removed] == ["economy.txt"]
+    assert [Path(path).name for path in report.added] == ["new.txt"]
+    assert len(index) == 6
+    assert ids(index.search("zebra")) == ["articles/world/runners"]
+    assert ids(index.search("marathon")) == ["articles/world/runners"]  # the new headline
+    assert index.search("thousands").total == 0  # the old body is gone
+    assert index.get("articles/world/economy") is None
+    assert ids(index.search("giraffes")) == ["articles/world/new"]
+
+
+def test_syncing_one_folder_leaves_other_folders_alone(filled: Index, articles: Path) -> None:
+    (articles / "world" / "economy.txt").unlink()
+    filled.add_folder(articles)
+    assert filled.get(SEED_ID) is not None
+
+
+def test_add_file_indexes_one_file_without_removing_others(index: Index, articles: Path) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "extra.txt").write_text("Extra edition\n\nOne more story.\n")
+    report = index.add_file(articles / "world" / "extra.txt")
+    assert len(report.added) == 1 and report.removed == []
+    assert index.get("world/extra") is not None
+    assert len(index) == 7
+
+
+def test_bad_files_are_skipped_with_named_warnings(index: Index, articles: Path) -> None:
+    (articles / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    (articles / "empty.txt").write_text("  \n\n")
+    (articles / "dangling.txt").symlink_to(articles / "nowhere.txt")
+    with pytest.warns(SkippedFileWarning) as caught:
+        report = index.add_folder(articles)
+    reasons = {Path(path).name: reason for path, reason in report.skipped}
+    assert reasons["binary.txt"] == "binary file (contains NUL bytes)"
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["dangling.txt"].startswith("can't read it")
+    assert {str(warning.message).split(":")[0] for warning in caught} == {
+        f"skipped {articles / name}" for name in ("binary.txt", "empty.txt", "dangling.txt")
+    }
+    assert len(index) == 6
+
+
+def test_an_indexed_file_that_turns_unreadable_keeps_its_article(
+    index: Index, articles: Path
+) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "runners.txt").write_bytes(b"")
+    with pytest.warns(SkippedFileWarning):
+        index.add_folder(articles)
+    assert ids(index.search("marathon")) == ["articles/world/runners"]
+
+
+def test_encodings_latin1_and_bom_with_crlf(filled: Index) -> None:
+    latin1 = filled.get("articles/sport/latin1")
+    assert latin1.headline == "Chelsea fined over £15.8m signing"
+    assert ids(filled.search("£15.8m")) == ["articles/sport/latin1"]
+    crlf = filled.get("articles/sport/bom_crlf")
+    assert crlf.headline == "Judge advocate named"
+    assert "\r" not in crlf.body
+
+
+def test_a_failure_midway_keeps_the_last_commit(
+    index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "fresh.txt").write_text("Fresh story\n\nAbout walruses.\n")
+    (articles / "world" / "runners.txt").write_text("Changed\n\nAbout zebras.\n")
+    calls = 0
+
+    def failing_to_document(*arguments, **keywords):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+        return original(*arguments, **keywords)
+
+    import searchlib.index
+
+    original = searchlib.index.to_document
+    monkeypatch.setattr(searchlib.index, "to_document", failing_to_document)
+    with pytest.raises(OSError, match="disk full"):
+        index.add_folder(articles)
+    assert len(index) == 6
+    assert index.search("walruses").total == 0
+    assert ids(index.search("marathon")) == ["articles/world/runners"]
+
+
+def test_articles_with_every_word_rank_first(index: Index) -> None:
+    index.add(
+        Article(id="some", body="grants grants grants grants grants for cities " * 3),
+        Article(id="every", body="Byrne grants were announced for police departments " * 8),
+    )
+    assert ids(index.search("Byrne grants")) == ["every", "some"]
+
+
+def test_exact_form_outranks_a_stemmed_match(index: Index, articles: Path) -> None:
+    index.add_folder(articles)
+    # Both articles match the stem "session" (BM25 prefers the singular one); only the
+    # exact form can put the plural one first.
+    assert ids(index.search("session")) == ["articles/world/session", "articles/world/sessions"]
+    assert ids(index.search("sessions")) == ["articles/world/sessions", "articles/world/session"]
+
+
+def test_us_is_searchable_in_any_case(filled: Index) -> None:
+    found = ids(filled.search("US"))
+    assert found == ids(filled.search("us"))
+    assert found == ["articles/world/economy", SEED_ID]  # the seed: "all of us less safe"
+
+
+def test_phrase_field_and_exclusion(filled: Index) -> None:
+    assert ids(filled.search('"judge advocate"')) == ["articles/sport/bom_crlf"]
+    assert filled.search('"advocate judge"').total == 0
+    assert ids(filled.search("speaker:Sessions")) == [SEED_ID]
+    assert ids(filled.search("credit:AP")) == [SEED_ID]
+    assert ids(filled.search("headline:marathon")) == ["articles/world/runners"]
+    assert filled.search("headline:Byrne").total == 0
+    assert SEED_ID not in ids(filled.search("Byrne -sanctuary"))
+    assert SEED_ID in ids(filled.search("Byrne"))
+
+
+def test_hits_carry_title_snippet_fields_and_speakers(filled: Index) -> None:
+    results = filled.search("Byrne JAG")
+    assert ids(results) == [SEED_ID, "articles/sport/bom_crlf"]  # the second has only Byrne
+    hit = results[0]
+    assert hit.id == SEED_ID and hit.rank == 1 and hit.score > 0
+    assert hit.title.startswith("President Trump and his attorney general, Jeff Sessions")
+    assert hit.headline is None
+    assert hit.snippet.marked("[", "]").count("[Byrne] [JAG]") == 1
+    assert hit.fields == ("body", "quotes")
+    assert hit.speakers == ("Jeff Sessions",)
+    assert hit.path.endswith("000_a130046a36110d8b.txt")
+
+
+def test_limit_and_offset_page_through_results(filled: Index) -> None:
+    everything = ids(filled.search("said", limit=10))
+    assert len(everything) >= 3
+    assert ids(filled.search("said", limit=2)) == everything[:2]
+    assert ids(filled.search("said", limit=2, offset=1)) == everything[1:3]
+    assert filled.search("said", limit=1).total == len(everything)
+
+
+def test_query_warnings_are_python_warnings_too(filled: Index) -> None:
+    with pytest.warns(QueryWarning, match="unknown field 'nosuchfield'"):
+        results = filled.search("nosuchfield:Byrne")
+    assert set(ids(results)) == {"articles/sport/bom_crlf", SEED_ID}
+    with pytest.raises(QueryError):
+        filled.search("+++")
+
+
+def test_get_returns_the_parsed_article(filled: Index) -> None:
+    article = filled.get(SEED_ID)
+    assert article.credit == "Alan Diaz / AP"
+    assert len(article.quotes) == 10
+    assert "Your support matters" not in article.body
+    assert filled.get("no/such/id") is None
+
+
+def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path, articles: Path) -> None:
+    with Index(tmp_path / "index") as first, first._writing():
+        second = Index(tmp_path / "index", lock_timeout=0.2)
+        with pytest.raises(IndexLockedError, match="being written by another process"):
+            second.add_folder(articles)
+    assert len(Index(tmp_path / "index")) == 0
+
+
+def test_missing_index_is_not_created_when_asked_not_to(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="searchlib index PATH"):
+        Index(tmp_path / "nothing", create=False)
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_a_folder_that_is_not_an_index_is_never_written_to(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(SearchlibError, match="not empty and holds no index"):
+        Index(tmp_path)
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_an_index_from_another_analyzer_is_refused(tmp_path: Path) -> None:
+    Index(tmp_path / "index").close()
+    Vocabulary(tmp_path / "index").set_metadata({"analyzer": "whoosh-porter"})
+    with pytest.raises(IndexIncompatibleError, match="whoosh-porter"):
+        Index(tmp_path / "index")
+
+
+def test_a_garbled_index_gives_a_clear_error(tmp_path: Path, articles: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add_folder(articles)
+    for table_of_contents in (tmp_path / "index").glob("*.toc"):
+        table_of_contents.write_bytes(b"garbage")
+    with pytest.raises(IndexCorruptError, match="can't be read"):
+        Index(tmp_path / "index").search("marathon")
+
+
+def test_searches_reuse_one_searcher_and_leak_no_files(filled: Index) -> None:
+    descriptors = Path("/proc/self/fd")
+    if not descriptors.exists():
+        pytest.skip("needs /proc to count open files")
+    filled.search("marathon")
+    before = len(list(descriptors.iterdir()))
+    for _ in range(200):
+        filled.search("marathon runners")
+    assert len(list(descriptors.iterdir())) <= before
+
+
+def test_searcher_sees_new_commits(index: Index) -> None:
+    index.add(Article(id="a", body="first walrus"))
+    assert index.search("walrus").total == 1
+    index.add(Article(id="b", body="second walrus"))
+    assert index.search("walrus").total == 2
+
+
+def test_searching_never_imports_nltk(tmp_path: Path, articles: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add_folder(articles)
+    script = (
+        "import sys; from searchlib import Index;"
+        f"hits = Index({str(tmp_path / 'index')!r}).search('sessions marathon runners');"
+        "assert len(hits) == 3, len(hits);"
+        "print('nltk' in sys.modules)"
+    )
+    environment = {**os.environ, "PYTHONWARNINGS": "error"}
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True
+    )
+    assert output.stdout.strip() == "False"
