@@ -34,7 +34,15 @@ main.command_class = Command
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @index_option
-def index_command(paths: tuple[Path, ...], index_path: Path | None) -> None:
+@click.option(
+    "--lock-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="How long to wait while another process writes the index.",
+)
+def index_command(paths: tuple[Path, ...], index_path: Path | None, lock_timeout: float) -> None:
     """Index the articles in PATHS (folders, searched recursively, or files).
 
     Re-running is cheap: unchanged files are skipped, changed ones replaced and, within
@@ -44,7 +52,7 @@ def index_command(paths: tuple[Path, ...], index_path: Path | None) -> None:
     Example:
       searchlib index ../archive/bbc seeds
     """
-    with Index(index_path or Path(DEFAULT_PATH)) as index:
+    with Index(index_path or Path(DEFAULT_PATH), lock_timeout=lock_timeout) as index:
         for path in paths:
             started = time.perf_counter()
             report = index.add_folder(path) if path.is_dir() else index.add_file(path)

@@ -1,0 +1,230 @@
+"""The `search` and `searchlib` commands: output, JSON shape, colour and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from searchlib import Article, Index
+from searchlib_cli import common
+from searchlib_cli.main import main as searchlib_command
+from searchlib_cli.search import search as search_command
+
+from .conftest import SEED, SEED_ID
+
+HIT_KEYS = {"id", "rank", "score", "title", "headline", "snippet", "path", "fields", "highlights"}
+
+
+@pytest.fixture
+def built(tmp_path: Path, articles: Path, seeds: Path) -> Path:
+    """An index folder holding the fixture articles and the seed."""
+    with Index(tmp_path / "built") as index:
+        index.add_folder(articles)
+        index.add_folder(seeds)
+    return tmp_path / "built"
+
+
+def run(command, *arguments: str, **environment: str) -> Result:
+    return CliRunner(env=environment).invoke(command, list(arguments), catch_exceptions=False)
+
+
+def assert_one_line_error(result: Result, text: str) -> None:
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and text in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_search_finds_the_seed_and_exits_0(built: Path) -> None:
+    result = run(search_command, "Byrne JAG", "--index", str(built))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    title = "President Trump and his attorney general, Jeff Sessions, may be embroiled in a tense…"
+    assert lines[0] == f"1. {title}"
+    assert "Byrne JAG grants" in lines[1]
+    assert lines[2].startswith(f"   {SEED_ID} · score ")
+    assert "in body, quotes · said by Jeff Sessions" in lines[2]
+    assert lines[-1] == "2 hits"
+    assert "\x1b[" not in result.stdout  # not a terminal: plain
+
+
+def test_json_output_shape(built: Path) -> None:
+    result = run(search_command, "Byrne JAG", "--index", str(built), "--json", "-n", "1")
+    assert result.exit_code == 0
+    (hit,) = json.loads(result.stdout)
+    assert set(hit) >= HIT_KEYS
+    assert (hit["id"], hit["rank"], hit["headline"]) == (SEED_ID, 1, None)
+    assert isinstance(hit["score"], float) and hit["score"] > 0
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end] == "Byrne"
+    assert hit["path"].endswith("000_a130046a36110d8b.txt")
+
+
+def test_no_hits_exits_1(built: Path) -> None:
+    result = run(search_command, "walrus", "--index", str(built))
+    assert (result.exit_code, result.stdout) == (1, "0 hits\n")
+    result = run(search_command, "walrus", "--index", str(built), "--json")
+    assert (result.exit_code, json.loads(result.stdout)) == (1, [])
+
+
+def test_warnings_go_to_stderr(built: Path) -> None:
+    result = run(search_command, "nosuchfield:Byrne", "--index", str(built), "--json")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: unknown field 'nosuchfield' ignored")
+    assert len(json.loads(result.stdout)) == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["+++"], "nothing to search for: ignored +++: only punctuation or symbols"),
+        (["the"], "only common words"),
+        (["Byrne", "--index", "no/such/index"], "no index in no/such/index"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(built: Path, arguments: list[str], message: str) -> None:
+    if "--index" not in arguments:
+        arguments += ["--index", str(built)]
+    assert_one_line_error(run(search_command, *arguments), message)
+
+
+def test_bad_options_exit_2(built: Path) -> None:
+    result = run(search_command, "Byrne", "--index", str(built), "-n", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '-n' / '--limit'" in result.stderr
+
+
+def test_locked_index_exits_2(built: Path, tmp_path: Path, articles: Path) -> None:
+    with Index(built) as holder, holder._writing():
+        result = run(
+            searchlib_command,
+            "index",
+            str(articles),
+            "--index",
+            str(built),
+            "--lock-timeout",
+            "0.1",
+        )
+    assert_one_line_error(result, "being written by another process (waited 0.1 s)")
+
+
+def test_garbled_index_exits_2(built: Path) -> None:
+    for table_of_contents in built.glob("*.toc"):
+        table_of_contents.write_bytes(b"garbage")
+    assert_one_line_error(run(search_command, "Byrne", "--index", str(built)), "can't be read")
+
+
+def test_colour_always_never_and_no_color(built: Path) -> None:
+    coloured = run(search_command, "Byrne", "--index", str(built), "--color", "always")
+    assert "\x1b[31m\x1b[1mByrne\x1b[0m" in coloured.stdout
+    plain = run(search_command, "Byrne", "--index", str(built), "--color", "never")
+    assert "\x1b[" not in plain.stdout
+
+
+def test_auto_colour_follows_the_terminal_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert common.use_color("auto")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not common.use_color("auto")
+    assert common.use_color("always")
+
+
+def test_article_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add(Article(id="evil", body="walrus \x1b]0;owned\x07 \x1b[2J text"))
+    result = run(search_command, "walrus", "--index", str(tmp_path / "index"), "--color", "never")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_missing_default_index_is_built_from_seeds(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # holds ./seeds and no ./index
+    monkeypatch.delenv("SEARCHLIB_INDEX", raising=False)
+    first = run(search_command, "Byrne JAG")
+    assert first.exit_code == 0
+    assert "No index in ./index yet: building it from ./seeds" in first.stderr
+    assert "Indexed ./seeds: 1 added" in first.stderr
+    assert (tmp_path / "index").is_dir()
+    second = run(search_command, "Byrne JAG")
+    assert second.exit_code == 0 and second.stderr == ""
+    assert second.stdout == first.stdout
+
+
+def test_index_environment_variable(built: Path) -> None:
+    result = run(search_command, "Byrne JAG", SEARCHLIB_INDEX=str(built))
+    assert result.exit_code == 0
+
+
+def test_searchlib_index_stats_and_show(tmp_path: Path, articles: Path, seeds: Path) -> None:
+    target = str(tmp_path / "made")
+    (articles / "binary.txt").write_bytes(b"\x00\x01\x02")
+    indexed = run(searchlib_command, "index", str(articles), str(seeds), "--index", target)
+    assert indexed.exit_code == 0
+    assert "6 added, 0 updated, 0 removed, 0 unchanged, 1 skipped" in indexed.stdout
+    assert indexed.stdout.splitlines()[-1] == f"{target}: 7 articles"
+    assert "warning: skipped" in indexed.stderr and "binary file" in indexed.stderr
+    again = run(searchlib_command, "index", str(articles), "--index", target)
+    assert "0 added, 0 updated, 0 removed, 6 unchanged, 1 skipped" in again.stdout
+
+    stats = json.loads(run(searchlib_command, "stats", "--index", target, "--json").stdout)
+    assert stats["documents"] == 7 and stats["size_bytes"] > 0
+    assert stats["analyzer"].startswith("searchlib-")
+
+    shown = run(searchlib_command, "show", SEED_ID, "--index", target)
+    assert shown.exit_code == 0
+    assert "Credit: Alan Diaz / AP" in shown.stdout
+    assert "- Jeff Sessions: “So-called ‘sanctuary’ policies" in shown.stdout
+    as_json = json.loads(
+        run(searchlib_command, "show", SEED_ID, "--index", target, "--json").stdout
+    )
+    assert as_json["credit"] == "Alan Diaz / AP" and len(as_json["quotes"]) == 10
+    missing = run(searchlib_command, "show", "nope", "--index", target)
+    assert missing.exit_code == 1 and "no article with id 'nope'" in missing.stderr
+
+
+def test_searchlib_index_needs_existing_paths(tmp_path: Path) -> None:
+    result = run(searchlib_command, "index", str(tmp_path / "absent"), "--index", str(tmp_path))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_installed_search_command_works(tmp_path: Path) -> None:
+    executable = Path(sys.executable).parent / "search"
+    if not executable.exists():
+        pytest.skip("the search command is not installed next to this Python")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED, tmp_path / "seeds")
+    environment = {key: value for key, value in os.environ.items() if key != "SEARCHLIB_INDEX"}
+    completed = subprocess.run(
+        [str(executable), "Byrne JAG"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Byrne JAG grants" in completed.stdout
+    assert "building it from ./seeds" in completed.stderr
+    missing = subprocess.run(
+        [str(executable), "Byrne", "--index", "absent"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert missing.returncode == 2
+    assert (
+        missing.stderr.strip() == "Error: no index in absent; build one with `searchlib index PATH`"
+    )
