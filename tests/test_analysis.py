@@ -26,8 +26,10 @@ from .conftest import SEED
         ("Miami-Dade County", ["miami", "dade", "county"]),
         ("the U.S. and the US", ["the", "us", "and", "the", "us"]),
         ("Byrne JAG grants; ICE agents", ["byrne", "jag", "grants", "ice", "agents"]),
-        ("48 hours, 1,000 people, a £15.8m signing in the 1980s",
-         ["48", "hours", "1000", "people", "a", "15.8m", "signing", "in", "the", "1980s"]),
+        (
+            "48 hours, 1,000 people, a £15.8m signing in the 1980s",
+            ["48", "hours", "1000", "people", "a", "15.8m", "signing", "in", "the", "1980s"],
+        ),
         ("don’t and O'Brien", ["don't", "and", "o'brien"]),
         ("sanctuary cities’ receipt", ["sanctuary", "cities", "receipt"]),
         ("C++ !!! ...", ["c"]),
@@ -51,9 +53,17 @@ def test_tokenizer_is_the_nltk_regexp_tokenizer_on_the_seed() -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("running", "run"), ("hopping", "hop"), ("calculated", "calcul"), ("calculate", "calcul"),
-     ("sanctuaries", "sanctuari"), ("sanctuary", "sanctuari"), ("us", "us"), ("jag", "jag"),
-     ("15.8m", "15.8m")],
+    [
+        ("running", "run"),
+        ("hopping", "hop"),
+        ("calculated", "calcul"),
+        ("calculate", "calcul"),
+        ("sanctuaries", "sanctuari"),
+        ("sanctuary", "sanctuari"),
+        ("us", "us"),
+        ("jag", "jag"),
+        ("15.8m", "15.8m"),
+    ],
 )
 def test_stem_is_snowball_not_whoosh_porter(word: str, expected: str) -> None:
     assert stem(word) == expected
