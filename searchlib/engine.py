@@ -16,22 +16,20 @@ from typing import Any
 from whoosh import fields as whoosh_fields
 from whoosh import query as whoosh_query
 from whoosh.analysis import SimpleAnalyzer
+from whoosh.columns import CompressedBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import EmptyIndexError, FileIndex, LockError
-from whoosh.scoring import BM25F, Frequency, MultiWeighting
+from whoosh.scoring import BM25F
 
 from searchlib.errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
 from searchlib.query import AllOf, AnyOf, Everything, Excluding, Node, Phrase, Term
-from searchlib.schema import FIELDS, Document, Field
+from searchlib.schema import FIELDS, Document, Field, decode_forms
+
+FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
 
 BM25_K1 = 1.2
 BM25_B = 0.75
-# BM25 for text; a set of forms scores its boost once per matching form.
-_WEIGHTING = MultiWeighting(
-    BM25F(B=BM25_B, K1=BM25_K1),
-    **{field.name: Frequency() for field in FIELDS if field.kind == "forms"},
-)
 
 
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
@@ -40,7 +38,7 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     if field.kind in ("stemmed", "exact"):
         return whoosh_fields.TEXT(analyzer=SimpleAnalyzer(), stored=field.stored, phrase=True)
     if field.kind == "forms":
-        return whoosh_fields.KEYWORD(scorable=False)
+        return whoosh_fields.COLUMN(CompressedBytesColumn())
     if field.kind == "id":
         return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
     if field.kind == "date":
@@ -54,12 +52,12 @@ def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:
 
 @dataclass(frozen=True)
 class EngineHit:
-    """A document the engine matched: its number, score, stored fields and matched terms."""
+    """A document the engine matched: its number, score, matched terms and word forms."""
 
     number: int
     score: float
-    stored: dict[str, Any]
     matched: frozenset[tuple[str, str]]
+    forms: set[str]
 
 
 class Engine:
@@ -114,7 +112,7 @@ class Engine:
     def searcher(self) -> Searcher:
         """A searcher over the last commit; close it (or use ``with``)."""
         try:
-            return Searcher(self._index.searcher(weighting=_WEIGHTING))
+            return Searcher(self._index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)))
         except Exception as error:
             raise _unreadable(self.directory, error) from error
 
@@ -144,6 +142,7 @@ class Searcher:
 
     def __init__(self, searcher: Any) -> None:
         self._searcher = searcher
+        self._forms: Any = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -164,15 +163,25 @@ class Searcher:
         results = self._searcher.search(
             _translate(node), limit=limit, mask=excluded or None, terms=True
         )
+        forms = self._forms_column()
         return [
             EngineHit(
                 hit.docnum,
                 hit.score,
-                hit.fields(),
                 frozenset((name, term.decode("utf-8")) for name, term in hit.matched_terms()),
+                decode_forms(forms[hit.docnum]) if forms is not None else set(),
             )
             for hit in results
         ]
+
+    def _forms_column(self) -> Any:
+        if self._forms is None and self._searcher.reader().has_column(FORMS_FIELD):
+            self._forms = self._searcher.reader().column_reader(FORMS_FIELD)
+        return self._forms
+
+    def stored_fields(self, number: int) -> dict[str, Any]:
+        """The stored fields of document ``number``."""
+        return self._searcher.stored_fields(number)
 
     def count(self, node: Node) -> int:
         """How many documents match ``node``."""

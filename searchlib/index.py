@@ -6,7 +6,7 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,20 @@ from searchlib.errors import (
 )
 from searchlib.query import parse, plan
 from searchlib.results import Hit, Results, best_snippet, matched_fields, quoting
-from searchlib.schema import FORMAT_VERSION, SEARCHABLE, file_state, to_article, to_document
+from searchlib.schema import (
+    FIELDS_BY_NAME,
+    FORMAT_VERSION,
+    SEARCHABLE,
+    file_state,
+    to_article,
+    to_document,
+)
 from searchlib.vocabulary import Vocabulary
 
 DEFAULT_PATH = "index"
+EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
+EXACT_FORM_DEPTH = 10
+"""Extra candidates per page that the exact-form bonus may promote."""
 
 
 @dataclass
@@ -206,10 +216,14 @@ class Index:
         for tier in tiers:
             if len(found) >= wanted:
                 break
-            found += searcher.search(tier, wanted - len(found), {hit.number for hit in found})
+            needed = wanted - len(found)
+            # A few more candidates than needed, so exact forms can lift one into the page.
+            depth = needed + max(needed, EXACT_FORM_DEPTH)
+            candidates = searcher.search(tier, depth, {hit.number for hit in found})
+            found += _with_exact_bonus(candidates, parsed.exact_forms)[:needed]
         matching = parsed.terms | self._vocabulary.forms(parsed.terms)
         hits = [
-            _hit(engine_hit, rank, matching)
+            _hit(searcher.stored_fields(engine_hit.number), engine_hit, rank, matching)
             for rank, engine_hit in enumerate(found[offset:], start=offset + 1)
         ]
         total = searcher.count(tiers[-1])
@@ -235,8 +249,17 @@ class Index:
         }
 
 
-def _hit(engine_hit: EngineHit, rank: int, matching: set[str]) -> Hit:
-    article = to_article(engine_hit.stored)
+def _with_exact_bonus(candidates: list[EngineHit], exact_forms: set[str]) -> list[EngineHit]:
+    """Candidates re-scored with the exact-form bonus, best first (stable for ties)."""
+    rescored = [
+        replace(hit, score=hit.score + EXACT_FORM_BONUS * len(exact_forms & hit.forms))
+        for hit in candidates
+    ]
+    return sorted(rescored, key=lambda hit: -hit.score)
+
+
+def _hit(stored: dict[str, Any], engine_hit: EngineHit, rank: int, matching: set[str]) -> Hit:
+    article = to_article(stored)
     return Hit(
         id=article.id,
         rank=rank,

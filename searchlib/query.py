@@ -20,6 +20,9 @@ from searchlib.analysis import content_words, words
 from searchlib.errors import QueryError
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, SEARCHABLE
 
+DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
+"""The text fields a word is searched in when the query names no field."""
+
 Occur = Literal["should", "must", "must_not"]
 
 _CLAUSE = re.compile(
@@ -136,6 +139,8 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
     """Every exact form and stem the plan matches (for highlighting)."""
+    exact_forms: set[str] = field(default_factory=set)
+    """The wanted words as typed (normalised), for the exact-form bonus."""
 
     def tiers(self) -> list[Node]:
         """Queries to run in turn: documents with every wanted clause, then with some.
@@ -173,6 +178,7 @@ def plan(parsed: ParsedQuery, stems: Callable[[Iterable[str]], dict[str, str]]) 
         getattr(result, clause.occur).append(_expand(clause.field, exact_forms, stemmed))
         if clause.occur != "must_not":
             result.terms.update(exact_forms, stemmed)
+            result.exact_forms.update(exact_forms)
     if not (result.should or result.must or result.must_not):
         raise QueryError("nothing to search for: " + "; ".join(result.warnings))
     return result
@@ -185,14 +191,9 @@ def _nothing_searchable(clause: Clause) -> str:
 
 
 def _expand(field_name: str | None, exact_forms: list[str], stemmed: list[str]) -> Node:
-    fields = [FIELDS_BY_NAME[field_name]] if field_name else [f for f in FIELDS if f.boost]
+    fields = [FIELDS_BY_NAME[field_name]] if field_name else DEFAULT_FIELDS
     parts: list[Node] = []
     for searched in fields:
-        if searched.kind == "forms":
-            # Only a single word whose stem differs can be told apart from its stem.
-            if len(exact_forms) == 1 and exact_forms != stemmed:
-                parts.append(Term(searched.name, exact_forms[0], searched.boost))
-            continue
         terms = stemmed if searched.kind == "stemmed" else exact_forms
         boost = searched.boost or 1.0
         if len(terms) == 1:

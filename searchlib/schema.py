@@ -24,9 +24,10 @@ Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
 class Field:
     """One field of the index, by kind of content.
 
-    ``stemmed``/``exact``: stemmed or unstemmed words, scored by BM25. ``forms``: a set of
-    words, each worth its boost when present. ``id``: one whole value. ``date``, ``stored``.
-    ``boost`` is its weight when a query names no field (0: only searched by name).
+    ``stemmed``/``exact``: stemmed or unstemmed words, scored by BM25. ``forms``: the set of
+    a document's words, kept per document (not searchable); each query word found in it
+    adds ``boost`` when hits are ranked. ``id``: one whole value. ``date``, ``stored``.
+    ``boost`` is a text field's weight when a query names no field (0: only by name).
     """
 
     name: str
@@ -47,8 +48,8 @@ FIELDS: tuple[Field, ...] = (
     Field("quotes", "stemmed", stored=True, boost=0.5),
     Field("speaker", "exact"),
     Field("credit", "exact", stored=True, boost=0.5),
-    # Words of headline, caption and body whose stem differs from them ("running", "Sessions"),
-    # so an exact match outranks a stemmed one at a fraction of the cost of a full copy.
+    # The exact words of headline, caption and body, so an exact match can outrank a
+    # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=1.0),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
@@ -60,9 +61,23 @@ SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
 class Document:
     """An article as the engine takes it: analysed terms per field, and what to store."""
 
-    indexed: dict[str, str | list[str] | datetime]
+    indexed: dict[str, str | list[str] | bytes | datetime]
     stored: dict[str, Any]
     """Values to store; ``None`` stores nothing (even for a field that is indexed)."""
+
+
+def encode_forms(forms: set[str]) -> bytes:
+    """A set of word forms as stored per document (forms never contain spaces).
+
+    >>> decode_forms(encode_forms({"grants", "byrne"})) == {"grants", "byrne"}
+    True
+    """
+    return " ".join(sorted(forms)).encode("utf-8")
+
+
+def decode_forms(value: bytes) -> set[str]:
+    """The set of word forms stored for a document."""
+    return set(value.decode("utf-8").split())
 
 
 def file_state(path: str, content_hash: str) -> str:
@@ -82,22 +97,13 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
     }
     quote_words = [word for quote in article.quotes for word in content_words(quote.text)]
     speaker_words = [word for name in article.speakers for word in words(name)]
-    indexed: dict[str, str | list[str] | datetime] = {
+    indexed: dict[str, str | list[str] | bytes | datetime] = {
         "id": article.id,
         **stemmed,
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
         "credit": words(article.credit or ""),
-        "exact": sorted(
-            {
-                word
-                for field_words, field_stems in zip(
-                    (headline, caption, body), stemmed.values(), strict=True
-                )
-                for word, stem in zip(field_words, field_stems, strict=True)
-                if word != stem
-            }
-        ),
+        "exact": encode_forms({*headline, *caption, *body}),
     }
     if article.path and content_hash:
         indexed["file_state"] = file_state(article.path, content_hash)

@@ -52,14 +52,18 @@ def test_nothing_searchable_raises_query_error(query: str) -> None:
         plan(parse(query), stems)
 
 
-def test_word_expands_over_fields_with_exact_bonus_only_for_inflected_forms() -> None:
-    inflected = plan(parse("Sessions"), stems).should[0]
-    assert isinstance(inflected, AnyOf)
-    assert Term("body", "session", 1.0) in inflected.parts
-    assert Term("exact", "sessions", 1.0) in inflected.parts
-    base = plan(parse("grant"), stems).should[0]
-    assert isinstance(base, AnyOf)
-    assert all(part.field != "exact" for part in base.parts)
+def test_word_expands_over_text_fields_and_keeps_its_exact_form() -> None:
+    result = plan(parse("Sessions -grants"), stems)
+    (expanded,) = result.should
+    assert isinstance(expanded, AnyOf)
+    assert [(part.field, part.text) for part in expanded.parts] == [
+        ("headline", "session"),
+        ("caption", "session"),
+        ("body", "session"),
+        ("quotes", "session"),
+        ("credit", "sessions"),
+    ]
+    assert result.exact_forms == {"sessions"}  # excluded words earn no bonus
 
 
 def test_hyphenated_word_is_a_phrase_and_field_clause_searches_one_field() -> None:
