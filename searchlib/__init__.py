@@ -19,8 +19,18 @@ from searchlib.errors import (
     SkippedFileWarning,
 )
 from searchlib.index import Index, IndexReport
-from searchlib.parse import parse_article
 from searchlib.results import Hit, Results, Snippet
+
+
+def __getattr__(name: str) -> object:
+    # parse_article loads on first use: its patterns take ~40 ms to compile, and a
+    # search never needs them.
+    if name == "parse_article":
+        from searchlib.parse import parse_article
+
+        return parse_article
+    raise AttributeError(f"module 'searchlib' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

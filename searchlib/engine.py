@@ -185,7 +185,7 @@ class Searcher:
 
     def count(self, node: Node) -> int:
         """How many documents match ``node``."""
-        return len(self._searcher.search(_translate(node), limit=1))
+        return sum(1 for _ in self._searcher.docs_for_query(_translate(node)))
 
     def stored(self, field: str, value: str) -> dict[str, Any] | None:
         """The stored fields of the document whose ``field`` is ``value``."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from searchlib import ingest
 from searchlib.analysis import ANALYZER_NAME, Stemmer
 from searchlib.article import Article
 from searchlib.engine import Engine, EngineHit, Searcher, Writer
@@ -32,6 +31,9 @@ from searchlib.schema import (
     to_document,
 )
 from searchlib.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from searchlib.preparation import Prepared
 
 DEFAULT_PATH = "index"
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
@@ -130,12 +132,15 @@ class Index:
             for article in articles:
                 writer.update(to_document(article, stemmer))
 
-    def add_folder(self, folder: str | os.PathLike[str]) -> IndexReport:
+    def add_folder(
+        self, folder: str | os.PathLike[str], *, workers: int | None = None
+    ) -> IndexReport:
         """Bring the index in line with the text files under ``folder`` (recursively).
 
         New files are added, changed ones (by content hash) replaced, deleted ones removed,
         unchanged ones skipped. A file that can't be read is reported and skipped, and what
-        the index already holds for it is kept.
+        the index already holds for it is kept. Many files are read and parsed by
+        ``workers`` processes (default: the cores but one, at most four).
 
         >>> Index("index").add_folder("seeds")           # doctest: +SKIP
         IndexReport(added=['.../seeds/000_a130046a36110d8b.txt'], ...)
@@ -143,41 +148,49 @@ class Index:
         root = Path(folder).resolve()
         if not root.is_dir():
             raise SearchlibError(f"{folder} is not a folder")
-        return self._sync(root, ingest.find_files(root), remove_missing=True)
+        return self._sync(root, None, workers)
 
     def add_file(self, path: str | os.PathLike[str]) -> IndexReport:
         """Add or refresh one article file (its id: the parent folder's name and its stem)."""
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
-        return self._sync(file.parent, [file], remove_missing=False)
+        return self._sync(file.parent, [file], workers=1)
 
-    def _sync(self, root: Path, files: Iterable[Path], remove_missing: bool) -> IndexReport:
+    def _sync(self, root: Path, files: list[Path] | None, workers: int | None) -> IndexReport:
+        """Index ``files`` under ``root``; with ``files=None``, every file, removing the gone."""
+        # Imported here: reading and parsing files is never needed to answer a query.
+        from searchlib import ingest, preparation
+
         report = IndexReport()
         indexed = self._file_states(root)
+        paths = list(ingest.find_files(root)) if files is None else files
+        work = [(path, indexed.pop(str(path), None)) for path in paths]
+        if workers is None:
+            workers = preparation.default_workers()
         with self._writing() as (writer, stemmer):
-            for path in files:
-                key = str(path)
-                known_hash = indexed.pop(key, None)
-                try:
-                    data = ingest.read_bytes(path)
-                    new_hash = ingest.content_hash(data)
-                    if new_hash == known_hash:
-                        report.unchanged += 1
-                        continue
-                    article = ingest.to_article(data, path, root)
-                except ingest.SkippedFile as skipped:
-                    report.skipped.append((key, str(skipped)))
-                    warnings.warn(f"skipped {key}: {skipped}", SkippedFileWarning, stacklevel=3)
-                    continue
-                if known_hash is not None:
-                    writer.delete("file_state", file_state(key, known_hash))
-                writer.update(to_document(article, stemmer, new_hash))
-                (report.updated if known_hash else report.added).append(key)
-            for key, known_hash in indexed.items() if remove_missing else ():
+            for batch, stems in preparation.prepare_all(work, root, workers):
+                stemmer.seen.update(stems)
+                for prepared in batch:
+                    self._apply(writer, prepared, report)
+            for key, known_hash in indexed.items() if files is None else ():
                 writer.delete("file_state", file_state(key, known_hash))
                 report.removed.append(key)
         return report
+
+    @staticmethod
+    def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
+        if prepared.skipped:
+            report.skipped.append((prepared.path, prepared.skipped))
+            message = f"skipped {prepared.path}: {prepared.skipped}"
+            warnings.warn(message, SkippedFileWarning, stacklevel=4)
+        elif prepared.document is None:
+            report.unchanged += 1
+        else:
+            if prepared.known_hash is not None:
+                writer.delete("file_state", file_state(prepared.path, prepared.known_hash))
+            writer.update(prepared.document)
+            (report.updated if prepared.known_hash else report.added).append(prepared.path)
 
     def _file_states(self, root: Path) -> dict[str, str]:
         prefix = f"{root}{os.sep}"

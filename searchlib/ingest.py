@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from searchlib.article import Article
-from searchlib.parse import parse_article
 from searchlib.schema import FORMAT_VERSION
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -77,6 +76,9 @@ def to_article(data: bytes, path: Path, root: Path) -> Article:
     text = decode(data)
     if not text.strip():
         raise SkippedFile("empty file")
+    # Imported here: the parser's patterns take ~40 ms to compile, which queries never need.
+    from searchlib.parse import parse_article
+
     relative = path.relative_to(root).with_suffix("").as_posix()
     article = parse_article(text, id=f"{root.name}/{relative}", path=str(path))
     article.source = root.name

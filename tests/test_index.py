@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,9 +23,15 @@ from searchlib import (
     SearchlibError,
     SkippedFileWarning,
 )
-from searchlib.vocabulary import Vocabulary
+from searchlib.engine import Writer
+from searchlib.vocabulary import FILENAME, Vocabulary
 
 from .conftest import SEED_ID
+
+
+def stored_vocabulary(path: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(path / FILENAME)) as connection:
+        return sorted(connection.execute("SELECT word, stem FROM stems"))
 
 
 def ids(results) -> list[str]:
@@ -112,30 +120,67 @@ def test_encodings_latin1_and_bom_with_crlf(filled: Index) -> None:
     assert "\r" not in crlf.body
 
 
-def test_a_failure_midway_keeps_the_last_commit(
+def test_a_write_failure_midway_keeps_the_last_commit(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index.add_folder(articles)
     (articles / "world" / "fresh.txt").write_text("Fresh story\n\nAbout walruses.\n")
     (articles / "world" / "runners.txt").write_text("Changed\n\nAbout zebras.\n")
+    original = Writer.update
     calls = 0
 
-    def failing_to_document(*arguments, **keywords):
+    def failing_update(writer: Writer, document) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError("disk full")
-        return original(*arguments, **keywords)
+        original(writer, document)
 
-    import searchlib.index
-
-    original = searchlib.index.to_document
-    monkeypatch.setattr(searchlib.index, "to_document", failing_to_document)
+    monkeypatch.setattr(Writer, "update", failing_update)
     with pytest.raises(OSError, match="disk full"):
         index.add_folder(articles)
+    monkeypatch.undo()
     assert len(index) == 6
     assert index.search("walruses").total == 0
     assert ids(index.search("marathon")) == ["articles/world/runners"]
+    assert len(index.add_folder(articles).added) == 1  # a re-run completes the job
+
+
+def test_a_file_the_parser_chokes_on_is_skipped(
+    index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import searchlib.preparation
+
+    def choking_to_article(data, path, root):
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(searchlib.preparation, "to_article", choking_to_article)
+    with pytest.warns(SkippedFileWarning, match=r"can't parse it \(RecursionError: too deep\)"):
+        report = index.add_folder(articles)
+    assert len(report.skipped) == 6 and len(index) == 0
+
+
+def test_worker_processes_index_the_same_as_one_process(
+    tmp_path: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import searchlib.preparation
+
+    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(searchlib.preparation, "BATCH_SIZE", 2)
+    (articles / "binary.txt").write_bytes(b"\x00\x01")
+    results = {}
+    for workers in (1, 2):
+        with Index(tmp_path / f"index-{workers}") as index, pytest.warns(SkippedFileWarning):
+            report = index.add_folder(articles, workers=workers)
+            results[workers] = (
+                sorted(report.added),
+                report.skipped,
+                [(hit.id, round(hit.score, 6)) for hit in index.search("said session", limit=20)],
+                stored_vocabulary(tmp_path / f"index-{workers}"),
+            )
+    assert results[1] == results[2]
+    assert len(results[2][0]) == 6
+    assert ("sessions", "session") in results[2][3]  # stems learnt by the workers
 
 
 def test_articles_with_every_word_rank_first(index: Index) -> None:
