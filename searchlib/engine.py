@@ -21,6 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import EmptyIndexError, FileIndex, LockError
 from whoosh.scoring import BM25F
+from whoosh.writing import SegmentWriter
 
 from searchlib.errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
 from searchlib.query import AllOf, AnyOf, Everything, Excluding, Node, Phrase, Term
@@ -101,11 +102,13 @@ class Engine:
                 f"the index in {self.directory} is being written by another process "
                 f"(waited {timeout:g} s); try again when it has finished"
             ) from error
+        wrapped = Writer(writer)
         try:
-            yield Writer(writer)
-            writer.commit()
+            yield wrapped
+            wrapped.commit()
         except BaseException:
-            # A failed commit leaves the last committed generation as it was.
+            # A failed commit leaves the last committed generation as it was; segment files
+            # written for it are removed by the next commit.
             writer.cancel()
             raise
 
@@ -122,19 +125,69 @@ class Writer:
 
     def __init__(self, writer: Any) -> None:
         self._writer = writer
+        self._segments: list[Any] = []
 
     def update(self, document: Document) -> None:
         """Add a document, replacing any with the same id."""
-        values: dict[str, Any] = dict(document.indexed)
-        for name, value in document.stored.items():
-            # Whoosh stores a field's indexed value unless told otherwise; stored-only
-            # fields take their value directly.
-            values[f"_stored_{name}" if name in values else name] = value
-        self._writer.update_document(**values)
+        self._writer.update_document(**_field_values(document))
 
     def delete(self, field: str, value: str) -> int:
         """Delete the documents whose ``field`` is ``value``; returns how many."""
         return self._writer.delete_by_term(field, value)
+
+    def add_segment(self, segment: Any) -> None:
+        """Commit a segment a ``SegmentBuilder`` wrote, along with this writer's changes."""
+        self._segments.append(segment)
+
+    def commit(self) -> None:
+        """Make every change visible at once (Whoosh's commit, plus any added segments)."""
+        writer = self._writer
+        if not self._segments:
+            writer.commit()
+            return
+        # Whoosh's own commit, with the built segments added before the table of contents is
+        # written (as its multiprocessing writer does).
+        segments = writer._merge_segments(None, None, None)
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(segments + self._segments)
+        writer._finish()
+
+
+class SegmentBuilder:
+    """Writes documents as a new segment of an index without taking its lock.
+
+    For worker processes of a ``Writer`` that holds the lock: only it may commit the
+    segment (``Writer.add_segment``); until then no reader sees it.
+    """
+
+    def __init__(self, directory: Path, memory_mb: int = 128) -> None:
+        index = FileIndex(FileStorage(str(directory)), schema=_schema(FIELDS))
+        self._writer = SegmentWriter(index, _lk=False, limitmb=memory_mb)
+
+    def add(self, document: Document) -> None:
+        """Add a new document (replacing older ones is the committing writer's job)."""
+        self._writer.add_document(**_field_values(document))
+
+    def finish(self) -> Any:
+        """Close the segment; returns it for ``Writer.add_segment`` (``None`` if empty)."""
+        writer = self._writer
+        segment = writer._finalize_segment() if writer._added else None
+        if segment is None:
+            writer._close_segment()
+        # The temporary folder is shared with the committing writer, which removes it.
+        return segment
+
+
+def _field_values(document: Document) -> dict[str, Any]:
+    values: dict[str, Any] = dict(document.indexed)
+    for name, value in document.stored.items():
+        # Whoosh stores a field's indexed value unless told otherwise; stored-only fields
+        # take their value directly.
+        values[f"_stored_{name}" if name in values else name] = value
+    return values
 
 
 class Searcher:

@@ -165,32 +165,37 @@ class Index:
         report = IndexReport()
         indexed = self._file_states(root)
         paths = list(ingest.find_files(root)) if files is None else files
-        work = [(path, indexed.pop(str(path), None)) for path in paths]
-        if workers is None:
-            workers = preparation.default_workers()
+        by_id: dict[str, list[tuple[Path, str | None]]] = {}
+        for path in paths:
+            by_id.setdefault(ingest.article_id(path, root), []).append(
+                (path, indexed.pop(str(path), None))
+            )
+        work = []
+        for candidates in by_id.values():
+            # An indexed file keeps its id; a newcomer that would take it (a.md beside a.txt)
+            # is skipped rather than allowed to replace it.
+            kept = next((file for file in candidates if file[1] is not None), candidates[0])
+            work.append(kept)
+            for path, _ in candidates:
+                if path != kept[0]:
+                    _skip(report, str(path), f"same id as {kept[0].name}; rename one of them")
+        workers = preparation.default_workers() if workers is None else workers
         with self._writing() as (writer, stemmer):
-            for batch, stems in preparation.prepare_all(work, root, workers):
-                stemmer.seen.update(stems)
-                for prepared in batch:
-                    self._apply(writer, prepared, report)
+            if workers > 1 and len(work) >= preparation.PARALLEL_FROM:
+                shares = preparation.write_in_workers(work, root, self.path, workers)
+                for outcomes, stems, segment in shares:
+                    stemmer.seen.update(stems)
+                    if segment is not None:
+                        writer.add_segment(segment)
+                    for prepared in outcomes:
+                        _apply(writer, prepared, report)
+            else:
+                for path, known_hash in work:
+                    _apply(writer, preparation.prepare(path, known_hash, root, stemmer), report)
             for key, known_hash in indexed.items() if files is None else ():
                 writer.delete("file_state", file_state(key, known_hash))
                 report.removed.append(key)
         return report
-
-    @staticmethod
-    def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
-        if prepared.skipped:
-            report.skipped.append((prepared.path, prepared.skipped))
-            message = f"skipped {prepared.path}: {prepared.skipped}"
-            warnings.warn(message, SkippedFileWarning, stacklevel=4)
-        elif prepared.document is None:
-            report.unchanged += 1
-        else:
-            if prepared.known_hash is not None:
-                writer.delete("file_state", file_state(prepared.path, prepared.known_hash))
-            writer.update(prepared.document)
-            (report.updated if prepared.known_hash else report.added).append(prepared.path)
 
     def _file_states(self, root: Path) -> dict[str, str]:
         prefix = f"{root}{os.sep}"
@@ -260,6 +265,27 @@ class Index:
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
         }
+
+
+def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
+    """Record what became of a file, replacing its old version when there is a new one."""
+    if prepared.skipped:
+        _skip(report, prepared.path, prepared.skipped)
+    elif prepared.article_id is None:
+        report.unchanged += 1
+    else:
+        if prepared.known_hash is not None:
+            writer.delete("file_state", file_state(prepared.path, prepared.known_hash))
+        if prepared.document is not None:
+            writer.update(prepared.document)
+        else:  # already written by a worker: only older documents with its id must go
+            writer.delete("id", prepared.article_id)
+        (report.updated if prepared.known_hash else report.added).append(prepared.path)
+
+
+def _skip(report: IndexReport, path: str, reason: str) -> None:
+    report.skipped.append((path, reason))
+    warnings.warn(f"skipped {path}: {reason}", SkippedFileWarning, stacklevel=4)
 
 
 def _with_exact_bonus(candidates: list[EngineHit], exact_forms: set[str]) -> list[EngineHit]:

@@ -65,12 +65,18 @@ def read_bytes(path: Path) -> bytes:
         raise SkippedFile(f"can't read it ({error.strerror or error})") from error
 
 
-def to_article(data: bytes, path: Path, root: Path) -> Article:
-    """Parse a file's bytes into an ``Article``; ``SkippedFile`` for binary or empty files.
+def article_id(path: Path, root: Path) -> str:
+    """The id of the article in ``path``: the folder's name and the path within it, without
+    suffix.
 
-    The id is the folder's name and the path within it, without suffix
-    (``seeds/000_a130046a36110d8b``).
+    >>> article_id(Path("/archive/seeds/000_a1.txt"), Path("/archive/seeds"))
+    'seeds/000_a1'
     """
+    return f"{root.name}/{path.relative_to(root).with_suffix('').as_posix()}"
+
+
+def to_article(data: bytes, path: Path, root: Path) -> Article:
+    """Parse a file's bytes into an ``Article``; ``SkippedFile`` for binary or empty files."""
     if b"\0" in data[:_SNIFF_BYTES] and not data.startswith(_UTF16_BOMS):
         raise SkippedFile("binary file (contains NUL bytes)")
     text = decode(data)
@@ -79,7 +85,6 @@ def to_article(data: bytes, path: Path, root: Path) -> Article:
     # Imported here: the parser's patterns take ~40 ms to compile, which queries never need.
     from searchlib.parse import parse_article
 
-    relative = path.relative_to(root).with_suffix("").as_posix()
-    article = parse_article(text, id=f"{root.name}/{relative}", path=str(path))
+    article = parse_article(text, id=article_id(path, root), path=str(path))
     article.source = root.name
     return article

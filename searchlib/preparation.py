@@ -1,23 +1,30 @@
-"""Preparing files for the index: read, hash, parse and analyse, in worker processes when
-there are many, so the single index writer only has to write.
+"""Preparing files for the index (read, hash, parse, analyse), and for big jobs doing it in
+worker processes that also write the index segments, so every core does Whoosh's work too.
+
+Workers are fresh interpreters (``python -m searchlib.worker``), not ``multiprocessing``
+children: those would either re-run a user's unguarded script (spawn, forkserver) or
+inherit the index lock and keep it if the parent were killed (fork).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections import deque
+import pickle
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
 from pathlib import Path
+from subprocess import PIPE
+from typing import Any
 
 from searchlib.analysis import Stemmer
+from searchlib.engine import SegmentBuilder
+from searchlib.errors import SearchlibError
 from searchlib.ingest import SkippedFile, content_hash, read_bytes, to_article
 from searchlib.schema import Document, to_document
 
-BATCH_SIZE = 64
 PARALLEL_FROM = 256
 """Fewer files than this are prepared in this process: starting workers takes ~0.5 s."""
 
@@ -27,18 +34,20 @@ Work = Sequence[tuple[Path, str | None]]
 
 @dataclass
 class Prepared:
-    """A file, ready for the index: a new document, or why there is none."""
+    """What became of one file: a new document, unchanged, or skipped (and why)."""
 
     path: str
     known_hash: str | None
+    article_id: str | None = None
+    """Set when the file made a new document."""
     document: Document | None = None
+    """The new document, unless a worker already wrote it into a segment."""
     skipped: str | None = None
-    """Why the file can't be indexed; ``None`` with no document means unchanged."""
 
 
 def default_workers() -> int:
-    """Worker processes to use: every core but the writer's, at most four."""
-    return min(4, max(1, (os.cpu_count() or 1) - 1))
+    """Worker processes for big jobs: one per core, at most four."""
+    return min(4, os.cpu_count() or 1)
 
 
 def prepare(path: Path, known_hash: str | None, root: Path, stemmer: Stemmer) -> Prepared:
@@ -49,53 +58,69 @@ def prepare(path: Path, known_hash: str | None, root: Path, stemmer: Stemmer) ->
         new_hash = content_hash(data)
         if new_hash == known_hash:
             return Prepared(key, known_hash)
-        document = to_document(to_article(data, path, root), stemmer, new_hash)
+        article = to_article(data, path, root)
+        document = to_document(article, stemmer, new_hash)
     except SkippedFile as skipped:
         return Prepared(key, known_hash, skipped=str(skipped))
     except Exception as error:  # one odd file must never stop a build
-        return Prepared(
-            key, known_hash, skipped=f"can't parse it ({type(error).__name__}: {error})"
-        )
-    return Prepared(key, known_hash, document)
+        reason = f"can't parse it ({type(error).__name__}: {error})"
+        return Prepared(key, known_hash, skipped=reason)
+    return Prepared(key, known_hash, article.id, document)
 
 
-def prepare_all(work: Work, root: Path, workers: int) -> Iterator[tuple[list[Prepared], dict]]:
-    """Prepare ``work`` in order, a batch at a time, with the stems each batch added.
-
-    Uses ``workers`` processes when there is enough work; at most a few batches wait in
-    memory for the writer.
+def write_in_workers(
+    work: Work, root: Path, directory: Path, workers: int
+) -> Iterator[tuple[list[Prepared], dict[str, str], Any]]:
+    """Split ``work`` among ``workers`` processes, each preparing its share and writing it
+    as a segment of the index in ``directory``; yields each share's outcomes (without
+    documents), the stems it learnt and its segment (to commit with ``Writer.add_segment``).
+    Call it while holding the index lock: only the lock keeps other writers from deleting
+    segments that are not committed yet.
     """
-    batches = [work[start : start + BATCH_SIZE] for start in range(0, len(work), BATCH_SIZE)]
-    if workers <= 1 or len(work) < PARALLEL_FROM:
-        stemmer = Stemmer()
-        for batch in batches:
-            yield _prepare_batch(batch, root, stemmer)
-        return
-    # Spawned, not forked: a fork would share the writer's lock and open files.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
-        pending: deque[Future[tuple[list[Prepared], dict]]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(_prepare_in_worker, batch, root))
-            if len(pending) > 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    size = -(-len(work) // workers)
+    shares = [work[start : start + size] for start in range(0, len(work), size)]
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
+    }
+    with tempfile.TemporaryDirectory(prefix="searchlib-jobs-") as scratch:
+        jobs = []
+        try:
+            for number, share in enumerate(shares):
+                job = Path(scratch, f"share-{number}.pickle")
+                job.write_bytes(pickle.dumps((list(share), root, directory)))
+                command = [sys.executable, "-m", "searchlib.worker", str(job)]
+                jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
+            for job, process in jobs:
+                _, errors = process.communicate()
+                if process.returncode != 0:
+                    last_lines = errors.decode(errors="replace").strip().splitlines()[-3:]
+                    raise SearchlibError("an indexing worker failed: " + " | ".join(last_lines))
+                yield pickle.loads(job.with_suffix(".result").read_bytes())
+        finally:
+            for _, process in jobs:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
 
 
-def _prepare_batch(batch: Work, root: Path, stemmer: Stemmer) -> tuple[list[Prepared], dict]:
-    known = len(stemmer.seen)
-    prepared = [prepare(path, known_hash, root, stemmer) for path, known_hash in batch]
-    return prepared, dict(islice(stemmer.seen.items(), known, None))
+def run_job(job: Path) -> None:
+    """Run one share written by ``write_in_workers`` (in a worker process)."""
+    share, root, directory = pickle.loads(job.read_bytes())
+    job.with_suffix(".result").write_bytes(pickle.dumps(_write_share(share, root, directory)))
 
 
-_worker_stemmer = Stemmer()
-
-
-def _start_worker() -> None:
-    global _worker_stemmer
-    _worker_stemmer = Stemmer()
-
-
-def _prepare_in_worker(batch: Work, root: Path) -> tuple[list[Prepared], dict]:
-    return _prepare_batch(batch, root, _worker_stemmer)
+def _write_share(
+    share: Work, root: Path, directory: Path
+) -> tuple[list[Prepared], dict[str, str], Any]:
+    stemmer = Stemmer()
+    builder = SegmentBuilder(directory)
+    outcomes = []
+    for path, known_hash in share:
+        prepared = prepare(path, known_hash, root, stemmer)
+        if prepared.document is not None:
+            builder.add(prepared.document)
+            prepared = replace(prepared, document=None)
+        outcomes.append(prepared)
+    return outcomes, stemmer.seen, builder.finish()

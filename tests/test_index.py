@@ -166,21 +166,65 @@ def test_worker_processes_index_the_same_as_one_process(
     import searchlib.preparation
 
     monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(searchlib.preparation, "BATCH_SIZE", 2)
     (articles / "binary.txt").write_bytes(b"\x00\x01")
     results = {}
     for workers in (1, 2):
-        with Index(tmp_path / f"index-{workers}") as index, pytest.warns(SkippedFileWarning):
+        path = tmp_path / f"index-{workers}"
+        with Index(path) as index, pytest.warns(SkippedFileWarning):
             report = index.add_folder(articles, workers=workers)
             results[workers] = (
                 sorted(report.added),
                 report.skipped,
                 [(hit.id, round(hit.score, 6)) for hit in index.search("said session", limit=20)],
-                stored_vocabulary(tmp_path / f"index-{workers}"),
+                stored_vocabulary(path),
             )
+        assert len(list(path.glob("*.seg"))) == workers  # each worker wrote a segment
     assert results[1] == results[2]
     assert len(results[2][0]) == 6
     assert ("sessions", "session") in results[2][3]  # stems learnt by the workers
+
+
+def test_workers_run_from_a_script_without_a_main_guard(tmp_path: Path, articles: Path) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import searchlib.preparation\n"
+        "from searchlib import Index\n"
+        "searchlib.preparation.PARALLEL_FROM = 2\n"
+        f"with Index({str(tmp_path / 'index')!r}) as index:\n"
+        f"    print(len(index.add_folder({str(articles)!r}, workers=2).added), len(index))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert (completed.returncode, completed.stdout, completed.stderr) == (0, "6 6\n", "")
+    assert len(list((tmp_path / "index").glob("*.seg"))) == 2
+
+
+def test_workers_replace_changed_files(
+    index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import searchlib.preparation
+
+    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    index.add_folder(articles, workers=2)
+    (articles / "world" / "runners.txt").write_text("Marathon moved\n\nThe zebra race moved.\n")
+    report = index.add_folder(articles, workers=2)
+    assert (len(report.updated), report.unchanged) == (1, 5)
+    assert len(index) == 6
+    assert ids(index.search("zebra")) == ["articles/world/runners"]
+    assert index.search("thousands").total == 0
+
+
+def test_a_file_that_would_take_an_indexed_files_id_is_skipped(
+    index: Index, articles: Path
+) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "runners.md").write_text("Another\n\nSame name, other suffix.\n")
+    with pytest.warns(SkippedFileWarning, match="same id as runners.txt; rename one of them"):
+        report = index.add_folder(articles)
+    assert [Path(path).name for path, _ in report.skipped] == ["runners.md"]
+    assert ids(index.search("marathon")) == ["articles/world/runners"]
+    assert len(index) == 6
 
 
 def test_articles_with_every_word_rank_first(index: Index) -> None:
