@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from searchlib import Index, SearchlibError, SearchlibWarning
+from searchlib import Index, IndexNotFoundError, SearchlibError, SearchlibWarning
 from searchlib.index import DEFAULT_PATH
 
 INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
@@ -89,8 +89,8 @@ def open_index(index_path: Path | None) -> Index:
     path = index_path or Path(DEFAULT_PATH)
     try:
         return Index(path, create=False)
-    except SearchlibError:
-        if index_path is not None or path.exists() or not SEEDS.is_dir():
+    except IndexNotFoundError:
+        if index_path is not None or not SEEDS.is_dir():
             raise
     click.echo(f"No index in ./{path} yet: building it from ./{SEEDS} (once).", err=True)
     index = Index(path)

@@ -89,7 +89,10 @@ class Index:
                 f"no index in {self.path}; build one with `searchlib index PATH`"
             )
         else:
-            if self.path.exists() and any(self.path.iterdir()):
+            # Hidden files (a .gitkeep) don't count: anything else may be the user's.
+            if self.path.exists() and any(
+                not entry.name.startswith(".") for entry in self.path.iterdir()
+            ):
                 raise SearchlibError(
                     f"{self.path} is not empty and holds no index; choose another folder"
                 )

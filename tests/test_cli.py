@@ -149,8 +149,10 @@ def test_article_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
 def test_missing_default_index_is_built_from_seeds(
     tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # holds ./seeds and no ./index
+    monkeypatch.chdir(tmp_path)  # holds ./seeds and an empty ./index, as a fresh clone does
     monkeypatch.delenv("SEARCHLIB_INDEX", raising=False)
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / ".gitkeep").touch()
     first = run(search_command, "Byrne JAG")
     assert first.exit_code == 0
     assert "No index in ./index yet: building it from ./seeds" in first.stderr
