@@ -26,7 +26,7 @@ from searchlib.schema import (
     FIELDS_BY_NAME,
     FORMAT_VERSION,
     SEARCHABLE,
-    file_state,
+    FileState,
     to_article,
     to_document,
 )
@@ -166,26 +166,26 @@ class Index:
         from searchlib import ingest, preparation
 
         report = IndexReport()
-        indexed = self._file_states(root)
-        paths = list(ingest.find_files(root)) if files is None else files
-        by_id: dict[str, list[tuple[Path, str | None]]] = {}
+        unreadable: list[Path] = []
+        paths = list(ingest.find_files(root, unreadable)) if files is None else files
+        for folder in unreadable:
+            _skip(report, str(folder), "can't list this folder; what the index holds is kept")
+        states = self._file_states()
+        work, id_holders = [], {state.article_id: state.path for state in states.values()}
         for path in paths:
-            by_id.setdefault(ingest.article_id(path, root), []).append(
-                (path, indexed.pop(str(path), None))
-            )
-        work = []
-        for candidates in by_id.values():
-            # An indexed file keeps its id; a newcomer that would take it (a.md beside a.txt)
-            # is skipped rather than allowed to replace it.
-            kept = next((file for file in candidates if file[1] is not None), candidates[0])
-            work.append(kept)
-            for path, _ in candidates:
-                if path != kept[0]:
-                    _skip(report, str(path), f"same id as {kept[0].name}; rename one of them")
+            state = states.pop(str(path), None)
+            # A file keeps the id it was indexed under; a new one takes its folder-based id,
+            # unless another file holds it (a.md beside a.txt, two folders called "seeds").
+            article_id = state.article_id if state else ingest.article_id(path, root)
+            holder = id_holders.setdefault(article_id, str(path))
+            if holder != str(path):
+                _skip(report, str(path), f"its id {article_id!r} is taken by {holder}")
+                continue
+            work.append((path, state.content_hash if state else None, article_id))
         workers = preparation.default_workers() if workers is None else workers
         with self._writing() as (writer, stemmer):
             if workers > 1 and len(work) >= preparation.PARALLEL_FROM:
-                shares = preparation.write_in_workers(work, root, self.path, workers)
+                shares = preparation.write_in_workers(work, root.name, self.path, workers)
                 for outcomes, stems, segment in shares:
                     stemmer.seen.update(stems)
                     if segment is not None:
@@ -193,20 +193,20 @@ class Index:
                     for prepared in outcomes:
                         _apply(writer, prepared, report)
             else:
-                for path, known_hash in work:
-                    _apply(writer, preparation.prepare(path, known_hash, root, stemmer), report)
-            for key, known_hash in indexed.items() if files is None else ():
-                writer.delete("file_state", file_state(key, known_hash))
-                report.removed.append(key)
+                for item in work:
+                    _apply(writer, preparation.prepare(*item, root.name, stemmer), report)
+            if files is None:
+                for state in states.values():
+                    if state.path.startswith(f"{root}{os.sep}") and ingest.is_gone(state.path):
+                        writer.delete("file_state", state.term())
+                        report.removed.append(state.path)
         return report
 
-    def _file_states(self, root: Path) -> dict[str, str]:
-        prefix = f"{root}{os.sep}"
+    def _file_states(self) -> dict[str, FileState]:
+        """Every file the index holds, by path."""
         with self._engine.searcher() as searcher:
-            states = (term.rpartition("\t") for term in searcher.terms("file_state"))
-            return {
-                path: content_hash for path, _, content_hash in states if path.startswith(prefix)
-            }
+            states = (FileState.from_term(term) for term in searcher.terms("file_state"))
+            return {state.path: state for state in states}
 
     @contextmanager
     def _writing(self) -> Iterator[tuple[Writer, Stemmer]]:
@@ -278,7 +278,8 @@ def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
         report.unchanged += 1
     else:
         if prepared.known_hash is not None:
-            writer.delete("file_state", file_state(prepared.path, prepared.known_hash))
+            old = FileState(prepared.path, prepared.known_hash, prepared.article_id)
+            writer.delete("file_state", old.term())
         if prepared.document is not None:
             writer.update(prepared.document)
         else:  # already written by a worker: only older documents with its id must go

@@ -20,18 +20,34 @@ class SkippedFile(Exception):
     """A file that can't be indexed; the message says why."""
 
 
-def find_files(folder: Path) -> Iterator[Path]:
+def find_files(folder: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
     """Text files under ``folder``, in a stable order; hidden entries and symlinked folders
-    (which can loop) are not followed.
+    (which can loop) are not followed. Folders that can't be listed go to ``unreadable``.
 
     >>> list(find_files(Path("no/such/folder")))
     []
     """
-    for directory, subdirectories, filenames in os.walk(folder):
+
+    def note_unreadable(error: OSError) -> None:
+        if unreadable is not None and error.filename:
+            unreadable.append(Path(error.filename))
+
+    for directory, subdirectories, filenames in os.walk(folder, onerror=note_unreadable):
         subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES:
                 yield Path(directory, name)
+
+
+def is_gone(path: str) -> bool:
+    """Whether ``path`` no longer exists (one that can't be looked at may still exist)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def content_hash(data: bytes) -> str:
@@ -75,7 +91,7 @@ def article_id(path: Path, root: Path) -> str:
     return f"{root.name}/{path.relative_to(root).with_suffix('').as_posix()}"
 
 
-def to_article(data: bytes, path: Path, root: Path) -> Article:
+def to_article(data: bytes, path: Path, article_id: str, source: str) -> Article:
     """Parse a file's bytes into an ``Article``; ``SkippedFile`` for binary or empty files."""
     if b"\0" in data[:_SNIFF_BYTES] and not data.startswith(_UTF16_BOMS):
         raise SkippedFile("binary file (contains NUL bytes)")
@@ -85,6 +101,6 @@ def to_article(data: bytes, path: Path, root: Path) -> Article:
     # Imported here: the parser's patterns take ~40 ms to compile, which queries never need.
     from searchlib.parse import parse_article
 
-    article = parse_article(text, id=article_id(path, root), path=str(path))
-    article.source = root.name
+    article = parse_article(text, id=article_id, path=str(path))
+    article.source = source
     return article

@@ -28,8 +28,9 @@ from searchlib.schema import Document, to_document
 PARALLEL_FROM = 256
 """Fewer files than this are prepared in this process: starting workers takes ~0.5 s."""
 
-Work = Sequence[tuple[Path, str | None]]
-"""Files to prepare, each with the content hash the index holds for it (or ``None``)."""
+Work = Sequence[tuple[Path, str | None, str]]
+"""Files to prepare: path, the content hash the index holds for it (or ``None``), and the
+id its article gets."""
 
 
 @dataclass
@@ -50,7 +51,9 @@ def default_workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-def prepare(path: Path, known_hash: str | None, root: Path, stemmer: Stemmer) -> Prepared:
+def prepare(
+    path: Path, known_hash: str | None, article_id: str, source: str, stemmer: Stemmer
+) -> Prepared:
     """Read, and unless unchanged, parse and analyse one file."""
     key = str(path)
     try:
@@ -58,7 +61,7 @@ def prepare(path: Path, known_hash: str | None, root: Path, stemmer: Stemmer) ->
         new_hash = content_hash(data)
         if new_hash == known_hash:
             return Prepared(key, known_hash)
-        article = to_article(data, path, root)
+        article = to_article(data, path, article_id, source)
         document = to_document(article, stemmer, new_hash)
     except SkippedFile as skipped:
         return Prepared(key, known_hash, skipped=str(skipped))
@@ -69,7 +72,7 @@ def prepare(path: Path, known_hash: str | None, root: Path, stemmer: Stemmer) ->
 
 
 def write_in_workers(
-    work: Work, root: Path, directory: Path, workers: int
+    work: Work, source: str, directory: Path, workers: int
 ) -> Iterator[tuple[list[Prepared], dict[str, str], Any]]:
     """Split ``work`` among ``workers`` processes, each preparing its share and writing it
     as a segment of the index in ``directory``; yields each share's outcomes (without
@@ -89,7 +92,7 @@ def write_in_workers(
         try:
             for number, share in enumerate(shares):
                 job = Path(scratch, f"share-{number}.pickle")
-                job.write_bytes(pickle.dumps((list(share), root, directory)))
+                job.write_bytes(pickle.dumps((list(share), source, directory)))
                 command = [sys.executable, "-m", "searchlib.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
             for job, process in jobs:
@@ -107,18 +110,18 @@ def write_in_workers(
 
 def run_job(job: Path) -> None:
     """Run one share written by ``write_in_workers`` (in a worker process)."""
-    share, root, directory = pickle.loads(job.read_bytes())
-    job.with_suffix(".result").write_bytes(pickle.dumps(_write_share(share, root, directory)))
+    share, source, directory = pickle.loads(job.read_bytes())
+    job.with_suffix(".result").write_bytes(pickle.dumps(_write_share(share, source, directory)))
 
 
 def _write_share(
-    share: Work, root: Path, directory: Path
+    share: Work, source: str, directory: Path
 ) -> tuple[list[Prepared], dict[str, str], Any]:
     stemmer = Stemmer()
     builder = SegmentBuilder(directory)
     outcomes = []
-    for path, known_hash in share:
-        prepared = prepare(path, known_hash, root, stemmer)
+    for path, known_hash, article_id in share:
+        prepared = prepare(path, known_hash, article_id, source, stemmer)
         if prepared.document is not None:
             builder.add(prepared.document)
             prepared = replace(prepared, document=None)

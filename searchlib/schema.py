@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from searchlib.analysis import Stemmer, content_words, words
+from searchlib.analysis import Stemmer, content_words
 from searchlib.article import Article, Quote
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
@@ -80,9 +80,27 @@ def decode_forms(value: bytes) -> set[str]:
     return set(value.decode("utf-8").split())
 
 
-def file_state(path: str, content_hash: str) -> str:
-    """The term recording which version of a file an index holds."""
-    return f"{path}\t{content_hash}"
+class FileState(NamedTuple):
+    """Which version of a file the index holds, and the id its article has.
+
+    >>> state = FileState("/a/seeds/x.txt", "f00d", "seeds/x")
+    >>> FileState.from_term(state.term()) == state
+    True
+    """
+
+    path: str
+    content_hash: str
+    article_id: str
+
+    def term(self) -> str:
+        """The index term that records this state."""
+        return "\t".join(self)
+
+    @classmethod
+    def from_term(cls, term: str) -> FileState:
+        """Read a state back from its term."""
+        path, content_hash, article_id = term.split("\t", 2)
+        return cls(path, content_hash, article_id)
 
 
 def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
@@ -96,17 +114,17 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "body": stemmer.stems(body),
     }
     quote_words = [word for quote in article.quotes for word in content_words(quote.text)]
-    speaker_words = [word for name in article.speakers for word in words(name)]
+    speaker_words = [word for name in article.speakers for word in content_words(name)]
     indexed: dict[str, str | list[str] | bytes | datetime] = {
         "id": article.id,
         **stemmed,
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
-        "credit": words(article.credit or ""),
+        "credit": content_words(article.credit or ""),
         "exact": encode_forms({*headline, *caption, *body}),
     }
     if article.path and content_hash:
-        indexed["file_state"] = file_state(article.path, content_hash)
+        indexed["file_state"] = FileState(article.path, content_hash, article.id).term()
     if article.source:
         indexed["source"] = article.source
     if article.date:

@@ -151,7 +151,7 @@ def test_a_file_the_parser_chokes_on_is_skipped(
 ) -> None:
     import searchlib.preparation
 
-    def choking_to_article(data, path, root):
+    def choking_to_article(*arguments):
         raise RecursionError("too deep")
 
     monkeypatch.setattr(searchlib.preparation, "to_article", choking_to_article)
@@ -220,11 +220,60 @@ def test_a_file_that_would_take_an_indexed_files_id_is_skipped(
 ) -> None:
     index.add_folder(articles)
     (articles / "world" / "runners.md").write_text("Another\n\nSame name, other suffix.\n")
-    with pytest.warns(SkippedFileWarning, match="same id as runners.txt; rename one of them"):
+    with pytest.warns(
+        SkippedFileWarning, match=r"id 'articles/world/runners' is taken by .*runners.txt"
+    ):
         report = index.add_folder(articles)
     assert [Path(path).name for path, _ in report.skipped] == ["runners.md"]
     assert ids(index.search("marathon")) == ["articles/world/runners"]
     assert len(index) == 6
+
+
+def test_a_folder_with_an_indexed_folders_name_cannot_take_its_ids(
+    index: Index, tmp_path: Path
+) -> None:
+    for name in ("first", "second"):
+        (tmp_path / name / "seeds").mkdir(parents=True)
+        (tmp_path / name / "seeds" / "story.txt").write_text(f"Story\n\nThe {name} walrus.\n")
+    index.add_folder(tmp_path / "first" / "seeds")
+    with pytest.warns(SkippedFileWarning, match="id 'seeds/story' is taken by"):
+        report = index.add_folder(tmp_path / "second" / "seeds")
+    assert report.added == [] and len(report.skipped) == 1
+    assert "first walrus" in index.get("seeds/story").body
+
+
+def test_add_file_keeps_the_id_a_folder_gave(index: Index, articles: Path) -> None:
+    index.add_folder(articles)
+    (articles / "world" / "runners.txt").write_text("Marathon moved\n\nThe zebra race.\n")
+    report = index.add_file(articles / "world" / "runners.txt")
+    assert len(report.updated) == 1
+    assert ids(index.search("zebra")) == ["articles/world/runners"]
+    assert len(index) == 6
+
+
+def test_files_the_listing_misses_are_kept_unless_deleted(
+    index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index.add_folder(articles)
+    (articles / "notes.html").write_text("Notes\n\nAbout otters.\n")
+    index.add_file(articles / "notes.html")  # not a suffix a folder sync lists
+    sport = articles / "sport"
+    real_scandir = os.scandir
+
+    def failing_scandir(path):
+        if Path(path) == sport:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", failing_scandir)
+    with pytest.warns(SkippedFileWarning, match="can't list this folder"):
+        report = index.add_folder(articles)
+    monkeypatch.undo()
+    assert report.removed == []
+    assert [Path(path).name for path, _ in report.skipped] == ["sport"]
+    assert len(index) == 7
+    (articles / "notes.html").unlink()
+    assert [Path(path).name for path in index.add_folder(articles).removed] == ["notes.html"]
 
 
 def test_articles_with_every_word_rank_first(index: Index) -> None:
