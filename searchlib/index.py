@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 DEFAULT_PATH = "index"
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
-EXACT_FORM_DEPTH = 10
-"""Extra candidates per page that the exact-form bonus may promote."""
+EXACT_FORM_BLOCK = 50
+"""The exact-form bonus reorders hits within blocks of this many ranks."""
 
 
 @dataclass
@@ -227,25 +227,30 @@ class Index:
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
         """
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
         parsed = plan(parse(query), self._vocabulary.stems)
         for message in parsed.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         searcher = self._current_searcher()
         tiers = parsed.tiers()
         wanted = offset + limit
+        # The exact-form bonus reorders hits only within fixed blocks of ranks, so every
+        # page of a query agrees with every other.
+        depth = -(-wanted // EXACT_FORM_BLOCK) * EXACT_FORM_BLOCK
         found: list[EngineHit] = []
         for tier in tiers:
-            if len(found) >= wanted:
+            if len(found) >= depth:
                 break
-            needed = wanted - len(found)
-            # A few more candidates than needed, so exact forms can lift one into the page.
-            depth = needed + max(needed, EXACT_FORM_DEPTH)
-            candidates = searcher.search(tier, depth, {hit.number for hit in found})
-            found += _with_exact_bonus(candidates, parsed.exact_forms)[:needed]
+            candidates = searcher.search(tier, depth - len(found), {hit.number for hit in found})
+            while candidates:
+                room = EXACT_FORM_BLOCK - len(found) % EXACT_FORM_BLOCK
+                found += _with_exact_bonus(candidates[:room], parsed.exact_forms)
+                candidates = candidates[room:]
         matching = parsed.terms | self._vocabulary.forms(parsed.terms)
         hits = [
             _hit(searcher.stored_fields(engine_hit.number), engine_hit, rank, matching)
-            for rank, engine_hit in enumerate(found[offset:], start=offset + 1)
+            for rank, engine_hit in enumerate(found[offset:wanted], start=offset + 1)
         ]
         total = searcher.count(tiers[-1])
         return Results(query, hits, total, offset, parsed.warnings)

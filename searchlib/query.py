@@ -32,6 +32,8 @@ _CLAUSE = re.compile(
     re.VERBOSE,
 )
 _OCCUR: dict[str, Occur] = {"": "should", "+": "must", "-": "must_not"}
+MAX_CLAUSES = 200
+"""Longer queries are cut here (with a warning): Whoosh recurses once per clause."""
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,10 @@ def parse(query: str) -> ParsedQuery:
     "unknown field 'nosuchfield' igno"
     """
     parsed = ParsedQuery([])
-    position = 0
-    while (match := _CLAUSE.search(query, position)) is not None:
-        position = max(match.end(), position + 1)
+    for match in _CLAUSE.finditer(query):
+        if len(parsed.clauses) == MAX_CLAUSES:
+            parsed.warnings.append(f"only the first {MAX_CLAUSES} words were searched")
+            break
         clause_field = match["field"]
         if clause_field is not None and clause_field.lower() not in SEARCHABLE:
             parsed.warnings.append(
@@ -124,6 +127,8 @@ def parse(query: str) -> ParsedQuery:
         if match["phrase"] is not None and not match["closed"]:
             parsed.warnings.append(f'unclosed quote: read "{match["phrase"]}" as a phrase')
         text = match["phrase"] if match["phrase"] is not None else match["word"]
+        if text.endswith(":") and text[:-1].lower() in SEARCHABLE:
+            parsed.warnings.append(f"'{text}' needs its word right after the colon ({text}word)")
         field_name = clause_field.lower() if clause_field else None
         parsed.clauses.append(Clause(text, field_name, _OCCUR[match["sign"]], match.group()))
     return parsed
@@ -143,19 +148,19 @@ class Plan:
     """The wanted words as typed (normalised), for the exact-form bonus."""
 
     def tiers(self) -> list[Node]:
-        """Queries to run in turn: documents with every wanted clause, then with some.
+        """Queries to run in turn: documents with every wanted clause, then with some, then
+        (when some clauses are required) with only the required ones.
 
         >>> plan = Plan(should=[Term("body", "a"), Term("body", "b")])
         >>> [type(tier).__name__ for tier in plan.tiers()]
-        ['AllOf', 'AllOf']
+        ['AllOf', 'AnyOf']
         """
-        required = self.must
-        if not self.should:
-            tiers = [all_of(required) if required else Everything()]
-        elif len(self.should) == 1:
-            tiers = [all_of([*required, *self.should])]
-        else:
-            tiers = [all_of([*required, *self.should]), all_of([*required, any_of(self.should)])]
+        required, wanted = self.must, self.should
+        tiers = [all_of([*required, *wanted])] if wanted or required else [Everything()]
+        if len(wanted) > 1:
+            tiers.append(all_of([*required, any_of(wanted)]))
+        if required and wanted:
+            tiers.append(all_of(required))
         if self.must_not:
             return [Excluding(tier, any_of(self.must_not)) for tier in tiers]
         return tiers

@@ -284,6 +284,34 @@ def test_articles_with_every_word_rank_first(index: Index) -> None:
     assert ids(index.search("Byrne grants")) == ["every", "some"]
 
 
+def test_required_words_keep_articles_without_the_optional_ones(index: Index) -> None:
+    index.add(
+        Article(id="both", body="Byrne JAG grants"),
+        Article(id="required only", body="JAG grants for cities"),
+        Article(id="optional only", body="Byrne spoke"),
+    )
+    assert ids(index.search("+JAG Byrne")) == ["both", "required only"]
+    assert ids(index.search("+JAG Byrne police")) == ["both", "required only"]
+
+
+def test_pages_agree_with_one_long_page(index: Index) -> None:
+    index.add(*(Article(id=f"s{n:02}", body=f"session {n} " + "filler " * n) for n in range(60)))
+    index.add(Article(id="plural", body="sessions " + "filler " * 30))
+    whole = ids(index.search("sessions", limit=60))
+    assert whole[0] == "plural"  # the exact form lifts it above shorter stemmed matches
+    pages = [ids(index.search("sessions", limit=10, offset=start)) for start in range(0, 60, 10)]
+    assert [hit for page in pages for hit in page] == whole
+    assert len(set(whole)) == 60
+
+
+def test_bad_paging_and_very_long_queries(filled: Index) -> None:
+    with pytest.raises(ValueError, match="can't be negative"):
+        filled.search("marathon", limit=-1)
+    with pytest.warns(QueryWarning, match="only the first 200 words were searched"):
+        results = filled.search(" ".join(["marathon"] + [f"word{n}" for n in range(1000)]))
+    assert ids(results)[0] == "articles/world/runners"
+
+
 def test_exact_form_outranks_a_stemmed_match(index: Index, articles: Path) -> None:
     index.add_folder(articles)
     # Both articles match the stem "session" (BM25 prefers the singular one); only the

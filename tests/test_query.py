@@ -31,6 +31,12 @@ def test_unknown_field_is_reported_and_its_word_still_searched() -> None:
     assert "unknown field 'nosuchfield'" in parsed.warnings[0]
 
 
+def test_a_field_name_followed_by_a_space_is_reported() -> None:
+    parsed = parse("speaker: Sessions")
+    assert [c.text for c in parsed.clauses] == ["speaker:", "Sessions"]
+    assert parsed.warnings == ["'speaker:' needs its word right after the colon (speaker:word)"]
+
+
 def test_unclosed_quote_becomes_a_phrase_with_a_warning() -> None:
     parsed = parse('"sanctuary cities')
     assert [c.text for c in parsed.clauses] == ["sanctuary cities"]
@@ -70,6 +76,16 @@ def test_hyphenated_word_is_a_phrase_and_field_clause_searches_one_field() -> No
     hyphenated = plan(parse("Miami-Dade"), stems).should[0]
     assert Phrase("body", ("miami", "dade"), 1.0) in hyphenated.parts
     assert plan(parse("speaker:Sessions"), stems).should == [Term("speaker", "sessions", 1.0)]
+
+
+def test_required_clauses_add_a_last_tier_of_their_own() -> None:
+    every, some, required_only = plan(
+        parse("+headline:jag headline:byrne headline:grants"), stems
+    ).tiers()
+    jag, byrne, grants = (Term("headline", stemmed, 2.0) for stemmed in ("jag", "byrn", "grant"))
+    assert every == AllOf((jag, byrne, grants))
+    assert some == AllOf((jag, AnyOf((byrne, grants))))
+    assert required_only == jag
 
 
 def test_tiers_rank_all_words_before_some_and_exclude_negatives() -> None:
