@@ -20,6 +20,7 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import EmptyIndexError, FileIndex, LockError
+from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.scoring import BM25F
 from whoosh.writing import SegmentWriter
 
@@ -45,6 +46,15 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     if field.kind == "date":
         return whoosh_fields.DATETIME(stored=field.stored)
     return whoosh_fields.STORED()
+
+
+def snowball_stem(word: str) -> str:
+    """Snowball English stem, in pure Python (no NLTK import): for words an index never saw.
+
+    >>> snowball_stem("sanctuaries")
+    'sanctuari'
+    """
+    return word if any(character.isdigit() for character in word) else porter2_stem(word)
 
 
 def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:
@@ -83,10 +93,6 @@ class Engine:
     def exists(directory: Path) -> bool:
         """Whether ``directory`` holds a Whoosh index."""
         return directory.is_dir() and any(directory.glob("_MAIN_*.toc"))
-
-    def generation(self) -> int:
-        """A number that changes with every commit."""
-        return self._index.latest_generation()
 
     def doc_count(self) -> int:
         """How many documents the index holds."""
@@ -252,10 +258,6 @@ class Searcher:
             text = term.decode("utf-8")
             if not check_live or self._searcher.document_number(**{field: text}) is not None:
                 yield text
-
-    def doc_count(self) -> int:
-        """How many documents this commit holds."""
-        return self._searcher.doc_count()
 
 
 def _translate(node: Node) -> whoosh_query.Query:

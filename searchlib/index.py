@@ -14,6 +14,7 @@ from searchlib.analysis import ANALYZER_NAME, Stemmer
 from searchlib.article import Article
 from searchlib.engine import Engine, EngineHit, Searcher, Writer
 from searchlib.errors import (
+    IndexCorruptError,
     IndexIncompatibleError,
     IndexNotFoundError,
     QueryWarning,
@@ -83,6 +84,11 @@ class Index:
         self._vocabulary = Vocabulary(self.path)
         if Engine.exists(self.path):
             self._engine = Engine(self.path)
+            if not self._vocabulary.exists():
+                raise IndexCorruptError(
+                    f"the index in {self.path} has lost its {self._vocabulary.path.name} file; "
+                    f"delete the folder and index your articles again"
+                )
             self._check_compatible()
         elif not create:
             raise IndexNotFoundError(

@@ -1,9 +1,10 @@
 """The index's vocabulary: every exact word form it has seen, with its stem.
 
 Kept beside the Whoosh files in a small SQLite database, so that a query (and the
-highlighter) can stem words by lookup instead of importing NLTK. Lookups that miss fall
-back to the stemmer itself, so a missing or stale vocabulary costs time, never results.
-The same database holds the index's metadata (analyzer identity, format version).
+highlighter) can stem words by lookup instead of importing NLTK. A word the index has never
+seen is stemmed by Whoosh's pure-Python Snowball stemmer, which agrees with NLTK's on all
+but 6 of the 72,565 distinct words of the BBC, Reuters and SciFact corpora. The same
+database holds the index's metadata (analyzer identity, format version).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from searchlib.analysis import stem
+from searchlib.engine import snowball_stem
 
 FILENAME = "searchlib.sqlite3"
 _BATCH = 500  # stays under SQLite's limit on bound parameters
@@ -38,6 +39,10 @@ class Vocabulary:
         self.path = Path(directory) / FILENAME
         self._connection: sqlite3.Connection | None = None
 
+    def exists(self) -> bool:
+        """Whether the database file is there."""
+        return self.path.is_file()
+
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             self._connection = sqlite3.connect(self.path, timeout=30)
@@ -60,7 +65,7 @@ class Vocabulary:
         """Stems for ``words``: looked up, or computed when the index never saw the word."""
         wanted = list(dict.fromkeys(words))
         found = dict(self._select("SELECT word, stem FROM stems WHERE word IN", wanted))
-        return {word: found.get(word) or stem(word) for word in wanted}
+        return {word: found.get(word) or snowball_stem(word) for word in wanted}
 
     def forms(self, stems: Iterable[str]) -> set[str]:
         """Every exact word form the index holds for the given stems."""

@@ -402,6 +402,17 @@ def test_an_index_from_another_analyzer_is_refused(tmp_path: Path) -> None:
         Index(tmp_path / "index")
 
 
+def test_an_index_without_its_vocabulary_is_refused_not_recreated(
+    tmp_path: Path, articles: Path
+) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add_folder(articles)
+    (tmp_path / "index" / FILENAME).unlink()
+    with pytest.raises(IndexCorruptError, match=f"has lost its {FILENAME} file"):
+        Index(tmp_path / "index")
+    assert not (tmp_path / "index" / FILENAME).exists()
+
+
 def test_a_garbled_index_gives_a_clear_error(tmp_path: Path, articles: Path) -> None:
     with Index(tmp_path / "index") as index:
         index.add_folder(articles)
@@ -434,8 +445,10 @@ def test_searching_never_imports_nltk(tmp_path: Path, articles: Path) -> None:
         index.add_folder(articles)
     script = (
         "import sys; from searchlib import Index;"
-        f"hits = Index({str(tmp_path / 'index')!r}).search('sessions marathon runners');"
+        f"index = Index({str(tmp_path / 'index')!r});"
+        "hits = index.search('sessions marathon runners');"
         "assert len(hits) == 3, len(hits);"
+        "assert len(index.search('walruses runnings')) == 2;"  # words the index never saw
         "print('nltk' in sys.modules)"
     )
     environment = {**os.environ, "PYTHONWARNINGS": "error"}
