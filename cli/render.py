@@ -28,14 +28,10 @@ def clean(text: str) -> str:
 def hit_lines(hit: Hit) -> Iterable[str]:
     """A hit for people: rank and title, highlighted snippet, then where it is and why."""
     yield f"{hit.rank}. " + click.style(clean(hit.title), bold=True)
-    snippet = hit.snippet
-    styled, position = [], 0
-    for start, end in snippet.highlights:
-        styled.append(clean(snippet.text[position:start]))
-        styled.append(click.style(clean(snippet.text[start:end]), fg="red", bold=True))
-        position = end
-    styled.append(clean(snippet.text[position:]))
-    yield "   " + "".join(styled)
+    yield "   " + "".join(
+        click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
+        for piece, lit in hit.snippet.parts()
+    )
     details = [hit.id, f"score {hit.score:.2f}"]
     if hit.fields:
         details.append("in " + ", ".join(hit.fields))

@@ -314,13 +314,14 @@ def _with_exact_bonus(candidates: list[EngineHit], exact_forms: set[str]) -> lis
 
 def _hit(stored: dict[str, Any], engine_hit: EngineHit, rank: int, matching: set[str]) -> Hit:
     article = to_article(stored)
+    fields = matched_fields(engine_hit.matched, SEARCHABLE)
     return Hit(
         id=article.id,
         rank=rank,
         score=engine_hit.score,
         title=article.title,
         snippet=best_snippet(article, matching),
-        fields=matched_fields(engine_hit.matched, SEARCHABLE),
-        speakers=quoting(article, matching),
+        fields=fields,
+        speakers=quoting(article, matching, by_speaker="speaker" in fields),
         article=article,
     )

@@ -7,12 +7,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from searchlib.analysis import tokenize, words
+from searchlib.analysis import Token, tokenize, words
 from searchlib.article import Article
 
 SNIPPET_WORDS = 30
 _SNIPPET_FIELDS = ("body", "caption", "headline", "credit")
+_SNIPPET_SCAN = 200_000
+"""Characters of a text searched for a snippet: a huge article must not slow every query."""
+_MATCHES_CONSIDERED = 200
+_CONTEXT_WORDS = 3
 _WHITESPACE = re.compile(r"\s+")
+_TRAILING_PUNCTUATION = re.compile(r"[^\s\w]*")
 
 
 @dataclass(frozen=True)
@@ -30,58 +35,80 @@ class Snippet:
     def __str__(self) -> str:
         return self.text
 
+    def parts(self) -> Iterator[tuple[str, bool]]:
+        """The text in order, as ``(piece, is_highlighted)`` pairs.
+
+        >>> list(Snippet("a Byrne b", ((2, 7),)).parts())
+        [('a ', False), ('Byrne', True), (' b', False)]
+        """
+        position = 0
+        for start, end in self.highlights:
+            if start > position:
+                yield self.text[position:start], False
+            yield self.text[start:end], True
+            position = end
+        if position < len(self.text):
+            yield self.text[position:], False
+
     def marked(self, before: str, after: str) -> str:
         """The text with each highlight wrapped in ``before`` and ``after``."""
-        pieces, position = [], 0
-        for start, end in self.highlights:
-            pieces += [self.text[position:start], before, self.text[start:end], after]
-            position = end
-        pieces.append(self.text[position:])
-        return "".join(pieces)
+        return "".join(f"{before}{piece}{after}" if lit else piece for piece, lit in self.parts())
 
 
 def make_snippet(text: str, matching: set[str], words: int = SNIPPET_WORDS) -> Snippet:
-    """The ``words``-token passage of ``text`` with the most distinct matching forms.
+    """The ``words``-token passage of ``text`` with the most distinct matching forms, a few
+    words of context before the first, whitespace collapsed.
 
-    >>> make_snippet("One. The Byrne grants.\\n\\nMore text.", {"byrne"}, words=3).marked("*", "*")
-    '…The *Byrne* grants…'
+    >>> text = "One. He said: “The Byrne grants.” More text."
+    >>> make_snippet(text, {"byrne"}, words=4).marked("*", "*")
+    '…“The *Byrne* grants.” More…'
     """
-    tokens = list(tokenize(text))
+    tokens = list(tokenize(text[:_SNIPPET_SCAN]))
     if not tokens:
-        return Snippet(_WHITESPACE.sub(" ", text.strip()))
+        return Snippet(_WHITESPACE.sub(" ", text[:_SNIPPET_SCAN].strip()))
     first = _best_window(tokens, matching, words)
     window = tokens[first : first + words]
+    # Keep punctuation that belongs to the first and last words (an opening “, a closing ”.).
+    start = 0 if first == 0 else _after_last_space(text, tokens[first - 1].end, window[0].start)
+    end = window[-1].end + len(_TRAILING_PUNCTUATION.match(text, window[-1].end).group())
     pieces: list[str] = ["…"] if first > 0 else []
     highlights: list[tuple[int, int]] = []
     length = len(pieces[0]) if pieces else 0
-    for index, token in enumerate(window):
-        if index:
-            gap = _WHITESPACE.sub(" ", text[window[index - 1].end : token.start])
-            pieces.append(gap)
-            length += len(gap)
+    position = start
+    for token in window:
+        gap = _WHITESPACE.sub(" ", text[position : token.start])
         raw = text[token.start : token.end]
         if token.text in matching:
-            highlights.append((length, length + len(raw)))
-        pieces.append(raw)
-        length += len(raw)
-    tail = text[window[-1].end :]
-    closing = re.match(r"[^\s\w]*", tail)
-    pieces.append(closing.group() if closing else "")
+            highlights.append((length + len(gap), length + len(gap) + len(raw)))
+        pieces += [gap, raw]
+        length += len(gap) + len(raw)
+        position = token.end
+    pieces.append(text[position:end])
     if first + words < len(tokens):
         pieces.append("…")
     return Snippet("".join(pieces), tuple(highlights))
 
 
-def _best_window(tokens: list[Any], matching: set[str], words: int) -> int:
+def _after_last_space(text: str, start: int, end: int) -> int:
+    gap = text[start:end]
+    spaces = [index for index, character in enumerate(gap) if character.isspace()]
+    return start + spaces[-1] + 1 if spaces else end
+
+
+def _best_window(tokens: list[Token], matching: set[str], words: int) -> int:
+    """The first token of the window holding the most distinct matches (then the most)."""
     positions = [index for index, token in enumerate(tokens) if token.text in matching]
     best, best_key = 0, (0, 0)
-    for start in positions:
-        inside = [tokens[i].text for i in positions if start <= i < start + words]
-        key = (len(set(inside)), len(inside))
-        if key > best_key:
-            best, best_key = start, key
-    # Start a little before the first match, so it reads in context.
-    return max(0, min(best - 3, len(tokens) - words)) if positions else 0
+    context = min(_CONTEXT_WORDS, words // 4)
+    for position in positions[:_MATCHES_CONSIDERED]:
+        # A little context before the match reads better, unless it pushes a match out.
+        for first in (position - context, position):
+            start = max(0, min(first, len(tokens) - words))
+            inside = [tokens[i].text for i in positions if start <= i < start + words]
+            key = (len(set(inside)), len(inside))
+            if key > best_key:
+                best, best_key = start, key
+    return best
 
 
 @dataclass
@@ -123,13 +150,18 @@ class Hit:
         }
 
 
-def quoting(article: Article, matching: set[str]) -> tuple[str, ...]:
-    """Speakers of the article's quotations that contain a matching form."""
+def quoting(article: Article, matching: set[str], by_speaker: bool = False) -> tuple[str, ...]:
+    """Speakers of the article's quotations that contain a matching form, and with
+    ``by_speaker`` (a ``speaker:`` match) the speakers whose names match."""
     return tuple(
         dict.fromkeys(
             quote.speaker
             for quote in article.quotes
-            if quote.speaker and not matching.isdisjoint(words(quote.text))
+            if quote.speaker
+            and (
+                not matching.isdisjoint(words(quote.text))
+                or (by_speaker and not matching.isdisjoint(words(quote.speaker)))
+            )
         )
     )
 
