@@ -18,6 +18,7 @@ INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
 SEEDS = Path("seeds")
 EXIT_NO_HITS = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
@@ -39,12 +40,16 @@ class Command(click.Command):
             warnings.simplefilter("ignore", SearchlibWarning)  # commands report these themselves
             try:
                 return super().invoke(ctx)
-            except (click.ClickException, click.exceptions.Exit, click.Abort):
+            except (click.ClickException, click.exceptions.Exit):
                 raise
+            except (KeyboardInterrupt, click.Abort):
+                # Not "no hits" (1) nor an error (2): the status a shell gives an interrupt.
+                click.echo("Interrupted; the index keeps its last complete update.", err=True)
+                raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
             except SearchlibError as error:
                 raise CommandError(str(error)) from error
             except Exception as error:
-                if os.environ.get("SEARCHLIB_DEBUG"):
+                if os.environ.get("SEARCHLIB_DEBUG", "") not in ("", "0"):
                     raise
                 raise CommandError(
                     f"unexpected failure: {type(error).__name__}: {error} "

@@ -19,7 +19,18 @@ from searchlib_cli.search import search as search_command
 
 from .conftest import SEED, SEED_ID
 
-HIT_KEYS = {"id", "rank", "score", "title", "headline", "snippet", "path", "fields", "highlights"}
+HIT_KEYS = [
+    "id",
+    "rank",
+    "score",
+    "title",
+    "headline",
+    "snippet",
+    "highlights",
+    "path",
+    "fields",
+    "speakers",
+]
 
 
 @pytest.fixture
@@ -59,7 +70,7 @@ def test_json_output_shape(built: Path) -> None:
     result = run(search_command, "Byrne JAG", "--index", str(built), "--json", "-n", "1")
     assert result.exit_code == 0
     (hit,) = json.loads(result.stdout)
-    assert set(hit) >= HIT_KEYS
+    assert list(hit) == HIT_KEYS
     assert (hit["id"], hit["rank"], hit["headline"]) == (SEED_ID, 1, None)
     assert isinstance(hit["score"], float) and hit["score"] > 0
     start, end = hit["highlights"][0]
@@ -93,6 +104,28 @@ def test_errors_are_one_line_and_exit_2(built: Path, arguments: list[str], messa
     if "--index" not in arguments:
         arguments += ["--index", str(built)]
     assert_one_line_error(run(search_command, *arguments), message)
+
+
+def test_interrupt_exits_130_and_unexpected_failures_are_one_line(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*arguments, **keywords):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Index, "search", interrupted)
+    result = run(search_command, "Byrne", "--index", str(built))
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted; the index keeps its last complete update.\n"
+
+    def broken(*arguments, **keywords):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(Index, "search", broken)
+    for debug in ("", "0"):
+        result = run(search_command, "Byrne", "--index", str(built), SEARCHLIB_DEBUG=debug)
+        assert_one_line_error(result, "unexpected failure: ZeroDivisionError: division by zero")
+    with pytest.raises(ZeroDivisionError):
+        run(search_command, "Byrne", "--index", str(built), SEARCHLIB_DEBUG="1")
 
 
 def test_bad_options_exit_2(built: Path) -> None:
