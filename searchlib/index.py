@@ -160,11 +160,35 @@ class Index:
         return self._sync(root, None, workers)
 
     def add_file(self, path: str | os.PathLike[str]) -> IndexReport:
-        """Add or refresh one article file (its id: the parent folder's name and its stem)."""
+        """Add or refresh one article file (its id: the parent folder's name and its stem),
+        or every record of a JSON Lines file (``.jsonl``, ``.jsonl.gz``; see
+        ``ingest.record_to_article``), each replacing any article with its id.
+        """
+        from searchlib import ingest
+
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
+        if ingest.is_records(file):
+            return self._add_records(file)
         return self._sync(file.parent, [file], workers=1)
+
+    def _add_records(self, file: Path) -> IndexReport:
+        from searchlib import ingest
+
+        report = IndexReport()
+        with self._writing() as (writer, stemmer):
+            for number, record in ingest.read_records(file):
+                try:
+                    if isinstance(record, ingest.SkippedFile):
+                        raise record
+                    article = ingest.record_to_article(record, file.name.split(".")[0])
+                except ingest.SkippedFile as skipped:
+                    _skip(report, f"{file}:{number}", str(skipped))
+                    continue
+                writer.update(to_document(article, stemmer))
+                report.added.append(article.id)
+        return report
 
     def _sync(self, root: Path, files: list[Path] | None, workers: int | None) -> IndexReport:
         """Index ``files`` under ``root``; with ``files=None``, every file, removing the gone."""
@@ -227,15 +251,21 @@ class Index:
         stored = self._current_searcher().stored("id", id)
         return to_article(stored) if stored else None
 
-    def search(self, query: str, limit: int = 10, offset: int = 0) -> Results:
+    def search(
+        self, query: str, limit: int = 10, offset: int = 0, *, operators: bool = True
+    ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
 
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
+        With ``operators=False`` the query is plain words: no fields, signs or phrases.
+
+        >>> index.search('speaker:Sessions "sanctuary cities"')[0].speakers  # doctest: +SKIP
+        ('Jeff Sessions',)
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        parsed = plan(parse(query), self._vocabulary.stems)
+        parsed = plan(parse(query, operators), self._vocabulary.stems)
         for message in parsed.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         searcher = self._current_searcher()

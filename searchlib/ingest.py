@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from searchlib.article import Article
 from searchlib.schema import FORMAT_VERSION
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+"""Files of JSON Lines records, one article a line (BEIR's corpus.jsonl, news dumps)."""
+_RECORD_KEYS = {
+    "id": ("_id", "id"),
+    "headline": ("title", "headline"),
+    "body": ("text", "body"),
+    "caption": ("caption",),
+    "credit": ("credit",),
+    "date": ("date",),
+    "source": ("source",),
+}
 _SNIFF_BYTES = 8192
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -104,3 +119,66 @@ def to_article(data: bytes, path: Path, article_id: str, source: str) -> Article
     article = parse_article(text, id=article_id, path=str(path))
     article.source = source
     return article
+
+
+def is_records(path: Path) -> bool:
+    """Whether ``path`` is a JSON Lines file of records.
+
+    >>> is_records(Path("corpus.jsonl.gz")), is_records(Path("story.txt"))
+    (True, False)
+    """
+    return path.name.lower().endswith(RECORD_SUFFIXES)
+
+
+def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+    """Each record of a JSON Lines file (gzipped when named .gz) with its line number; a
+    line that isn't a JSON object comes as a ``SkippedFile`` saying why."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield number, _record(line)
+    except (OSError, EOFError) as error:
+        raise SkippedFile(f"can't read it ({error})") from error
+
+
+def _record(line: str) -> dict[str, Any] | SkippedFile:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return SkippedFile(f"not JSON ({error.msg})")
+    return record if isinstance(record, dict) else SkippedFile("not a JSON object")
+
+
+def record_to_article(record: Mapping[str, Any], source: str) -> Article:
+    """An ``Article`` from a record: ``_id``/``id``, ``title``/``headline``, ``text``/``body``,
+    and optional ``caption``, ``credit``, ``date`` (ISO 8601), ``source``. The body is parsed
+    for quotations and boilerplate like a text file; the record's own fields win.
+
+    >>> article = record_to_article({"_id": "7", "title": "Aspirin", "text": "It works."}, "x")
+    >>> article.id, article.headline, article.body, article.source
+    ('7', 'Aspirin', 'It works.', 'x')
+    """
+    values = {
+        name: next((str(record[key]) for key in keys if record.get(key) is not None), None)
+        for name, keys in _RECORD_KEYS.items()
+    }
+    if not values["id"]:
+        raise SkippedFile("no id (_id or id)")
+    from searchlib.parse import parse_article  # see to_article
+
+    article = parse_article(values["body"] or "", id=values["id"])
+    article.headline = values["headline"] or article.headline
+    article.caption = values["caption"] or article.caption
+    article.credit = values["credit"] or article.credit
+    article.date = _date(values["date"])
+    article.source = values["source"] or source
+    return article
+
+
+def _date(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None

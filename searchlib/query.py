@@ -103,8 +103,9 @@ class ParsedQuery:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse(query: str) -> ParsedQuery:
-    """Read a query string leniently.
+def parse(query: str, operators: bool = True) -> ParsedQuery:
+    """Read a query string leniently; with ``operators=False``, as plain words (no fields,
+    signs or phrases: for text such as a claim or a question).
 
     >>> parsed = parse('Byrne -"body cameras" nosuchfield:x')
     >>> [(c.text, c.occur) for c in parsed.clauses]
@@ -113,6 +114,9 @@ def parse(query: str) -> ParsedQuery:
     "unknown field 'nosuchfield' igno"
     """
     parsed = ParsedQuery([])
+    if not operators:
+        parsed.clauses = [Clause(word, typed=word) for word in query.split()[:MAX_CLAUSES]]
+        return parsed
     for match in _CLAUSE.finditer(query):
         if len(parsed.clauses) == MAX_CLAUSES:
             parsed.warnings.append(f"only the first {MAX_CLAUSES} words were searched")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import sqlite3
 import subprocess
@@ -83,6 +84,34 @@ def test_add_file_indexes_one_file_without_removing_others(index: Index, article
     assert len(report.added) == 1 and report.removed == []
     assert index.get("world/extra") is not None
     assert len(index) == 7
+
+
+def test_json_lines_records_are_indexed_and_bad_lines_named(index: Index, tmp_path: Path) -> None:
+    lines = [
+        '{"_id": "4983", "title": "White matter imaging", "text": "Diffusion tensor MRI."}',
+        "not json",
+        '{"title": "No id here", "text": "Lost."}',
+        "",
+        '{"id": "r-1", "headline": "COCOA REVIEW", "body": "Showers in Bahia.", '
+        '"date": "1987-02-26T15:01:01", "source": "Reuters"}',
+    ]
+    records = tmp_path / "corpus.jsonl.gz"
+    records.write_bytes(gzip.compress("\n".join(lines).encode()))
+    with pytest.warns(SkippedFileWarning) as caught:
+        report = index.add_file(records)
+    assert report.added == ["4983", "r-1"]
+    assert [(Path(where).name, reason) for where, reason in report.skipped] == [
+        ("corpus.jsonl.gz:2", "not JSON (Expecting value)"),
+        ("corpus.jsonl.gz:3", "no id (_id or id)"),
+    ]
+    assert len(caught) == 2
+    assert ids(index.search("headline:imaging")) == ["4983"]
+    cocoa = index.get("r-1")
+    assert (cocoa.headline, cocoa.source, cocoa.date.year) == ("COCOA REVIEW", "Reuters", 1987)
+    assert index.get("4983").source == "corpus"
+    with pytest.warns(SkippedFileWarning):
+        index.add_file(records)  # records replace the articles with their ids
+    assert len(index) == 2
 
 
 def test_bad_files_are_skipped_with_named_warnings(index: Index, articles: Path) -> None:

@@ -25,6 +25,17 @@ def test_clauses_with_signs_fields_and_phrases() -> None:
     assert parsed.warnings == []
 
 
+def test_without_operators_every_item_is_a_plain_word() -> None:
+    parsed = parse('IL-6: -"raises" +x speaker:y', operators=False)
+    assert [(c.text, c.field, c.occur) for c in parsed.clauses] == [
+        ("IL-6:", None, "should"),
+        ('-"raises"', None, "should"),
+        ("+x", None, "should"),
+        ("speaker:y", None, "should"),
+    ]
+    assert parsed.warnings == []
+
+
 def test_unknown_field_is_reported_and_its_word_still_searched() -> None:
     parsed = parse("nosuchfield:x")
     assert [(c.text, c.field) for c in parsed.clauses] == [("x", None)]
