@@ -63,11 +63,10 @@ def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:
 
 @dataclass(frozen=True)
 class EngineHit:
-    """A document the engine matched: its number, score, matched terms and word forms."""
+    """A document the engine matched: its number, score and word forms."""
 
     number: int
     score: float
-    matched: frozenset[tuple[str, str]]
     forms: set[str]
 
 
@@ -219,15 +218,12 @@ class Searcher:
 
     def search(self, node: Node, limit: int, excluded: set[int] | None = None) -> list[EngineHit]:
         """The ``limit`` best documents matching ``node``, skipping ``excluded`` numbers."""
-        results = self._searcher.search(
-            _translate(node), limit=limit, mask=excluded or None, terms=True
-        )
+        results = self._searcher.search(_translate(node), limit=limit, mask=excluded or None)
         forms = self._forms_column()
         return [
             EngineHit(
                 hit.docnum,
                 hit.score,
-                frozenset((name, term.decode("utf-8")) for name, term in hit.matched_terms()),
                 decode_forms(forms[hit.docnum]) if forms is not None else set(),
             )
             for hit in results

@@ -22,11 +22,14 @@ from the MS MARCO script. So:
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias, TypeVar
+from typing import Any, Literal, Protocol, TypeAlias, TypeVar
+
+from searchlib.errors import QueryError
 
 Qrels: TypeAlias = dict[str, dict[str, int]]
 """Relevance judgments: query id → document id → relevance (0 or less: not relevant)."""
@@ -40,6 +43,8 @@ MEASURES = ("nDCG@10", "R@100", "AP", "RR@10")
 """What ``evaluate`` reports, named as ir-measures names them."""
 
 BEIR_HEADER = ("query-id", "corpus-id", "score")
+_QUERY_ID_KEYS = ("_id", "id", "query-id", "qid")
+_QUERY_TEXT_KEYS = ("text", "query", "title")
 _TREC_QRELS_FIELDS = ("query-id", "iteration", "doc-id", "relevance")
 _TREC_RUN_FIELDS = ("query-id", "Q0", "doc-id", "rank", "score", "tag")
 
@@ -91,6 +96,56 @@ def read_qrels(path: str | os.PathLike[str]) -> Qrels:
     if not qrels:
         raise ValueError(f"{os.fspath(path)} holds no relevance judgments")
     return qrels
+
+
+class Searchable(Protocol):
+    """Anything with ``Index.search``'s signature."""
+
+    def search(
+        self, query: str, limit: int = ..., offset: int = ..., *, operators: bool = ...
+    ) -> Sequence[Any]: ...
+
+
+def read_queries(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Queries by id from JSON Lines (BEIR's queries.jsonl: ``_id``, ``text``) or from
+    ``id<TAB>text`` lines."""
+    queries: dict[str, str] = {}
+    for line in _lines(path):
+        if line.text.lstrip().startswith("{"):
+            try:
+                record = json.loads(line.text)
+            except json.JSONDecodeError as error:
+                raise line.error(f"not JSON ({error.msg})") from None
+            query_id = next((record[key] for key in _QUERY_ID_KEYS if key in record), None)
+            text = next((record[key] for key in _QUERY_TEXT_KEYS if key in record), None)
+            if query_id is None or not isinstance(text, str):
+                raise line.error("a query needs an id (_id or id) and a text")
+        else:
+            query_id, _, text = line.text.partition("\t")
+        queries[str(query_id).strip()] = text
+    return queries
+
+
+def run_queries(index: Searchable, queries: Mapping[str, str], depth: int = 100) -> Run:
+    """Rank each query, read as plain words, with ``index``; keep the top ``depth``.
+
+    Run scores follow the ranking (trec_eval re-sorts by score, and searchlib ranks an
+    article with every word above a higher-scoring one with some).
+
+    >>> class Stub:
+    ...     def search(self, query, limit=10, offset=0, *, operators=True):
+    ...         return [type("Hit", (), {"id": f"{query}-{n}"}) for n in range(limit)]
+    >>> run_queries(Stub(), {"q1": "a"}, depth=2)
+    {'q1': {'a-0': 2.0, 'a-1': 1.0}}
+    """
+    run: Run = {}
+    for query_id, text in queries.items():
+        try:
+            hits = index.search(text, limit=depth, operators=False)
+        except QueryError:  # only stop words or symbols: nothing found
+            hits = []
+        run[query_id] = {hit.id: float(len(hits) - rank) for rank, hit in enumerate(hits)}
+    return run
 
 
 def read_run(path: str | os.PathLike[str]) -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Iterator
@@ -21,12 +22,11 @@ from searchlib.errors import (
     SearchlibError,
     SkippedFileWarning,
 )
-from searchlib.query import parse, plan
-from searchlib.results import Hit, Results, best_snippet, matched_fields, quoting
+from searchlib.query import Node, parse, plan
+from searchlib.results import Hit, Results
 from searchlib.schema import (
     FIELDS_BY_NAME,
     FORMAT_VERSION,
-    SEARCHABLE,
     FileState,
     to_article,
     to_document,
@@ -283,13 +283,27 @@ class Index:
                 room = EXACT_FORM_BLOCK - len(found) % EXACT_FORM_BLOCK
                 found += _with_exact_bonus(candidates[:room], parsed.exact_forms)
                 candidates = candidates[room:]
-        matching = parsed.terms | self._vocabulary.forms(parsed.terms)
+        matching = frozenset(parsed.terms | self._vocabulary.forms(parsed.terms))
+        searched = frozenset(parsed.fields)
         hits = [
-            _hit(searcher.stored_fields(engine_hit.number), engine_hit, rank, matching)
+            Hit(
+                id=article.id,
+                rank=rank,
+                score=engine_hit.score,
+                title=article.title,
+                article=article,
+                matching=matching,
+                searched=searched,
+            )
             for rank, engine_hit in enumerate(found[offset:wanted], start=offset + 1)
+            for article in [to_article(searcher.stored_fields(engine_hit.number))]
         ]
-        total = searcher.count(tiers[-1])
-        return Results(query, hits, total, offset, parsed.warnings)
+        # Counted on demand, by whichever searcher is current then (this one may be closed).
+        count = functools.partial(self._count, tiers[-1])
+        return Results(query, hits, count, offset, parsed.warnings)
+
+    def _count(self, node: Node) -> int:
+        return self._current_searcher().count(node)
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is not None and not self._searcher.is_current():
@@ -340,18 +354,3 @@ def _with_exact_bonus(candidates: list[EngineHit], exact_forms: set[str]) -> lis
         for hit in candidates
     ]
     return sorted(rescored, key=lambda hit: -hit.score)
-
-
-def _hit(stored: dict[str, Any], engine_hit: EngineHit, rank: int, matching: set[str]) -> Hit:
-    article = to_article(stored)
-    fields = matched_fields(engine_hit.matched, SEARCHABLE)
-    return Hit(
-        id=article.id,
-        rank=rank,
-        score=engine_hit.score,
-        title=article.title,
-        snippet=best_snippet(article, matching),
-        fields=fields,
-        speakers=quoting(article, matching, by_speaker="speaker" in fields),
-        article=article,
-    )

@@ -22,6 +22,7 @@ from searchlib.schema import FIELDS, FIELDS_BY_NAME, SEARCHABLE
 
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
+DEFAULT_FIELD_NAMES = [each.name for each in DEFAULT_FIELDS]
 
 Occur = Literal["should", "must", "must_not"]
 
@@ -101,6 +102,8 @@ class ParsedQuery:
 
     clauses: list[Clause]
     warnings: list[str] = field(default_factory=list)
+    plain: bool = False
+    """Read as plain words: stop words among them are dropped without a warning."""
 
 
 def parse(query: str, operators: bool = True) -> ParsedQuery:
@@ -115,8 +118,8 @@ def parse(query: str, operators: bool = True) -> ParsedQuery:
     """
     parsed = ParsedQuery([])
     if not operators:
-        parsed.clauses = [Clause(word, typed=word) for word in query.split()[:MAX_CLAUSES]]
-        return parsed
+        clauses = [Clause(word, typed=word) for word in query.split()[:MAX_CLAUSES]]
+        return ParsedQuery(clauses, plain=True)
     for match in _CLAUSE.finditer(query):
         if len(parsed.clauses) == MAX_CLAUSES:
             parsed.warnings.append(f"only the first {MAX_CLAUSES} words were searched")
@@ -150,6 +153,8 @@ class Plan:
     """Every exact form and stem the plan matches (for highlighting)."""
     exact_forms: set[str] = field(default_factory=set)
     """The wanted words as typed (normalised), for the exact-form bonus."""
+    fields: set[str] = field(default_factory=set)
+    """The searchable fields the wanted clauses look in."""
 
     def tiers(self) -> list[Node]:
         """Queries to run in turn: documents with every wanted clause, then with some, then
@@ -181,15 +186,18 @@ def plan(parsed: ParsedQuery, stems: Callable[[Iterable[str]], dict[str, str]]) 
     stem_of = stems(word for forms in clause_words for word in forms)
     for clause, exact_forms in zip(parsed.clauses, clause_words, strict=True):
         if not exact_forms:
-            result.warnings.append(_nothing_searchable(clause))
+            if not parsed.plain:
+                result.warnings.append(_nothing_searchable(clause))
             continue
         stemmed = [stem_of[word] for word in exact_forms]
         getattr(result, clause.occur).append(_expand(clause.field, exact_forms, stemmed))
         if clause.occur != "must_not":
             result.terms.update(exact_forms, stemmed)
             result.exact_forms.update(exact_forms)
+            result.fields.update([clause.field] if clause.field else DEFAULT_FIELD_NAMES)
     if not (result.should or result.must or result.must_not):
-        raise QueryError("nothing to search for: " + "; ".join(result.warnings))
+        reasons = result.warnings or ["only common words, punctuation or symbols"]
+        raise QueryError("nothing to search for: " + "; ".join(reasons))
     return result
 
 

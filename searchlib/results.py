@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, overload
 
 from searchlib.analysis import Token, tokenize, words
 from searchlib.article import Article
+from searchlib.schema import SEARCHABLE
 
 SNIPPET_WORDS = 30
 _SNIPPET_FIELDS = ("body", "caption", "headline", "credit")
@@ -55,7 +57,7 @@ class Snippet:
         return "".join(f"{before}{piece}{after}" if lit else piece for piece, lit in self.parts())
 
 
-def make_snippet(text: str, matching: set[str], words: int = SNIPPET_WORDS) -> Snippet:
+def make_snippet(text: str, matching: frozenset[str], words: int = SNIPPET_WORDS) -> Snippet:
     """The ``words``-token passage of ``text`` with the most distinct matching forms, a few
     words of context before the first, whitespace collapsed.
 
@@ -95,7 +97,7 @@ def _after_last_space(text: str, start: int, end: int) -> int:
     return start + spaces[-1] + 1 if spaces else end
 
 
-def _best_window(tokens: list[Token], matching: set[str], words: int) -> int:
+def _best_window(tokens: list[Token], matching: frozenset[str], words: int) -> int:
     """The first token of the window holding the most distinct matches (then the most)."""
     positions = [index for index, token in enumerate(tokens) if token.text in matching]
     best, best_key = 0, (0, 0)
@@ -119,12 +121,39 @@ class Hit:
     rank: int
     score: float
     title: str
-    snippet: Snippet
-    fields: tuple[str, ...]
-    """The fields the query matched in, e.g. ``("body", "quotes")``."""
-    speakers: tuple[str, ...]
-    """Who said the quotations the query matched."""
     article: Article = field(repr=False)
+    matching: frozenset[str] = field(default=frozenset(), repr=False)
+    """The word forms that match the query (for snippet, fields and speakers)."""
+    searched: frozenset[str] = field(default=frozenset(SEARCHABLE), repr=False)
+    """The fields the query looked in."""
+
+    @cached_property
+    def fields(self) -> tuple[str, ...]:
+        """The searched fields holding a query word, e.g. ``("body", "quotes")``."""
+        texts = {
+            "headline": [self.article.headline],
+            "caption": [self.article.caption],
+            "body": [self.article.body],
+            "quotes": [quote.text for quote in self.article.quotes],
+            "speaker": self.article.speakers,
+            "credit": [self.article.credit],
+        }
+        return tuple(
+            name
+            for name in SEARCHABLE
+            if name in self.searched
+            and any(text and not self.matching.isdisjoint(words(text)) for text in texts[name])
+        )
+
+    @cached_property
+    def snippet(self) -> Snippet:
+        """The passage showing the most query words, highlighted (made when first asked)."""
+        return best_snippet(self.article, self.matching)
+
+    @cached_property
+    def speakers(self) -> tuple[str, ...]:
+        """Who said the quotations the query matched."""
+        return quoting(self.article, self.matching, by_speaker="speaker" in self.fields)
 
     @property
     def headline(self) -> str | None:
@@ -150,7 +179,9 @@ class Hit:
         }
 
 
-def quoting(article: Article, matching: set[str], by_speaker: bool = False) -> tuple[str, ...]:
+def quoting(
+    article: Article, matching: frozenset[str], by_speaker: bool = False
+) -> tuple[str, ...]:
     """Speakers of the article's quotations that contain a matching form, and with
     ``by_speaker`` (a ``speaker:`` match) the speakers whose names match."""
     return tuple(
@@ -166,7 +197,7 @@ def quoting(article: Article, matching: set[str], by_speaker: bool = False) -> t
     )
 
 
-def best_snippet(article: Article, matching: set[str]) -> Snippet:
+def best_snippet(article: Article, matching: frozenset[str]) -> Snippet:
     """The snippet from whichever text field shows the most distinct matches (body first)."""
     candidates = [
         make_snippet(text, matching) for name in _SNIPPET_FIELDS if (text := getattr(article, name))
@@ -185,9 +216,15 @@ class Results(Sequence[Hit]):
 
     query: str
     hits: list[Hit]
-    total: int
+    count: Callable[[], int] = field(repr=False)
+    """Counts every matching article (done when ``total`` is first asked for)."""
     offset: int = 0
     warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def total(self) -> int:
+        """How many articles match in all (counted when first asked for)."""
+        return self.count()
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -205,11 +242,3 @@ class Results(Sequence[Hit]):
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every hit as a plain dict (see ``Hit.to_dict``)."""
         return [hit.to_dict() for hit in self.hits]
-
-
-def matched_fields(
-    matched: Sequence[tuple[str, str]] | frozenset[tuple[str, str]], order: Sequence[str]
-) -> tuple[str, ...]:
-    """The searchable fields among ``(field, term)`` matches, in schema order."""
-    names = {name for name, _ in matched}
-    return tuple(name for name in order if name in names)
