@@ -263,3 +263,58 @@ def test_installed_search_command_works(tmp_path: Path) -> None:
     assert (
         missing.stderr.strip() == "Error: no index in absent; build one with `searchlib index PATH`"
     )
+
+
+def test_run_and_eval_on_a_small_collection(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"_id": doc_id, "title": title, "text": text})
+            for doc_id, title, text in [
+                ("d1", "Aspirin and heart attacks", "Aspirin lowers the risk of heart attacks."),
+                ("d2", "Statins", "Statins lower cholesterol in adults."),
+                ("d3", "Heart rate", "Exercise raises the heart rate."),
+            ]
+        )
+    )
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        '{"_id": "q1", "text": "Does aspirin lower heart attack risk?"}\n'
+        '{"_id": "q2", "text": "cholesterol: statins"}\n'
+        '{"_id": "q3", "text": "the of and"}\n'
+    )
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
+    index = str(tmp_path / "index")
+    assert run(searchlib_command, "index", str(corpus), "--index", index).exit_code == 0
+    output = tmp_path / "run.trec"
+    ranked = run(
+        searchlib_command,
+        "run",
+        str(queries),
+        "--index",
+        index,
+        "-o",
+        str(output),
+        "--qrels",
+        str(qrels),
+    )
+    assert ranked.exit_code == 0, ranked.stderr
+    assert ranked.stdout.startswith(f"2 queries ranked into {output}")
+    lines = output.read_text().splitlines()
+    assert lines[0].split()[:4] == ["q1", "Q0", "d1", "1"]
+    q1_scores = [float(line.split()[4]) for line in lines if line.startswith("q1 ")]
+    assert q1_scores == sorted(q1_scores, reverse=True) and len(set(q1_scores)) == len(q1_scores)
+    assert {line.split()[0] for line in lines} == {"q1", "q2"}
+    scored = run(searchlib_command, "eval", "--qrels", str(qrels), str(output), "--json")
+    assert json.loads(scored.stdout) == {"nDCG@10": 1.0, "R@100": 1.0, "AP": 1.0, "RR@10": 1.0}
+    text = run(searchlib_command, "eval", "--qrels", str(qrels), str(output)).stdout
+    assert text.splitlines()[0] == "nDCG@10  1.0000"
+
+
+def test_eval_reports_a_malformed_file_in_one_line(tmp_path: Path) -> None:
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("q1 0 d1 yes\n")
+    (tmp_path / "run.trec").write_text("q1 Q0 d1 1 1.0 x\n")
+    result = run(searchlib_command, "eval", "--qrels", str(qrels), str(tmp_path / "run.trec"))
+    assert_one_line_error(result, "qrels.txt, line 1")
