@@ -9,14 +9,14 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from searchlib.speakers import word_pattern
+
 # A prompt line is short; a longer paragraph that starts the same way is article text.
 _PROMPT_MAX_WORDS = 12
 # Enough of a paragraph to compare its opening with every phrase.
 _OPENING_CHARS = 200
 # Appeals address the reader; a paragraph that reports speech is journalism.
-_REPORTED_SPEECH = re.compile(
-    r"\b(?:said|says|told|added|asked|urged|argued|insisted|warned|claimed|explained)\b"
-)
+_REPORTED_SPEECH = re.compile(rf"\b{word_pattern('reported speech')}\b")
 
 
 @lru_cache(maxsize=1)

@@ -19,10 +19,12 @@ from searchlib.speakers import (
     AUXILIARY,
     LOWERCASE,
     NAME,
+    NAME_RUN,
     SPEECH_VERB,
     UPPERCASE,
     NameBook,
     is_subject,
+    word_lists,
 )
 
 # How far from a quotation its attribution may be; it also keeps the work linear.
@@ -31,37 +33,42 @@ _MIN_QUOTE_CHARS = 2
 
 # Attribution phrases: "Sessions said", "said chief executive Richard Parsons",
 # "according to The Associated Press", "the statement continues".
+_PERSONAL_PRONOUNS = ("he", "she")
 _CONTINUING_VERBS = frozenset({"continues", "continued", "went on", "added", "adds"})
 _NOT_DESCRIPTOR = (
     "in|on|at|to|from|by|for|with|after|before|during|of|about|under|over|into|that|which"
     "|who|when|while|because|if|than|but|and|or|as|not|is|was|are|were|he|she|it|they|we"
-    "|said|says|told"
 )
 # Words before a name: "Citigroup chairman and chief executive Richard Parsons said".
-_DESCRIPTOR = rf"(?<![\w'’-])(?!(?:{_NOT_DESCRIPTOR})(?![\w'’-]))[{LOWERCASE}][\w'’-]*"
+_DESCRIPTOR = (
+    rf"(?<![\w'’-])(?!(?:{_NOT_DESCRIPTOR})(?![\w'’-])|{SPEECH_VERB})[{LOWERCASE}][\w'’-]*"
+)
 _SUBJECT_BEFORE_VERB = (
     r"(?:(?P<pronoun>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I))"
     r"|(?P<document>(?:the|a|his|her|its|their) (?:statement|letter|memo|release|note|email))"
-    rf"|(?:(?:{_DESCRIPTOR}|{NAME}) (?:and )?){{0,6}}?(?P<name>{NAME}){APPOSITIVE}?(?P<comma>,)?"
+    rf"|(?:(?:{_DESCRIPTOR}|{NAME_RUN}) (?:and )?){{0,6}}?"
+    rf"(?P<name>{NAME_RUN}){APPOSITIVE}?(?P<comma>,)?"
     rf"|(?P<anonymous>(?:{_DESCRIPTOR} ){{0,3}}{_DESCRIPTOR})),?"
     rf" (?:{AUXILIARY} ){{0,2}}(?P<verb>{SPEECH_VERB})"
 )
 _SUBJECT_VERB = re.compile(rf"[\s,;:—–-]*{_SUBJECT_BEFORE_VERB}")
-# Searched across a sentence, so only tried where a word starts.
+# Searched across a sentence, so only tried where a word starts, and only up to a speech
+# verb that it must end with.
 _SUBJECT_VERB_ANYWHERE = re.compile(rf"(?=\w)(?<![\w'’-]){_SUBJECT_BEFORE_VERB}")
+_SPEECH_VERB_WORD = re.compile(rf"(?<![\w'’-]){SPEECH_VERB}")
 _VERB_SUBJECT = re.compile(
-    rf"[\s,;:—–-]*{SPEECH_VERB},? (?:(?:(?:{_DESCRIPTOR}|{NAME}),? (?:and )?){{0,5}}?"
-    rf"(?P<name>{NAME})(?! (?:[{UPPERCASE}]|{_DESCRIPTOR}|and )))?"
+    rf"[\s,;:—–-]*{SPEECH_VERB},? (?:(?:(?:{_DESCRIPTOR}|{NAME_RUN}),? (?:and )?){{0,5}}?"
+    rf"(?P<name>{NAME_RUN})(?! (?:[{UPPERCASE}]|{_DESCRIPTOR}|and ))"
+    rf"|(?P<anonymous>(?:{_DESCRIPTOR} ){{0,3}}{_DESCRIPTOR}))?"
 )
 _ACCORDING_TO = re.compile(rf"[\s,;:—–-]*(?<![\w'’])according to (?:the )?(?P<name>{NAME})")
 _QUOTE_MARK = re.compile('["“”„«»]')
 _OPENING_MARKS, _CLOSING_MARKS = "“„«", "”»"
 _BEFORE_OPENING = frozenset(" \t\n([{<—–-:/‘'")
 _AFTER_CLOSING = frozenset(" \t\n.,;:!?)]}>—–-…’'")
-_SENTENCE_BREAK = re.compile(
-    r"[.!?…](?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)"
-    r"[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
-)
+# A lookbehind must have one width, so one per abbreviation.
+_NOT_ABBREVIATED = "".join(rf"(?<!\b{word}\.)" for word in sorted(word_lists()["abbreviations"]))
+_SENTENCE_BREAK = re.compile(rf"[.!?…]{_NOT_ABBREVIATED}[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
 class _Span(NamedTuple):
@@ -122,8 +129,9 @@ def _attributable_after(paragraph: str, span: _Span) -> bool:
 class _Attribution(NamedTuple):
     """What a phrase says about a speaker, found at ``offset`` of its paragraph.
 
-    ``kind`` is "name" or "pronoun" (``text`` holds it), "carry" (the previous speaker
-    goes on: "the statement continues") or "anonymous" ("the company said").
+    ``kind`` is "name", "pronoun" or "anonymous" ("the company said"; ``text`` holds the
+    words), "carry" (the previous speaker goes on: "the statement continues") or "none"
+    (no attribution at all).
     """
 
     kind: str
@@ -148,7 +156,7 @@ def _read_attribution(match: re.Match[str]) -> _Attribution:
         return _Attribution("name", groups["name"], match.start("name"))
     if groups.get("document") and groups["verb"] in _CONTINUING_VERBS:
         return _Attribution("carry", "", match.start())
-    return _Attribution("anonymous", "", match.start())
+    return _Attribution("anonymous", groups.get("anonymous") or "", match.start())
 
 
 def _attribution_after(paragraph: str, start: int, end: int) -> _Attribution | None:
@@ -170,9 +178,22 @@ def _attribution_before(paragraph: str, start: int, end: int) -> _Attribution | 
     >>> _attribution_before("Mr Smith said: “We won.”", 0, 15)
     _Attribution(kind='name', text='Mr Smith', offset=0)
     """
-    patterns = (_SUBJECT_VERB_ANYWHERE, _ACCORDING_TO)
-    matches = [match for pattern in patterns for match in pattern.finditer(paragraph, start, end)]
+    matches = list(_ACCORDING_TO.finditer(paragraph, start, end))
+    verb_ends = [verb.end() for verb in _SPEECH_VERB_WORD.finditer(paragraph, start, end)]
+    if verb_ends:
+        matches += _SUBJECT_VERB_ANYWHERE.finditer(paragraph, start, verb_ends[-1])
     return _read_attribution(max(matches, key=lambda match: match.end())) if matches else None
+
+
+def _is_someone_unnamed(attribution: _Attribution) -> bool:
+    """Whether an unnamed person spoke, who may be the next "he": "the coach said", "he said".
+
+    Not "it said", "the report said" or a quotation without any attribution.
+    """
+    if attribution.kind == "pronoun":
+        return attribution.text.lower() in _PERSONAL_PRONOUNS
+    head = attribution.text.rsplit(" ", 1)[-1].capitalize()
+    return attribution.kind == "anonymous" and head in word_lists()["titles"]
 
 
 class _Reader:
@@ -234,7 +255,7 @@ class _Reader:
         attribution = _attribution_before(paragraph, start, mark)
         if attribution:
             return attribution
-        return _Attribution("carry" if self._follows_on(index, number) else "anonymous", "", mark)
+        return _Attribution("carry" if self._follows_on(index, number) else "none", "", mark)
 
     def _follows_on(self, index: int, number: int) -> bool:
         """Whether an unattributed quotation goes on from the one before it.
@@ -261,13 +282,14 @@ class _Reader:
     def _speaker(self, attribution: _Attribution, position: tuple[int, int]) -> str | None:
         if attribution.kind == "name":
             return self._book.person(attribution.text)
-        if attribution.kind == "pronoun" and attribution.text.lower() in ("he", "she"):
+        if attribution.kind == "pronoun" and attribution.text.lower() in _PERSONAL_PRONOUNS:
             return self._book.antecedent(position)
         return self._previous_speaker if attribution.kind == "carry" else None
 
     def _add(self, position: tuple[int, int], text: str, attribution: _Attribution) -> None:
         speaker = self._speaker(attribution, position)
-        self._book.note_speaker(position, speaker)
+        if speaker or _is_someone_unnamed(attribution):
+            self._book.note_speaker(position, speaker)
         self._previous_speaker = speaker
         self.quotes.append(Quote(" ".join(text.split()), speaker))
 

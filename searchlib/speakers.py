@@ -12,33 +12,62 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+
+@lru_cache(maxsize=1)
+def word_lists() -> dict[str, frozenset[str]]:
+    """The packaged word lists (titles, function words, …) by name, loaded once.
+
+    >>> "Mr" in word_lists()["titles"] and "Mr" in word_lists()["abbreviations"]
+    True
+    """
+    text = resources.files("searchlib.data").joinpath("speakers.txt").read_text("utf-8")
+    lists: dict[str, set[str]] = {}
+    targets: list[set[str]] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("["):
+            names = line.strip("[]").split(",")
+            targets = [lists.setdefault(name.strip(), set()) for name in names]
+        else:
+            for words in targets:
+                words.update(line.split())
+    return {name: frozenset(words) for name, words in lists.items()}
+
+
+def word_pattern(list_name: str) -> str:
+    """A regular expression for any word of a packaged word list, longest words first.
+
+    >>> re.fullmatch(word_pattern("abbreviations"), "Mrs") is not None
+    True
+    """
+    words = sorted(word_lists()[list_name], key=lambda word: (-len(word), word))
+    return f"(?:{'|'.join(map(re.escape, words))})"
+
+
 # Character classes for regular expressions: capital and small letters, with accents.
 UPPERCASE = "A-ZÀ-ÖØ-Þ"
 LOWERCASE = "a-zß-öø-ÿ"
 _CAPITALISED = f"[{UPPERCASE}][{LOWERCASE}]"
 # One word of a name: "Mr.", "W.", "M&S", "ICE", "McConnell", "O'Brien", "Miami-Dade".
 _NAME_WORD = (
-    r"(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Prof)\."
+    rf"{word_pattern('abbreviations')}\."
     rf"|[{UPPERCASE}]\.(?= )|[{UPPERCASE}]+&[{UPPERCASE}]+|[{UPPERCASE}]{{2,}}(?![{LOWERCASE}])"
     rf"|[{UPPERCASE}][{LOWERCASE}]*(?:{_CAPITALISED}+)*(?:['’]{_CAPITALISED}+)?(?:-{_CAPITALISED}+)*"
 )
+_WORD = rf"(?:{_NAME_WORD})(?![\w'’&-])"
+_NEXT_WORD = rf" (?:(?:de|da|van|von|der|den|du|dos|del|la|le|bin) )?{_WORD}"
+_NEXT_WORD_OR_OF = rf"(?:{_NEXT_WORD}| of {_WORD})"
 # "Department of Justice" is one name; "Justice" after "of " is no name of its own.
-NAME = (
-    rf"(?=[{UPPERCASE}])(?<![\w'’&-])(?<!\bof )(?:{_NAME_WORD})"
-    rf"(?: (?:(?:de|da|van|von|der|den|du|dos|del|la|le|bin|of) )?(?:{_NAME_WORD})){{0,5}}"
-    r"(?![\w'’&-])"
-)
+_FIRST_WORD = rf"(?=[{UPPERCASE}])(?<![\w'’&-])(?<!\bof )(?:{_WORD})"
+NAME = rf"{_FIRST_WORD}{_NEXT_WORD_OR_OF}{{0,5}}"
+# All the capitalised words in a row, so that a pattern built of runs splits a row of them
+# in one way only and never backtracks through the others. A run of two or more words may
+# stop before "of": "said Cara Diemont of IT firm Dimension Data", but "Bank of Japan".
+NAME_RUN = rf"{_FIRST_WORD}(?:{_NEXT_WORD_OR_OF}+(?!{_NEXT_WORD})|(?!{_NEXT_WORD_OR_OF}))"
+# The verbs come from the word list; the few phrases of more words are fixed, so live here.
 SPEECH_VERB = (
-    r"(?:said|says|told|tells|added|adds|asked|asks|insisted|insists|declared|declares"
-    r"|claimed|claims|argued|argues|explained|explains|warned|warns|stated|wrote|writes"
-    r"|noted|notes|continued|continues|replied|replies|responded|announced|admitted|admits"
-    r"|acknowledged|recalled|recalls|suggested|suggests|believes|believed|thinks|thought"
-    r"|maintained|maintains|conceded|confirmed|revealed|urged|urges|commented|remarked"
-    r"|predicted|predicts|called|calls|described|describes|vowed|promised|stressed"
-    r"|tweeted|reported|reports|agreed|complained|joked|boasted|countered|concluded"
-    r"|demanded|repeated|reiterated|denied|accused|questioned"
-    r"|(?:remains|is|was) convinced|made (?:these|those|the following) (?:comments|remarks)"
-    r"|went on)(?![\w'’])"
+    rf"(?:{word_pattern('speech verbs')}|(?:remains|is|was) convinced"
+    r"|made (?:these|those|the following) (?:comments|remarks)|went on)(?![\w'’])"
 )
 AUXILIARY = r"(?:has|have|had|also|later|then|previously|earlier|once|again|recently|would)"
 # ", the chairman," or ", in his ruling,": a lowercase word, unlike a list, and no second
@@ -56,31 +85,14 @@ _NOT_SUBJECT_BEFORE = re.compile(
 _AFTER_VERB = re.compile(rf", {SPEECH_VERB} $")
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"”’]? $")
 _AFTER_LOWERCASE_WORD = re.compile(rf"(?:(?<![\w'’-])[{LOWERCASE}]+|\)), $")
-
-# "He said" is resolved only if no other name was a sentence subject among the last few.
-_RIVALS_CHECKED = 5
+# No one is "in" or "at" a person: "in New Zealand", "at the Australian Open".
+_PLACE_BEFORE = re.compile(r"(?<![\w'’-])(?:in|at) (?:the )?$")
+# Films, books and songs: "the film Polar Express", "premiere of Ray", "Ray star", "“Ray”".
+_WORK_BEFORE = re.compile(rf"(?<![\w'’-]){word_pattern('works')}(?: of)? $")
+_WORK_AFTER = re.compile(rf" {word_pattern('works')}(?![\w'’-])")
 
 Position = tuple[int, int]
 NormalForm = tuple[str, str]
-
-
-@lru_cache(maxsize=1)
-def word_lists() -> dict[str, frozenset[str]]:
-    """The packaged word lists (titles, function words, …) by name, loaded once.
-
-    >>> "Mr" in word_lists()["titles"]
-    True
-    """
-    text = resources.files("searchlib.data").joinpath("speakers.txt").read_text("utf-8")
-    lists: dict[str, set[str]] = {}
-    words: set[str] = set()
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("["):
-            words = lists.setdefault(line.strip("[]"), set())
-        else:
-            words.update(line.split())
-    return {name: frozenset(words) for name, words in lists.items()}
 
 
 def is_subject(text: str, start: int, name: str, comma: bool) -> bool:
@@ -96,10 +108,40 @@ def is_subject(text: str, start: int, name: str, comma: bool) -> bool:
     return " " in name or bool(_AFTER_LOWERCASE_WORD.search(text, max(0, start - 30), start))
 
 
+@lru_cache(maxsize=4096)
 def _is_organisation(name: str) -> bool:
     words = name.split()
     organisation_words = word_lists()["organisation words"]
     return words[0] == "The" or name.isupper() or not organisation_words.isdisjoint(words)
+
+
+def _could_be_a_person(name: str) -> bool:
+    """Whether a name that is no organisation could still name a person.
+
+    Not "BBC Sport", "Australian Open", "North America" or "Lord Chancellor".
+    """
+    words = name.split()
+    lists = word_lists()
+    acronym = any(len(word) > 1 and word.isupper() for word in words)
+    # "Australian Open", "Lib Dem": a description with nothing to describe.
+    described = len(words) == 2 and words[0] in lists["descriptions"]
+    place = words[0] in lists["place words"]
+    return not (acronym or described or place or words[-1] in lists["titles"])
+
+
+def _is_place(text: str, start: int, end: int) -> bool:
+    """Whether a name at ``start`` is a place or an event: "in New Zealand", not "in Smith's"."""
+    possessive = text[end : end + 2] in ("'s", "’s")
+    return not possessive and _PLACE_BEFORE.search(text, max(0, start - 8), start) is not None
+
+
+def _names_work(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``text[start:end]`` are a title by the words next to them."""
+    before, after = text[max(0, start - 16) : start], text[end : end + 1]
+    if after.isalnum() or before[-1:].isalnum():
+        return False
+    quoted = before[-1:] in '"“‘' and after in '"”’'
+    return quoted or bool(_WORK_BEFORE.search(before) or _WORK_AFTER.match(text, end))
 
 
 def _is_title(words: list[str], index: int) -> bool:
@@ -164,8 +206,10 @@ class NameBook:
         # Where people are mentioned matters only for "he said"; found when first asked.
         self._mentions_found = False
         self._mentions: list[tuple[Position, str]] = []
-        self._subjects: list[tuple[Position, str]] = []
-        self._last_speaker: tuple[Position, str] | None = None
+        self._rivals: list[tuple[Position, str]] = []
+        self._places: set[str] = set()
+        self._introduced: set[str] = set()
+        self._last_speaker: tuple[Position, str | None] | None = None
 
     def _normal_form(self, raw: str) -> NormalForm | None:
         """``raw`` without leading function words and titles, and the last title it had."""
@@ -205,28 +249,56 @@ class NameBook:
             self._mentions_found = True
             for index, start, raw in self._found:
                 self._add_mention(self._paragraphs[index], (index, start), raw, self._quoted[index])
+            # A name is a place or a work everywhere once it is one somewhere.
+            names = {name for _, name in self._rivals + self._mentions}
+            people = {name for name in names if self._is_person(name)}
+            self._mentions = [mention for mention in self._mentions if mention[1] in people]
+            self._rivals = [rival for rival in self._rivals if rival[1] in people]
         return self._mentions
+
+    def _is_person(self, name: str) -> bool:
+        """Whether "he" could be ``name``: introduced as a person, or no sign of anything else."""
+        if name in self._introduced:
+            return True
+        return name not in self._places and _could_be_a_person(name) and not self._is_work(name)
+
+    def _is_work(self, name: str) -> bool:
+        """Whether the article calls ``name`` a film, book or song anywhere, or quotes it."""
+        for paragraph in self._paragraphs:
+            start = paragraph.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if _names_work(paragraph, start, end):
+                    return True
+                start = paragraph.find(name, end)
+        return False
 
     def _add_mention(
         self, text: str, position: Position, raw: str, quoted: list[tuple[int, int]]
     ) -> None:
-        """Note where a person is introduced, and where a name is a sentence's subject."""
+        """Note where a person is introduced, and where anyone else who could be "he" is named."""
         start, end = position[1], position[1] + len(raw)
-        inside = bisect.bisect_right(quoted, (start, len(text)))
-        normal_form = self._normal_forms[raw]
         # A name cut short before a possessive ("Speaker Michael" of "… Martin's") is no mention.
-        truncated = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
-        if not normal_form or truncated or (inside and start < quoted[inside - 1][1]):
+        if text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
+            return
+        person = self.person(raw)
+        if not person or _is_organisation(person):
+            return
+        # A place is one inside a quotation too.
+        if _is_place(text, start, end):
+            self._places.add(person)
+        inside = bisect.bisect_right(quoted, (start, len(text)))
+        if inside and start < quoted[inside - 1][1]:
             return
         subject = text[end + 1 : end + 2].islower() and _opens_sentence(text, start)
-        introduced = self._is_introduced(text, start, end, normal_form)
-        person = self.person(raw) if subject or introduced else None
-        if person and not _is_organisation(person):
-            # A full name opening a sentence introduces a person; "England lost" may not.
-            if introduced or (subject and " " in person):
-                self._mentions.append((position, person))
-            if subject:
-                self._subjects.append((position, person))
+        introduced = self._is_introduced(text, start, end, self._normal_forms[raw])
+        if introduced:
+            self._introduced.add(person)
+        # A full name opening a sentence introduces a person; "England lost" may not.
+        if introduced or (subject and " " in person):
+            self._mentions.append((position, person))
+        if subject or " " in person:
+            self._rivals.append((position, person))
 
     def _is_introduced(self, text: str, start: int, end: int, normal_form: NormalForm) -> bool:
         """Whether a name comes with a title, as an appositive, or next to a speech verb."""
@@ -266,21 +338,32 @@ class NameBook:
         return longest if consistent else name
 
     def antecedent(self, position: Position) -> str | None:
-        """Who "he" or "she" at ``position`` is, if no other subject came in between."""
+        """Who "he" or "she" at ``position`` is, if no one else who could be was named since.
+
+        The last person introduced or speaking before it; an unnamed speaker ("a spokesman
+        said", noted as ``None``) makes it ``None``.
+
+        >>> book = NameBook(["Jeff Sessions spoke.", "Thomas Homan spoke to ICE staff."], [[], []])
+        >>> book.antecedent((1, 0)), book.antecedent((1, 31))
+        ('Jeff Sessions', 'Thomas Homan')
+        >>> book.note_speaker((1, 32), None)
+        >>> book.antecedent((1, 40)) is None
+        True
+        """
         mentions = self._find_mentions()
         index = bisect.bisect_left(mentions, (position,))
-        candidates = [mentions[index - 1]] if index else []
+        candidates: list[tuple[Position, str | None]] = [mentions[index - 1]] if index else []
         if self._last_speaker and self._last_speaker[0] < position:
             candidates.append(self._last_speaker)
         if not candidates:
             return None
-        since, name = max(candidates)
-        low = bisect.bisect_right(self._subjects, (since, "\U0010ffff"))
-        high = bisect.bisect_left(self._subjects, (position,))
-        rivals = {rival for _, rival in self._subjects[max(low, high - _RIVALS_CHECKED) : high]}
+        since, name = max(candidates, key=lambda candidate: candidate[0])
+        low = bisect.bisect_right(self._rivals, (since, "\U0010ffff"))
+        high = bisect.bisect_left(self._rivals, (position,))
+        rivals = {rival for _, rival in self._rivals[low:high]}
         return name if rivals <= {name} else None
 
     def note_speaker(self, position: Position, name: str | None) -> None:
-        """Remember ``name`` as the person who spoke at ``position``."""
-        if name and not _is_organisation(name):
+        """Remember who spoke at ``position``: ``name``, or ``None`` for someone unnamed."""
+        if name is None or not _is_organisation(name):
             self._last_speaker = (position, name)

@@ -250,6 +250,48 @@ def test_a_long_line_parses_in_linear_time() -> None:
     assert article.body == line
 
 
+_WIRE_PARAGRAPH = (
+    "THE PRIME MINISTER TONY BLAIR TOLD REPORTERS IN LONDON ON MONDAY THAT THE GOVERNMENT "
+    "WOULD NOT BACK DOWN OVER PLANS FOR NEW IDENTITY CARDS DESPITE FIERCE OPPOSITION FROM "
+    "CIVIL LIBERTIES GROUPS "
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Ab " * 150) + '"A quote," he said.',
+        ("Ab " * 150) + '"A quote."',
+        ("A " * 150) + '"A quote."',
+        ("Ab " * 60) + ': "A quote."',
+        ("A " * 150) + 'x said: "A quote."',
+        '"A quote," said ' + "Ab " * 40 + "x.",
+        '"A quote," said ' + "Ab of " * 50 + "x.",
+        _WIRE_PARAGRAPH + '"WE WILL NOT BACK DOWN," HE SAID.',
+        _WIRE_PARAGRAPH + '"WE WILL NOT BACK DOWN."',
+        "\n\n".join([_WIRE_PARAGRAPH + '"WE WILL NOT BACK DOWN," HE SAID.'] * 1000),
+    ],
+    ids=[
+        "capitalised words, then he said",
+        "capitalised words before a quote",
+        "capital letters before a quote",
+        "capitalised words before a colon",
+        "capital letters before a speech verb",
+        "capitalised words after a speech verb",
+        "names joined by of after a speech verb",
+        "all-caps paragraph",
+        "all-caps paragraph without attribution",
+        "a thousand all-caps paragraphs",
+    ],
+)
+def test_runs_of_capitalised_words_parse_quickly(text: str) -> None:
+    # Most took seconds to hours while a row of capitalised words could split many ways.
+    started = time.perf_counter()
+    article = parse_article(text)
+    assert time.perf_counter() - started < 2
+    assert article.quotes
+
+
 # --- boilerplate ----------------------------------------------------------------------
 
 
@@ -368,6 +410,81 @@ def test_speakers_are_named_without_titles(text: str, speaker: str) -> None:
 )
 def test_unnamed_speakers_are_none(text: str) -> None:
     assert parse_article(text).quotes[-1].speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Sen. Kennedy said: "We will win."', "Kennedy"),
+        ('"It is low," said Bank of Japan chief Toshihiko Fukui.', "Toshihiko Fukui"),
+        ('"It is busy," says Cara Diemont of IT firm Dimension Data.', "Cara Diemont"),
+        (
+            'Scottish National Party Justice Minister Kenny MacAskill said it was "a fiasco".',
+            "Kenny MacAskill",
+        ),
+    ],
+)
+def test_speakers_in_runs_of_capitalised_words(text: str, speaker: str) -> None:
+    assert parse_article(text).quotes[0].speaker == speaker
+
+
+def test_an_abbreviated_title_ends_no_sentence() -> None:
+    quotes = parse_article("“We will win,” said Sen. Kennedy, “and soon.”").quotes
+    assert [quote.speaker for quote in quotes] == ["Kennedy", "Kennedy"]
+
+
+def test_a_descriptive_title_is_not_part_of_the_name() -> None:
+    text = (
+        "Leader Michael Howard said the checks would help.\n\n"
+        '"Nearly two thirds of people with TB are born abroad," said Mr Howard.'
+    )
+    assert parse_article(text).quotes[0].speaker == "Michael Howard"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Someone named mid-sentence, not as its subject, may be "he".
+        "Coach Luis Aragones was charged over his remarks. “I meant no offence,” he said. "
+        "Spain's minister of sport Jaime Lissavetzky backed the decision. "
+        "“We will have zero tolerance,” he said.",
+        # So may someone named by surname alone, after a fuller mention.
+        "James McIlroy is in form. Russian Dmitriy Bogdanov won last week and then claimed "
+        "the title was his, but McIlroy is unfazed.\n\nHe admitted: “He looked good.”",
+        # A titled but unnamed speaker may be "he" too.
+        "Mr Smith spoke first. A spokesman said: “No.” “Never,” he added.",
+        "Mr Smith spoke first. “No,” said a spokesman. “Never,” he added.",
+    ],
+    ids=["name mid-sentence", "surname alone", "unnamed spokesman", "spokesman after"],
+)
+def test_he_said_after_a_rival_has_no_speaker(text: str) -> None:
+    assert parse_article(text).quotes[-1].speaker is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "the premiere of Polar Express",
+        "the film Polar Express",
+        "the Polar Express film",
+        "“Polar Express”",
+    ],
+)
+def test_he_is_never_a_film(title: str) -> None:
+    text = (
+        f"Tom Hanks was in London for {title}. “It is snowing,” said Hanks. "
+        "Polar Express is based on a children's book. He crossed a bridge which he said was "
+        "“almost impossible to get across”."
+    )
+    assert parse_article(text).quotes[-1].speaker == "Tom Hanks"
+
+
+def test_places_and_events_are_no_rivals() -> None:
+    text = (
+        "Mr Howard said the plans were already working in Canada, New Zealand and Australia "
+        "and had been praised at the World Cup.\n\n“It is very important,” he said."
+    )
+    assert parse_article(text).quotes[0].speaker == "Howard"
 
 
 def test_block_quote_after_an_attribution_with_a_colon() -> None:
