@@ -49,12 +49,12 @@ def search(
     """
     with open_index(index_path) as index:
         results = index.search(query, limit=limit)
-    for message in results.warnings:
-        warn(message)
-    if as_json:
-        click.echo(to_json(results.to_dicts()))
-    else:
-        click.echo(results_text(results), color=use_color(color))
+        for message in results.warnings:
+            warn(message)
+        if as_json:
+            click.echo(to_json(results.to_dicts()))
+        else:
+            click.echo(results_text(results), color=use_color(color))
     if not results:
         ctx.exit(EXIT_NO_HITS)
 

@@ -303,7 +303,10 @@ class Index:
         return Results(query, hits, count, offset, parsed.warnings)
 
     def _count(self, node: Node) -> int:
-        return self._current_searcher().count(node)
+        if self._searcher is not None:
+            return self._current_searcher().count(node)
+        with self._engine.searcher() as searcher:  # asked after close(): leave nothing open
+            return searcher.count(node)
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is not None and not self._searcher.is_current():

@@ -198,16 +198,12 @@ def quoting(
 
 
 def best_snippet(article: Article, matching: frozenset[str]) -> Snippet:
-    """The snippet from whichever text field shows the most distinct matches (body first)."""
-    candidates = [
-        make_snippet(text, matching) for name in _SNIPPET_FIELDS if (text := getattr(article, name))
-    ]
-    if not candidates:
+    """The snippet from whichever text field has the most distinct matches (body first)."""
+    texts = [text for name in _SNIPPET_FIELDS if (text := getattr(article, name))]
+    if not texts:
         return Snippet("")
-    return max(
-        candidates,
-        key=lambda snippet: len({snippet.text[a:b].lower() for a, b in snippet.highlights}),
-    )
+    best = max(texts, key=lambda text: len(matching.intersection(words(text[:_SNIPPET_SCAN]))))
+    return make_snippet(best, matching)
 
 
 @dataclass

@@ -462,6 +462,17 @@ def test_searches_reuse_one_searcher_and_leak_no_files(filled: Index) -> None:
     assert len(list(descriptors.iterdir())) <= before
 
 
+def test_total_is_counted_on_demand_even_after_close(filled: Index) -> None:
+    results = filled.search("said")
+    filled.close()
+    assert results.total == len(filled.search("said", limit=50))
+    filled.close()
+    assert results.total >= 3 and filled._searcher is None
+    fresh = filled.search("said")
+    filled.close()
+    assert fresh.total == results.total and filled._searcher is None
+
+
 def test_searcher_sees_new_commits(index: Index) -> None:
     index.add(Article(id="a", body="first walrus"))
     assert index.search("walrus").total == 1
