@@ -17,20 +17,7 @@ from searchlib_cli import common
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
-from .conftest import SEED, SEED_ID
-
-HIT_KEYS = [
-    "id",
-    "rank",
-    "score",
-    "title",
-    "headline",
-    "snippet",
-    "highlights",
-    "path",
-    "fields",
-    "speakers",
-]
+from .conftest import HIT_KEYS, SEED, SEED_ID
 
 
 @pytest.fixture

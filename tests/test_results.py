@@ -5,7 +5,7 @@ from __future__ import annotations
 from searchlib import Article, Index
 from searchlib.results import Snippet, make_snippet
 
-from .conftest import SEED_ID
+from .conftest import HIT_KEYS, SEED_ID
 
 
 def highlighted(snippet: Snippet) -> list[str]:
@@ -50,18 +50,7 @@ def test_parts_and_marked_agree() -> None:
 
 def test_hit_dict_has_exactly_the_documented_keys(filled: Index) -> None:
     (row, *_) = filled.search("Byrne JAG").to_dicts()
-    assert list(row) == [
-        "id",
-        "rank",
-        "score",
-        "title",
-        "headline",
-        "snippet",
-        "highlights",
-        "path",
-        "fields",
-        "speakers",
-    ]
+    assert list(row) == HIT_KEYS
     assert row["id"] == SEED_ID and row["speakers"] == ["Jeff Sessions"]
     assert all(row["snippet"][start:end] in ("Byrne", "JAG") for start, end in row["highlights"])
 
