@@ -113,8 +113,10 @@ class Engine:
             wrapped.commit()
         except BaseException:
             # A failed commit leaves the last committed generation as it was; segment files
-            # written for it are removed by the next commit.
-            writer.cancel()
+            # written for it are removed by the next commit. (A writer that closed while
+            # failing needs no cancel, and cancelling it would hide the real error.)
+            if not writer.is_closed:
+                writer.cancel()
             raise
 
     def searcher(self) -> Searcher:

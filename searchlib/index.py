@@ -44,14 +44,15 @@ EXACT_FORM_BLOCK = 50
 
 @dataclass
 class IndexReport:
-    """What ``Index.add_folder`` did, file by file."""
+    """What an update did: the paths of files (or the ids of records) added, updated and
+    removed, how many files were unchanged, and what was skipped and why."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    """``(path, reason)`` for each file that could not be indexed."""
+    """``(path, reason)`` for each file (``path:line`` for a record) not indexed."""
 
     def __str__(self) -> str:
         return (
@@ -148,8 +149,8 @@ class Index:
 
         New files are added, changed ones (by content hash) replaced, deleted ones removed,
         unchanged ones skipped. A file that can't be read is reported and skipped, and what
-        the index already holds for it is kept. Many files are read and parsed by
-        ``workers`` processes (default: the cores but one, at most four).
+        the index already holds for it is kept. Many files are read, parsed and written by
+        ``workers`` processes (default: one per core, at most four).
 
         >>> Index("index").add_folder("seeds")           # doctest: +SKIP
         IndexReport(added=['.../seeds/000_a130046a36110d8b.txt'], ...)
