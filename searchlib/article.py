@@ -8,6 +8,8 @@ from datetime import datetime
 
 _LEAD_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s")
+# A period after a title or an initial ("Mr.", "St.", "J.", "U.S.") rarely ends a sentence.
+_ABBREVIATION = re.compile(r"(?:^|[\s(“\"])(?:[A-Z][a-z]{0,2}|(?:[A-Za-z]\.)+[A-Za-z])\.?$")
 
 
 @dataclass
@@ -59,12 +61,19 @@ class Article:
 def lead(text: str, length: int = _LEAD_LENGTH) -> str:
     """The first sentence of ``text``, cut to about ``length`` characters (never invented).
 
-    >>> lead("One two three. Four.")
-    'One two three.'
+    >>> lead("Mr. Smith spoke in St. Louis on Monday. It rained.")
+    'Mr. Smith spoke in St. Louis on Monday.'
     """
     text = " ".join(text.split())
-    match = _SENTENCE_END.search(text)
-    sentence = text[: match.end()].rstrip() if match else text
+    end = next(
+        (
+            match.end()
+            for match in _SENTENCE_END.finditer(text)
+            if not _ABBREVIATION.search(text, 0, match.start())
+        ),
+        len(text),
+    )
+    sentence = text[:end].rstrip()
     if len(sentence) <= length:
         return sentence
     cut = sentence.rfind(" ", 0, length)

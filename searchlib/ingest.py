@@ -168,8 +168,7 @@ def record_to_article(record: Mapping[str, Any], source: str) -> Article:
         raise SkippedFile("no id (_id or id)")
     from searchlib.parse import parse_article  # see to_article
 
-    article = parse_article(values["body"] or "", id=values["id"])
-    article.headline = values["headline"] or article.headline
+    article = parse_article(values["body"] or "", id=values["id"], headline=values["headline"])
     article.caption = values["caption"] or article.caption
     article.credit = values["credit"] or article.credit
     article.date = _date(values["date"])

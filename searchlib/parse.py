@@ -117,19 +117,23 @@ def _take_caption(paragraphs: list[str]) -> tuple[str | None, str | None, list[s
     return caption[0], caption[1], remaining + paragraphs[1:]
 
 
-def parse_article(text: str, *, id: str | None = None, path: str | None = None) -> Article:
+def parse_article(
+    text: str, *, id: str | None = None, path: str | None = None, headline: str | None = None
+) -> Article:
     """Split raw article text into caption, credit, headline, body and quotations.
 
-    Never raises on a ``str``; text it cannot place ends up in ``body``.
+    Never raises on a ``str``; text it cannot place ends up in ``body``. A ``headline``
+    given (a record's title) is used as it is, and no line of ``text`` is taken for one.
 
     >>> article = parse_article("Ad sales boost Time Warner profit\\n\\nProfits jumped 76%.")
     >>> article.headline, article.body
     ('Ad sales boost Time Warner profit', 'Profits jumped 76%.')
+    >>> parse_article("Short intro\\n\\nMore.", headline="Given").body
+    'Short intro\\n\\nMore.'
     """
     caption, credit, paragraphs = _take_caption(split_paragraphs(text))
-    headline = None
     # A headline sits above a caption, never below it.
-    if caption is None and len(paragraphs) > 1 and is_headline(paragraphs[0]):
+    if headline is None and caption is None and len(paragraphs) > 1 and is_headline(paragraphs[0]):
         headline = paragraphs[0]
         caption, credit, paragraphs = _take_caption(paragraphs[1:])
     paragraphs = strip_boilerplate(paragraphs)

@@ -88,7 +88,8 @@ def test_add_file_indexes_one_file_without_removing_others(index: Index, article
 
 def test_json_lines_records_are_indexed_and_bad_lines_named(index: Index, tmp_path: Path) -> None:
     lines = [
-        '{"_id": "4983", "title": "White matter imaging", "text": "Diffusion tensor MRI."}',
+        '{"_id": "4983", "title": "White matter imaging", '
+        '"text": "Short intro\\n\\nDiffusion MRI."}',
         "not json",
         '{"title": "No id here", "text": "Lost."}',
         "",
@@ -106,6 +107,7 @@ def test_json_lines_records_are_indexed_and_bad_lines_named(index: Index, tmp_pa
     ]
     assert len(caught) == 2
     assert ids(index.search("headline:imaging")) == ["4983"]
+    assert index.get("4983").body == "Short intro\n\nDiffusion MRI."  # no headline taken
     cocoa = index.get("r-1")
     assert (cocoa.headline, cocoa.source, cocoa.date.year) == ("COCOA REVIEW", "Reuters", 1987)
     assert index.get("4983").source == "corpus"

@@ -507,3 +507,19 @@ def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr. Smith spoke in St. Louis on Monday. It rained.",
+            "Mr. Smith spoke in St. Louis on Monday.",
+        ),
+        ("He met J. Smith. Then he left.", "He met J. Smith."),
+        ("The U.S. economy grew. Later it slowed.", "The U.S. economy grew."),
+        ("“He left.” Then we did.", "“He left.”"),
+    ],
+)
+def test_a_lead_ends_at_a_sentence_not_an_abbreviation(text: str, expected: str) -> None:
+    assert Article(id="a", body=text).title == expected
