@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
+from searchlib.data import data_lines
 from searchlib.speakers import word_pattern
 
 # A prompt line is short; a longer paragraph that starts the same way is article text.
@@ -26,9 +26,7 @@ def boilerplate_phrases() -> tuple[str, ...]:
     >>> "your support matters" in boilerplate_phrases()
     True
     """
-    text = resources.files("searchlib.data").joinpath("boilerplate.txt").read_text("utf-8")
-    lines = (line.strip().lower() for line in text.splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
+    return tuple(line.lower() for line in data_lines("boilerplate.txt"))
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from importlib import resources
+
+from searchlib.data import data_lines
 
 
 @lru_cache(maxsize=1)
@@ -20,11 +21,9 @@ def word_lists() -> dict[str, frozenset[str]]:
     >>> "Mr" in word_lists()["titles"] and "Mr" in word_lists()["abbreviations"]
     True
     """
-    text = resources.files("searchlib.data").joinpath("speakers.txt").read_text("utf-8")
     lists: dict[str, set[str]] = {}
     targets: list[set[str]] = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
+    for line in data_lines("speakers.txt"):
         if line.startswith("["):
             names = line.strip("[]").split(",")
             targets = [lists.setdefault(name.strip(), set()) for name in names]
