@@ -202,7 +202,6 @@ class _Reader:
     def __init__(self, paragraphs: list[str]) -> None:
         self._paragraphs = paragraphs
         self._spans = [_quote_spans(paragraph) for paragraph in paragraphs]
-        self._previous_speaker: str | None = None
         self.quotes: list[Quote] = []
 
     @cached_property
@@ -284,13 +283,14 @@ class _Reader:
             return self._book.person(attribution.text)
         if attribution.kind == "pronoun" and attribution.text.lower() in _PERSONAL_PRONOUNS:
             return self._book.antecedent(position)
-        return self._previous_speaker if attribution.kind == "carry" else None
+        if attribution.kind == "carry" and self.quotes:
+            return self.quotes[-1].speaker
+        return None
 
     def _add(self, position: tuple[int, int], text: str, attribution: _Attribution) -> None:
         speaker = self._speaker(attribution, position)
         if speaker or _is_someone_unnamed(attribution):
             self._book.note_speaker(position, speaker)
-        self._previous_speaker = speaker
         self.quotes.append(Quote(" ".join(text.split()), speaker))
 
 
