@@ -107,15 +107,16 @@ def _snowball() -> Callable[[str], str]:
     return SnowballStemmer("english").stem
 
 
-def stem(word: str) -> str:
-    """Snowball-stem an exact form; numbers and words with digits are kept as they are.
+def stem(word: str, stemmer: Callable[[str], str] | None = None) -> str:
+    """Snowball-stem an exact form, with NLTK unless another ``stemmer`` is given; numbers
+    and words with digits are kept as they are (the one place this rule lives).
 
     >>> [stem(w) for w in ["running", "sanctuaries", "15.8m"]]
     ['run', 'sanctuari', '15.8m']
     """
     if any(character.isdigit() for character in word):
         return word
-    return _snowball()(word)
+    return (stemmer or _snowball())(word)
 
 
 class Stemmer:

@@ -49,12 +49,13 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
 
 
 def snowball_stem(word: str) -> str:
-    """Snowball English stem, in pure Python (no NLTK import): for words an index never saw.
+    """Whoosh's Snowball English stemmer, in pure Python (no NLTK import); searchlib uses it
+    through ``analysis.stem`` for words an index never saw.
 
     >>> snowball_stem("sanctuaries")
     'sanctuari'
     """
-    return word if any(character.isdigit() for character in word) else porter2_stem(word)
+    return porter2_stem(word)
 
 
 def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:

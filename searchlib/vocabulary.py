@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from searchlib.analysis import stem
 from searchlib.engine import snowball_stem
 
 FILENAME = "searchlib.sqlite3"
@@ -65,7 +66,7 @@ class Vocabulary:
         """Stems for ``words``: looked up, or computed when the index never saw the word."""
         wanted = list(dict.fromkeys(words))
         found = dict(self._select("SELECT word, stem FROM stems WHERE word IN", wanted))
-        return {word: found.get(word) or snowball_stem(word) for word in wanted}
+        return {word: found.get(word) or stem(word, snowball_stem) for word in wanted}
 
     def forms(self, stems: Iterable[str]) -> set[str]:
         """Every exact word form the index holds for the given stems."""
