@@ -1,10 +1,13 @@
-"""Writing results and articles for people (styled or plain) and for programs (JSON)."""
+"""Writing results and articles for people (styled or plain) and for programs (JSON, JSON
+Lines, CSV)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
@@ -32,25 +35,84 @@ def hit_lines(hit: Hit) -> Iterable[str]:
         click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
         for piece, lit in hit.snippet.parts()
     )
-    details = [hit.id, f"score {hit.score:.2f}"]
-    if hit.fields:
-        details.append("in " + ", ".join(hit.fields))
-    if hit.speakers:
-        details.append("said by " + ", ".join(clean(name) for name in hit.speakers))
+    details = [hit.id, f"score {hit.score:.2f}", _where(hit)]
     if hit.path:
         details.append(display_path(hit.path))
-    yield "   " + click.style(" · ".join(details), dim=True)
+    yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
+
+
+def _where(hit: Hit) -> str:
+    """Where the query matched, in words: "in body and quotes, said by Jeff Sessions"."""
+    # A match on a speaker's name is a match on who said a quotation: it reads as "quotes".
+    places = list(dict.fromkeys("quotes" if name == "speaker" else name for name in hit.fields))
+    phrases = [f"in {joined(places)}"] if places else []
+    if hit.speakers:
+        phrases.append("said by " + joined([clean(name) for name in hit.speakers]))
+    return ", ".join(phrases)
+
+
+def joined(names: Sequence[str]) -> str:
+    """Names as a sentence lists them.
+
+    >>> joined(["headline", "body", "quotes"])
+    'headline, body and quotes'
+    """
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def results_text(results: Results) -> str:
     """Every hit for people, then a count line."""
     blocks = ["\n".join(hit_lines(hit)) for hit in results]
-    noun = "hit" if results.total == 1 else "hits"
-    count = f"{results.total} {noun}"
-    if results and len(results) < results.total:
-        count = f"{results.offset + 1}-{results.offset + len(results)} of {count}"
-    blocks.append(click.style(count, dim=True))
+    blocks.append(click.style(results.summary, dim=True))
     return "\n\n".join(blocks)
+
+
+def rows_text(rows: list[dict[str, Any]], keys: Sequence[str], output_format: str) -> str:
+    """Hits for programs with only ``keys``: a JSON array, JSON Lines or CSV (``"json"``,
+    ``"jsonl"``, ``"csv"``); JSON Lines and CSV write no row for no hits.
+
+    >>> rows_text([{"id": "a1", "rank": 1}], ["id"], "jsonl")
+    '{"id": "a1"}\\n'
+    """
+    if output_format == "csv":
+        return to_csv(rows, keys)
+    picked = [{key: row[key] for key in keys} for row in rows]
+    if output_format == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in picked)
+    return to_json(picked) + "\n"
+
+
+def to_csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
+    """A header of ``keys``, then a row for each of ``rows``.
+
+    >>> print(to_csv([{"id": "a1", "fields": ["body", "quotes"]}], ["id", "fields"]), end="")
+    id,fields
+    a1,body; quotes
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(keys)
+    writer.writerows([csv_cell(row[key]) for key in keys] for row in rows)
+    return buffer.getvalue()
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as one CSV cell: lists joined with "; ", a highlight span as ``start:end``,
+    text without terminal controls (a CSV file is often looked at in a terminal).
+
+    >>> csv_cell([[4, 9], [10, 13]]), csv_cell(["Jeff Sessions"]), csv_cell(None)
+    ('4:9; 10:13', 'Jeff Sessions', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(
+            ":".join(map(str, item)) if isinstance(item, list) else str(csv_cell(item))
+            for item in value
+        )
+    return clean(value) if isinstance(value, str) else value
 
 
 def to_json(value: Any) -> str:

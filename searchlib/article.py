@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from searchlib.html import article_html
+
 _LEAD_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s")
 # A period after a title or an initial ("Mr.", "St.", "J.", "U.S.") rarely ends a sentence.
@@ -56,6 +58,9 @@ class Article:
     def speakers(self) -> list[str]:
         """Distinct quote speakers, in order of first appearance."""
         return list(dict.fromkeys(q.speaker for q in self.quotes if q.speaker))
+
+    def _repr_html_(self) -> str:
+        return article_html(self)
 
 
 def lead(text: str, length: int = _LEAD_LENGTH) -> str:

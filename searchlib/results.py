@@ -6,13 +6,22 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from searchlib.analysis import Token, tokenize, words
 from searchlib.article import Article
+from searchlib.html import hit_html, results_html
 from searchlib.schema import SEARCHABLE
 
+if TYPE_CHECKING:
+    import pandas
+
 SNIPPET_WORDS = 30
+HIT_KEYS = (
+    "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
+    "speakers",
+)  # fmt: skip
+"""The keys of ``Hit.to_dict()``, in order."""
 _SNIPPET_FIELDS = ("body", "caption", "headline", "credit")
 _SNIPPET_SCAN = 200_000
 """Characters of a text searched for a snippet: a huge article must not slow every query."""
@@ -178,6 +187,9 @@ class Hit:
             "speakers": list(self.speakers),
         }
 
+    def _repr_html_(self) -> str:
+        return hit_html(self)
+
 
 def quoting(
     article: Article, matching: frozenset[str], by_speaker: bool = False
@@ -238,3 +250,38 @@ class Results(Sequence[Hit]):
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every hit as a plain dict (see ``Hit.to_dict``)."""
         return [hit.to_dict() for hit in self.hits]
+
+    @property
+    def summary(self) -> str:
+        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``.
+
+        >>> Results("walrus", [], count=lambda: 1).summary
+        '1 hit'
+        >>> Results("walrus", [], count=lambda: 1, offset=10).summary
+        'none from rank 11 on, of 1 hit'
+        """
+        summary = f"{self.total} {'hit' if self.total == 1 else 'hits'}"
+        if self and len(self) < self.total:
+            return f"{self.offset + 1}-{self.offset + len(self)} of {summary}"
+        if not self and self.offset and self.total:
+            return f"none from rank {self.offset + 1} on, of {summary}"
+        return summary
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key
+        (needs pandas: ``pip install 'searchlib[pandas]'``).
+
+        >>> index.search("Byrne JAG").to_pandas()[["rank", "id"]]  # doctest: +SKIP
+           rank                           id
+        0     1  seeds/000_a130046a36110d8b
+        """
+        try:
+            import pandas
+        except ImportError as error:
+            raise ImportError(
+                "Results.to_pandas needs pandas: pip install 'searchlib[pandas]'"
+            ) from error
+        return pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+
+    def _repr_html_(self) -> str:
+        return results_html(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -48,7 +49,7 @@ def test_search_finds_the_seed_and_exits_0(built: Path) -> None:
     assert lines[0] == f"1. {title}"
     assert "Byrne JAG grants" in lines[1]
     assert lines[2].startswith(f"   {SEED_ID} · score ")
-    assert "in body, quotes · said by Jeff Sessions" in lines[2]
+    assert " · in body and quotes, said by Jeff Sessions · " in lines[2]
     assert lines[-1] == "2 hits"
     assert "\x1b[" not in result.stdout  # not a terminal: plain
 
@@ -63,6 +64,79 @@ def test_json_output_shape(built: Path) -> None:
     start, end = hit["highlights"][0]
     assert hit["snippet"][start:end] == "Byrne"
     assert hit["path"].endswith("000_a130046a36110d8b.txt")
+
+
+def test_a_speaker_match_reads_as_quotes_said_by(built: Path) -> None:
+    result = run(search_command, "speaker:Homan", "--index", str(built))
+    assert " · in quotes, said by Thomas Homan · " in result.stdout.splitlines()[2]
+
+
+def test_jsonl_writes_an_object_a_line(built: Path) -> None:
+    result = run(search_command, "Byrne JAG", "--index", str(built), "--jsonl")
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["rank"] for row in rows] == [1, 2] and list(rows[0]) == HIT_KEYS
+    assert rows == json.loads(
+        run(search_command, "Byrne JAG", "--index", str(built), "--json").stdout
+    )
+
+
+def test_csv_writes_a_header_then_a_row_a_hit(built: Path) -> None:
+    result = run(search_command, "Byrne JAG", "--index", str(built), "--csv")
+    assert result.exit_code == 0
+    header, *rows = list(csv.reader(result.stdout.splitlines()))
+    assert header == HIT_KEYS and len(rows) == 2
+    seed = dict(zip(header, rows[0], strict=True))
+    assert (seed["id"], seed["rank"], seed["headline"]) == (SEED_ID, "1", "")
+    assert (seed["fields"], seed["speakers"]) == ("body; quotes", "Jeff Sessions")
+    spans = [span.split(":") for span in seed["highlights"].split("; ")]
+    assert [seed["snippet"][int(start) : int(end)] for start, end in spans] == ["Byrne", "JAG"]
+
+
+def test_fields_choose_the_keys_written(built: Path) -> None:
+    arguments = ["Byrne JAG", "--index", str(built), "--fields", "title, id"]
+    (first, _) = json.loads(run(search_command, *arguments, "--json").stdout)
+    assert list(first) == ["title", "id"] and first["id"] == SEED_ID
+    lines = run(search_command, *arguments, "--jsonl").stdout.splitlines()
+    assert [list(json.loads(line)) for line in lines] == [["title", "id"]] * 2
+    assert run(search_command, *arguments, "--csv").stdout.splitlines()[0] == "title,id"
+
+
+def test_offset_pages_through_the_hits(built: Path) -> None:
+    every = json.loads(run(search_command, "Byrne", "--index", str(built), "--json").stdout)
+    arguments = ["Byrne", "--index", str(built), "-n", "1", "--offset", "1"]
+    second = json.loads(run(search_command, *arguments, "--json").stdout)
+    assert len(every) == 2 and second == every[1:]
+    assert run(search_command, *arguments).stdout.splitlines()[-1] == "2-2 of 2 hits"
+    beyond = run(search_command, "Byrne", "--index", str(built), "--offset", "2", "--json")
+    assert (beyond.exit_code, json.loads(beyond.stdout)) == (1, [])
+
+
+def test_no_hits_in_jsonl_and_csv_write_no_rows_and_exit_1(built: Path) -> None:
+    jsonl = run(search_command, "walrus", "--index", str(built), "--jsonl")
+    assert (jsonl.exit_code, jsonl.stdout) == (1, "")
+    table = run(search_command, "walrus", "--index", str(built), "--csv", "--fields", "id,rank")
+    assert (table.exit_code, table.stdout) == (1, "id,rank\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--json", "--csv"], "--json and --csv can't be used together"),
+        (["--jsonl", "--json"], "--json and --jsonl can't be used together"),
+        (["--json", "--jsonl", "--csv"], "--json and --jsonl and --csv can't be used together"),
+        (["--json", "--fields", "id,nme"], "unknown 'nme'; choose from " + ", ".join(HIT_KEYS)),
+        (["--csv", "--fields", " , "], "no key given; choose from id, rank"),
+        (["--fields", "id"], "--fields chooses what --json, --jsonl or --csv write"),
+        (["--offset", "-1"], "Invalid value for '--offset'"),
+    ],
+)
+def test_conflicting_formats_and_unknown_fields_are_usage_errors(
+    built: Path, arguments: list[str], message: str
+) -> None:
+    result = run(search_command, "Byrne", "--index", str(built), *arguments)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert message in result.stderr and "Usage: search" in result.stderr
 
 
 def test_no_hits_exits_1(built: Path) -> None:

@@ -1,8 +1,13 @@
-"""Snippets, highlights and the plain-data view of hits."""
+"""Snippets, highlights, and the plain-data, pandas and HTML views of hits."""
 
 from __future__ import annotations
 
-from searchlib import Article, Index
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from searchlib import Article, Index, QueryWarning, Quote, results
 from searchlib.results import Snippet, make_snippet
 
 from .conftest import HIT_KEYS, SEED_ID
@@ -65,3 +70,84 @@ def test_highlights_follow_stems_to_every_form(index: Index) -> None:
     index.add(Article(id="a", body="The runner was running; she runs daily."))
     (hit,) = index.search("run")
     assert highlighted(hit.snippet) == ["running", "runs"]
+
+
+class _Parsed(HTMLParser):
+    """The tags and the text of an HTML fragment, as a browser reads them."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.text = ""
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+_LAYOUT_TAGS = {"div", "p", "code", "table", "thead", "tbody", "tr", "th", "td", "b", "br"}
+_ARTICLE_TAGS = {"div", "h3", "h4", "p", "b", "code", "ul", "li"}
+_SCRIPT = "<script>alert(1)</script>"
+
+
+def test_html_views_show_article_and_query_text_as_text(index: Index) -> None:
+    index.add(
+        Article(
+            id="evil",
+            headline=f"{_SCRIPT} walrus",
+            body=f"The walrus {_SCRIPT} & more.\n\nA second paragraph.",
+            quotes=[Quote("<i>walrus</i> ahoy", speaker="<b>Al</b>")],
+        )
+    )
+    found = index.search("walrus <b>")
+    table = _Parsed(found._repr_html_())
+    assert table.tags == _LAYOUT_TAGS | {"mark"}
+    assert "walrus <b>" in table.text and _SCRIPT in table.text and "<b>Al</b>" in table.text
+    assert "<mark>walrus</mark>" in found._repr_html_()
+    assert _Parsed(found[0]._repr_html_()).tags == _LAYOUT_TAGS - {"div", "p"} | {"mark"}
+    article = index.get("evil")
+    assert article is not None
+    page = _Parsed(article._repr_html_())
+    assert page.tags == _ARTICLE_TAGS
+    assert f"{_SCRIPT} walrus" in page.text and "<b>Al</b>: “<i>walrus</i> ahoy”" in page.text
+    assert article._repr_html_().count("<p>") == 2  # the body's paragraphs
+    assert "Headline:" not in page.text  # it is the title already
+
+
+def test_html_results_count_and_warn(filled: Index) -> None:
+    page = _Parsed(filled.search("Byrne", limit=1)._repr_html_())
+    assert "Byrne: 1-1 of 2 hits" in page.text
+    with pytest.warns(QueryWarning):
+        warned = filled.search("nosuchfield:walrus")
+    assert "warning: unknown field 'nosuchfield' ignored" in _Parsed(warned._repr_html_()).text
+    assert "table" not in _Parsed(warned._repr_html_()).tags
+
+
+def test_summary_counts_pages(filled: Index) -> None:
+    assert filled.search("Byrne").summary == "2 hits"
+    assert filled.search("Byrne", limit=1, offset=1).summary == "2-2 of 2 hits"
+    assert filled.search("Byrne", offset=5).summary == "none from rank 6 on, of 2 hits"
+
+
+def test_hit_keys_are_the_keys_of_a_hit(filled: Index) -> None:
+    assert list(results.HIT_KEYS) == HIT_KEYS == list(filled.search("Byrne")[0].to_dict())
+
+
+def test_to_pandas_has_a_row_a_hit_and_a_column_a_key(filled: Index) -> None:
+    pytest.importorskip("pandas")
+    table = filled.search("Byrne JAG").to_pandas()
+    assert table.shape == (2, len(HIT_KEYS)) and list(table.columns) == HIT_KEYS
+    assert table.loc[0, "id"] == SEED_ID and table.loc[0, "speakers"] == ["Jeff Sessions"]
+    assert list(filled.search("walrus").to_pandas().columns) == HIT_KEYS
+
+
+def test_to_pandas_without_pandas_says_how_to_install_it(
+    filled: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # what `import pandas` finds uninstalled
+    with pytest.raises(ImportError, match=r"pip install 'searchlib\[pandas\]'"):
+        filled.search("Byrne").to_pandas()
