@@ -7,31 +7,42 @@ replaced without touching the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields as whoosh_fields
 from whoosh import query as whoosh_query
 from whoosh.analysis import SimpleAnalyzer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import _lenfield as _length_column_name
 from whoosh.columns import CompressedBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
-from whoosh.index import EmptyIndexError, FileIndex, LockError
+from whoosh.index import TOC, EmptyIndexError, FileIndex, LockError
 from whoosh.lang.porter2 import stem as porter2_stem
-from whoosh.scoring import BM25F
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from searchlib.errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
-from searchlib.query import AllOf, AnyOf, Everything, Excluding, Node, Phrase, Term
+from searchlib.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    SearchlibError,
+)
 from searchlib.schema import FIELDS, Document, Field, decode_forms
 
+INDEX_NAME = "MAIN"
+"""Whoosh's name for the index: its files are ``_MAIN_<generation>.toc`` and ``MAIN_*``."""
+OPEN_ATTEMPTS = 10
+"""Reads of the latest commit retried when commits keep replacing it meanwhile."""
 FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
-
-BM25_K1 = 1.2
-BM25_B = 0.75
+LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
+"""Whoosh stores each field length as one byte; the lengths those bytes stand for."""
 
 
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
@@ -62,13 +73,21 @@ def _schema(fields: Sequence[Field]) -> whoosh_fields.Schema:
     return whoosh_fields.Schema(**{field.name: _whoosh_field(field) for field in fields})
 
 
-@dataclass(frozen=True)
-class EngineHit:
-    """A document the engine matched: its number, score and word forms."""
+def _open(storage: FileStorage, schema: whoosh_fields.Schema) -> FileIndex:
+    # A commit deletes the table of contents it replaces: when that happens between finding
+    # the latest one and reading it, read the new one rather than call the index unreadable.
+    for _ in range(OPEN_ATTEMPTS - 1):
+        generation = _latest_generation(storage)
+        try:
+            return FileIndex(storage, schema=schema, indexname=INDEX_NAME)
+        except FileNotFoundError:
+            if _latest_generation(storage) == generation:
+                raise
+    return FileIndex(storage, schema=schema, indexname=INDEX_NAME)
 
-    number: int
-    score: float
-    forms: set[str]
+
+def _latest_generation(storage: FileStorage) -> int:
+    return TOC._latest_generation(storage, INDEX_NAME)
 
 
 class Engine:
@@ -81,9 +100,9 @@ class Engine:
             storage = FileStorage(str(directory))
             if create:
                 directory.mkdir(parents=True, exist_ok=True)
-                self._index = FileIndex.create(storage, schema, "MAIN")
+                self._index = FileIndex.create(storage, schema, INDEX_NAME)
             else:
-                self._index = FileIndex(storage, schema=schema)
+                self._index = _open(storage, schema)
         except EmptyIndexError as error:
             raise IndexNotFoundError(f"no index in {directory}") from error
         except Exception as error:  # Whoosh fails on garbled files with any exception type
@@ -96,13 +115,16 @@ class Engine:
 
     def doc_count(self) -> int:
         """How many documents the index holds."""
-        return self._index.doc_count()
+        try:
+            return self._index.doc_count()
+        except Exception as error:
+            raise _unreadable(self.directory, error) from error
 
     @contextmanager
     def writer(self, timeout: float, memory_mb: int = 256) -> Iterator[Writer]:
         """A writer holding the index lock; commits on success, cancels on error."""
         try:
-            writer = self._index.writer(timeout=timeout, limitmb=memory_mb)
+            writer = _SegmentWriter(self._index, timeout=timeout, limitmb=memory_mb)
         except LockError as error:
             raise IndexLockedError(
                 f"the index in {self.directory} is being written by another process "
@@ -123,9 +145,20 @@ class Engine:
     def searcher(self) -> Searcher:
         """A searcher over the last commit; close it (or use ``with``)."""
         try:
-            return Searcher(self._index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)))
+            return Searcher(self._index.searcher())
         except Exception as error:
             raise _unreadable(self.directory, error) from error
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's writer, without the reference cycle that kept the files of the segments it
+    read open (and, once merged away, undeletable) until the garbage collector ran."""
+
+    def _finish(self) -> None:
+        searcher = self._searcher
+        super()._finish()
+        if searcher is not None:
+            del searcher._orig_close  # a bound method of the searcher, stored on it
 
 
 class Writer:
@@ -167,20 +200,30 @@ class Writer:
 class SegmentBuilder:
     """Writes documents as a new segment of an index without taking its lock.
 
-    For worker processes of a ``Writer`` that holds the lock: only it may commit the
-    segment (``Writer.add_segment``); until then no reader sees it.
+    For child processes of a process whose ``Writer`` holds the lock: only it may commit the
+    segment (``Writer.add_segment``); until then no reader sees it. Once that process has
+    gone (killed), ``add`` and ``finish`` raise ``SearchlibError``: the segment can never be
+    committed, and the next lock holder deletes files it doesn't know.
     """
 
     def __init__(self, directory: Path, memory_mb: int = 128) -> None:
+        self._lock_holder = os.getppid()
         index = FileIndex(FileStorage(str(directory)), schema=_schema(FIELDS))
         self._writer = SegmentWriter(index, _lk=False, limitmb=memory_mb)
 
     def add(self, document: Document) -> None:
         """Add a new document (replacing older ones is the committing writer's job)."""
+        self._check_lock_holder()
         self._writer.add_document(**_field_values(document))
+
+    def _check_lock_holder(self) -> None:
+        # An orphan is adopted by another process, so its parent's id changes.
+        if os.getppid() != self._lock_holder:
+            raise SearchlibError("the indexing process that started this worker has gone")
 
     def finish(self) -> Any:
         """Close the segment; returns it for ``Writer.add_segment`` (``None`` if empty)."""
+        self._check_lock_holder()
         writer = self._writer
         segment = writer._finalize_segment() if writer._added else None
         if segment is None:
@@ -199,10 +242,14 @@ def _field_values(document: Document) -> dict[str, Any]:
 
 
 class Searcher:
-    """Runs queries against one commit of the index."""
+    """Reads one commit of the index: postings and lengths for ranking, stored fields."""
 
     def __init__(self, searcher: Any) -> None:
         self._searcher = searcher
+        self._reader = searcher.reader()
+        self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._lengths: dict[str, bytes] = {}
+        self._deleted: set[int] | None = None
         self._forms: Any = None
 
     def __enter__(self) -> Searcher:
@@ -219,31 +266,102 @@ class Searcher:
         """Whether no commit has happened since this searcher opened."""
         return self._searcher.up_to_date()
 
-    def search(self, node: Node, limit: int, excluded: set[int] | None = None) -> list[EngineHit]:
-        """The ``limit`` best documents matching ``node``, skipping ``excluded`` numbers."""
-        results = self._searcher.search(_translate(node), limit=limit, mask=excluded or None)
-        forms = self._forms_column()
-        return [
-            EngineHit(
-                hit.docnum,
-                hit.score,
-                decode_forms(forms[hit.docnum]) if forms is not None else set(),
-            )
-            for hit in results
-        ]
+    def document_count(self) -> int:
+        """How many live documents this commit holds."""
+        return self._reader.doc_count()
 
-    def _forms_column(self) -> Any:
-        if self._forms is None and self._searcher.reader().has_column(FORMS_FIELD):
-            self._forms = self._searcher.reader().column_reader(FORMS_FIELD)
-        return self._forms
+    def all_documents(self) -> set[int]:
+        """The numbers of every live document."""
+        return set(range(self._reader.doc_count_all())) - self.deleted()
+
+    def deleted(self) -> set[int]:
+        """The numbers of deleted documents (their postings remain until a merge)."""
+        if self._deleted is None:
+            self._deleted = {
+                base + number
+                for leaf, base in self._leaves
+                if leaf.has_deletions()
+                for number in leaf.deleted_docs_set
+            }
+        return self._deleted
+
+    def average_length(self, field: str) -> float:
+        """The mean number of terms ``field`` holds per document."""
+        documents = self._reader.doc_count_all()
+        return self._reader.field_length(field) / documents if documents else 0.0
+
+    def frequencies(
+        self, pairs: Iterable[tuple[str, str, float]], length_weight: float
+    ) -> dict[int, float]:
+        """Per document, the sum over ``(field, term, weight)`` pairs of the term's frequency
+        times ``weight``, divided by the field's relative length (BM25F's combined
+        frequency): ``1 - b + b * length / average`` with ``b = length_weight``.
+        """
+        combined: dict[int, float] = {}
+        get = combined.get
+        for field, term, weight in pairs:
+            average = self.average_length(field)
+            if not average:
+                continue
+            lengths = self._field_lengths(field)
+            # Lengths are stored as one byte each, so the divisor takes 256 values.
+            scale = [
+                weight / (1 - length_weight + length_weight * LENGTH_OF_BYTE[code] / average)
+                for code in range(256)
+            ]
+            for base, numbers, counts in self._postings(field, term):
+                for number, count in zip(numbers, counts, strict=True):
+                    document = base + number
+                    combined[document] = get(document, 0.0) + count * scale[lengths[document]]
+        return combined
+
+    def _postings(self, field: str, term: str) -> Iterator[tuple[int, Any, Any]]:
+        """``(base, numbers, counts)`` blocks of a term's postings, deleted documents included."""
+        term_bytes = term.encode("utf-8")
+        for leaf, base in self._leaves:
+            try:
+                info = leaf._terms.term_info(field, term_bytes)
+            except TermNotFound:
+                continue
+            if info.is_inlined():
+                numbers, counts, _ = info.inlined_postings()
+                yield base, numbers, counts
+                continue
+            matcher = leaf._terms.matcher(field, term_bytes, leaf.schema[field].format)
+            # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                yield base, matcher._ids, matcher._weights
+                matcher._next_block()
+
+    def _field_lengths(self, field: str) -> bytes:
+        """Every document's length code for ``field``, one byte per document number."""
+        if field not in self._lengths:
+            self._lengths[field] = b"".join(_leaf_lengths(leaf, field) for leaf, _ in self._leaves)
+        return self._lengths[field]
+
+    def phrase_documents(self, field: str, terms: Sequence[str], slop: int = 0) -> set[int]:
+        """Documents with ``terms`` in order in ``field``, at most ``slop`` words apart."""
+        phrase = whoosh_query.Phrase(field, list(terms), slop=slop + 1)
+        return set(self._searcher.docs_for_query(phrase))
+
+    def date_documents(self, field: str, start: datetime | None, end: datetime | None) -> set[int]:
+        """Documents whose ``field`` date is in ``[start, end)`` (an open end is ``None``)."""
+        dates = whoosh_query.DateRange(field, start, end, endexcl=True)
+        return set(self._searcher.docs_for_query(dates))
+
+    def forms(self, number: int) -> set[str]:
+        """The distinct word forms of document ``number``."""
+        if self._forms is None:
+            if not self._reader.has_column(FORMS_FIELD):
+                return set()
+            self._forms = self._reader.column_reader(FORMS_FIELD)
+        return decode_forms(self._forms[number])
 
     def stored_fields(self, number: int) -> dict[str, Any]:
         """The stored fields of document ``number``."""
         return self._searcher.stored_fields(number)
-
-    def count(self, node: Node) -> int:
-        """How many documents match ``node``."""
-        return sum(1 for _ in self._searcher.docs_for_query(_translate(node)))
 
     def stored(self, field: str, value: str) -> dict[str, Any] | None:
         """The stored fields of the document whose ``field`` is ``value``."""
@@ -251,7 +369,7 @@ class Searcher:
 
     def terms(self, field: str) -> Iterator[str]:
         """Every term of ``field`` held by a live document."""
-        reader = self._searcher.reader()
+        reader = self._reader
         check_live = reader.has_deletions()
         for term in reader.lexicon(field):
             text = term.decode("utf-8")
@@ -259,20 +377,14 @@ class Searcher:
                 yield text
 
 
-def _translate(node: Node) -> whoosh_query.Query:
-    if isinstance(node, Term):
-        return whoosh_query.Term(node.field, node.text, boost=node.boost)
-    if isinstance(node, Phrase):
-        return whoosh_query.Phrase(node.field, list(node.terms), boost=node.boost)
-    if isinstance(node, AnyOf):
-        return whoosh_query.Or([_translate(part) for part in node.parts])
-    if isinstance(node, AllOf):
-        return whoosh_query.And([_translate(part) for part in node.parts])
-    if isinstance(node, Excluding):
-        return whoosh_query.AndNot(_translate(node.include), _translate(node.exclude))
-    if isinstance(node, Everything):
-        return whoosh_query.Every()
-    raise TypeError(f"not a query node: {node!r}")
+def _leaf_lengths(leaf: Any, field: str) -> bytes:
+    documents = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_length_column_name(field), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(documents)
+    # A length column stores one byte per document up to the last non-zero one.
+    stored = column._dbfile.get(column._basepos, column._count)
+    return stored + bytes(documents - len(stored))
 
 
 def _unreadable(directory: Path, error: Exception) -> IndexCorruptError:
@@ -292,3 +404,75 @@ def _close_files_left_open(error: Exception) -> None:
             if isinstance(value, StructFile) and not value.is_closed:
                 value.close()
         frame_link = frame_link.tb_next
+
+
+def check(directory: Path) -> list[str]:
+    """What is wrong with the engine's files in ``directory``: an unreadable table of
+    contents, or a segment that is missing, can't be opened or read, or doesn't hold the
+    documents the table of contents lists. Checks a commit no writer replaced meanwhile.
+
+    >>> import tempfile
+    >>> check(Engine(Path(tempfile.mkdtemp()), create=True).directory)
+    []
+    """
+    storage = FileStorage(str(directory))
+    problems: list[str] = []
+    for _ in range(OPEN_ATTEMPTS):
+        generation = _latest_generation(storage)
+        problems = _commit_problems(storage, generation)
+        if _latest_generation(storage) == generation:
+            break
+    return problems
+
+
+def _commit_problems(storage: FileStorage, generation: int) -> list[str]:
+    schema = _schema(FIELDS)
+    try:
+        table_of_contents = TOC.read(storage, INDEX_NAME, generation, schema)
+    except Exception as error:  # Whoosh fails on garbled files with any exception type
+        _close_files_left_open(error)
+        name = TOC._filename(INDEX_NAME, generation)
+        return [f"{name}, the table of contents, can't be read ({_describe(error)})"]
+    problems = []
+    for segment in table_of_contents.segments:
+        problems += _segment_problems(storage, schema, segment)
+    return problems
+
+
+def _segment_problems(
+    storage: FileStorage, schema: whoosh_fields.Schema, segment: Any
+) -> list[str]:
+    label = f"segment {segment.segment_id()}"
+    file = segment.make_filename(segment.COMPOUND_EXT)
+    if segment.is_compound() and not storage.file_exists(file):
+        return [f"{label}: its file {file} is missing"]
+    try:
+        reader = SegmentReader(storage, schema, segment)
+    except Exception as error:
+        _close_files_left_open(error)
+        return [f"{label}: can't be opened ({_describe(error)})"]
+    try:
+        return _document_problems(reader, label)
+    except Exception as error:
+        return [f"{label}: can't be read ({_describe(error)})"]
+    finally:
+        reader.close()
+
+
+def _document_problems(reader: Any, label: str) -> list[str]:
+    # Every document has one id term, so the id postings show which documents the segment
+    # holds, independently of the count the table of contents records.
+    held = {
+        number for term in reader.lexicon("id") for number in reader.postings("id", term).all_ids()
+    }
+    listed = reader.doc_count()
+    if len(held) != listed:
+        return [f"{label}: the table of contents says {listed} documents, it holds {len(held)}"]
+    for number in sorted(held):
+        if "id" not in reader.stored_fields(number):
+            return [f"{label}: document {number} has no stored id"]
+    return []
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import warnings
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from searchlib.analysis import ANALYZER_NAME, Stemmer
 from searchlib.article import Article
-from searchlib.engine import Engine, EngineHit, Searcher, Writer
+from searchlib.engine import Engine, Searcher, Writer
 from searchlib.errors import (
     IndexCorruptError,
     IndexIncompatibleError,
@@ -22,7 +21,8 @@ from searchlib.errors import (
     SearchlibError,
     SkippedFileWarning,
 )
-from searchlib.query import Node, parse, plan
+from searchlib.query import parse, plan
+from searchlib.ranking import Ranked, rank
 from searchlib.results import Hit, Results
 from searchlib.schema import (
     FIELDS_BY_NAME,
@@ -85,6 +85,10 @@ class Index:
         self._vocabulary = Vocabulary(self.path)
         if Engine.exists(self.path):
             self._engine = Engine(self.path)
+            if not self._is_stamped() and self._engine.doc_count() == 0:
+                # Creation was cut short (killed) before the analyzer was recorded; with no
+                # documents yet, finishing it now loses nothing.
+                self._stamp()
             if not self._vocabulary.exists():
                 raise IndexCorruptError(
                     f"the index in {self.path} has lost its {self._vocabulary.path.name} file; "
@@ -104,8 +108,15 @@ class Index:
                     f"{self.path} is not empty and holds no index; choose another folder"
                 )
             self._engine = Engine(self.path, create=True)
-            self._vocabulary.set_metadata({"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION})
+            self._stamp()
         self._searcher: Searcher | None = None
+
+    def _is_stamped(self) -> bool:
+        return self._vocabulary.exists() and bool(self._vocabulary.metadata())
+
+    def _stamp(self) -> None:
+        """Record the analyzer and document format the index is built with."""
+        self._vocabulary.set_metadata({"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION})
 
     def _check_compatible(self) -> None:
         metadata = self._vocabulary.metadata()
@@ -266,48 +277,35 @@ class Index:
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        parsed = plan(parse(query, operators), self._vocabulary.stems)
+        parsed = plan(parse(query, operators), self._vocabulary)
         for message in parsed.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         searcher = self._current_searcher()
-        tiers = parsed.tiers()
         wanted = offset + limit
         # The exact-form bonus reorders hits only within fixed blocks of ranks, so every
         # page of a query agrees with every other.
         depth = -(-wanted // EXACT_FORM_BLOCK) * EXACT_FORM_BLOCK
-        found: list[EngineHit] = []
-        for tier in tiers:
-            if len(found) >= depth:
-                break
-            candidates = searcher.search(tier, depth - len(found), {hit.number for hit in found})
-            while candidates:
-                room = EXACT_FORM_BLOCK - len(found) % EXACT_FORM_BLOCK
-                found += _with_exact_bonus(candidates[:room], parsed.exact_forms)
-                candidates = candidates[room:]
+        ranking = rank(searcher, parsed.root, depth)
+        found: list[Ranked] = []
+        for start in range(0, len(ranking.best), EXACT_FORM_BLOCK):
+            block = ranking.best[start : start + EXACT_FORM_BLOCK]
+            found += _with_exact_bonus(searcher, block, parsed.exact_forms)
         matching = frozenset(parsed.terms | self._vocabulary.forms(parsed.terms))
         searched = frozenset(parsed.fields)
         hits = [
             Hit(
                 id=article.id,
-                rank=rank,
-                score=engine_hit.score,
+                rank=rank_number,
+                score=ranked.score,
                 title=article.title,
                 article=article,
                 matching=matching,
                 searched=searched,
             )
-            for rank, engine_hit in enumerate(found[offset:wanted], start=offset + 1)
-            for article in [to_article(searcher.stored_fields(engine_hit.number))]
+            for rank_number, ranked in enumerate(found[offset:wanted], start=offset + 1)
+            for article in [to_article(searcher.stored_fields(ranked.number))]
         ]
-        # Counted on demand, by whichever searcher is current then (this one may be closed).
-        count = functools.partial(self._count, tiers[-1])
-        return Results(query, hits, count, offset, parsed.warnings)
-
-    def _count(self, node: Node) -> int:
-        if self._searcher is not None:
-            return self._current_searcher().count(node)
-        with self._engine.searcher() as searcher:  # asked after close(): leave nothing open
-            return searcher.count(node)
+        return Results(query, hits, lambda: ranking.total, offset, parsed.warnings)
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is not None and not self._searcher.is_current():
@@ -351,10 +349,17 @@ def _skip(report: IndexReport, path: str, reason: str) -> None:
     warnings.warn(f"skipped {path}: {reason}", SkippedFileWarning, stacklevel=4)
 
 
-def _with_exact_bonus(candidates: list[EngineHit], exact_forms: set[str]) -> list[EngineHit]:
-    """Candidates re-scored with the exact-form bonus, best first (stable for ties)."""
+def _with_exact_bonus(
+    searcher: Searcher, block: list[Ranked], exact_forms: set[str]
+) -> list[Ranked]:
+    """A block of ranked documents re-scored with the exact-form bonus, best first (stable
+    for ties)."""
     rescored = [
-        replace(hit, score=hit.score + EXACT_FORM_BONUS * len(exact_forms & hit.forms))
-        for hit in candidates
+        replace(
+            ranked,
+            score=ranked.score
+            + EXACT_FORM_BONUS * len(exact_forms & searcher.forms(ranked.number)),
+        )
+        for ranked in block
     ]
-    return sorted(rescored, key=lambda hit: -hit.score)
+    return sorted(rescored, key=lambda ranked: -ranked.score)

@@ -1,153 +1,95 @@
-"""The query language: lenient parsing into clauses, then matching plans over fields.
+"""Query plans: a parsed query (``searchlib.grammar``) analysed into matching nodes.
 
-Grammar (one clause per whitespace-separated item)::
-
-    [+|-][field:](word | "a phrase")
-
-Plain clauses are wanted; ``+`` makes one required and ``-`` excludes it. Documents with
-every wanted clause rank above documents with only some. Nothing a user types raises:
-what can't be used is left out and reported in ``ParsedQuery.warnings``.
+Each word is analysed as indexed text is (tokens, stop words, stems) and expanded over the
+fields it searches: a word with no field over every default text field, ranked as one
+BM25F term. A prefix (``econ*``) or fuzzy word (``Sesions~``) becomes the index's words
+that fit it. Anything that can't be searched is left out and said in ``Plan.warnings``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date, datetime
+from typing import Protocol
 
-from searchlib.analysis import content_words, words
+from searchlib import grammar
+from searchlib.analysis import TOKEN_PATTERN, content_words, words
 from searchlib.errors import QueryError
-from searchlib.schema import FIELDS, FIELDS_BY_NAME, SEARCHABLE
+from searchlib.grammar import ParsedQuery, parse
+from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
+
+__all__ = ["Bool", "Dates", "Lexicon", "Node", "Phrase", "Plan", "Terms", "parse", "plan"]
 
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
 DEFAULT_FIELD_NAMES = [each.name for each in DEFAULT_FIELDS]
+MAX_EXPANSIONS = 50
+"""A prefix or fuzzy word matches at most this many of the index's words."""
+_TOKENS = re.compile(TOKEN_PATTERN)
+_SYMBOLS = re.compile(r"[+#@&%]+")
+"""Symbols that change what a word means (C++, C#, AT&T); dropping them is worth a warning,
+unlike prose punctuation or currency signs."""
 
-Occur = Literal["should", "must", "must_not"]
 
-_CLAUSE = re.compile(
-    r"""(?P<sign>[+-]?)
-        (?:(?P<field>[A-Za-z_]+):(?=\S))?
-        (?:"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+))""",
-    re.VERBOSE,
-)
-_OCCUR: dict[str, Occur] = {"": "should", "+": "must", "-": "must_not"}
-MAX_CLAUSES = 200
-"""Longer queries are cut here (with a warning): Whoosh recurses once per clause."""
+class Lexicon(Protocol):
+    """What planning needs to know of an index's words (``Vocabulary`` provides it)."""
+
+    def stems(self, words: Iterable[str]) -> dict[str, str]:
+        """The stem of each word."""
+
+    def prefixed(self, prefix: str, limit: int) -> list[str]:
+        """Words the index holds that start with ``prefix``, shortest first."""
+
+    def near(self, word: str, edits: int, limit: int) -> list[str]:
+        """Words the index holds within ``edits`` edits of ``word``, closest first."""
 
 
 @dataclass(frozen=True)
-class Term:
-    """A term in one field."""
+class Terms:
+    """One query word: documents holding any of its ``(field, term, weight)`` pairs. Ranked
+    as one BM25F term: the pairs' frequencies add up, each times its field's weight."""
 
-    field: str
-    text: str
-    boost: float = 1.0
+    pairs: tuple[tuple[str, str, float], ...]
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """Consecutive terms in one field."""
+    """Words in order, at most ``slop`` words apart, in one of ``fields`` (each field with
+    the terms it holds for the words: stems or exact forms)."""
 
-    field: str
-    terms: tuple[str, ...]
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    """Matches what any part matches; scores add up."""
-
-    parts: tuple[Node, ...]
+    words: tuple[Terms, ...]
+    fields: tuple[tuple[str, tuple[str, ...]], ...]
+    slop: int = 0
 
 
 @dataclass(frozen=True)
-class AllOf:
-    """Matches what every part matches; scores add up."""
+class Dates:
+    """Documents dated in ``[start, end)``; ``None`` leaves that end open."""
 
-    parts: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Excluding:
-    """Matches what ``include`` matches and ``exclude`` doesn't."""
-
-    include: Node
-    exclude: Node
+    start: datetime | None
+    end: datetime | None
 
 
 @dataclass(frozen=True)
-class Everything:
-    """Matches every document."""
+class Bool:
+    """Documents matching every ``must`` node (or, with none, any ``should`` node; with
+    neither, every document) and no ``must_not`` node. ``should`` nodes add to the score."""
+
+    must: tuple[Node, ...] = ()
+    should: tuple[Node, ...] = ()
+    must_not: tuple[Node, ...] = ()
 
 
-Node = Term | Phrase | AnyOf | AllOf | Excluding | Everything
-
-
-@dataclass(frozen=True)
-class Clause:
-    """One item of a query: text to match, optionally in one field."""
-
-    text: str
-    field: str | None = None
-    occur: Occur = "should"
-    typed: str = ""
-    """The clause as the user typed it, for messages."""
-
-
-@dataclass
-class ParsedQuery:
-    """The clauses of a query string, and what was ignored while reading it."""
-
-    clauses: list[Clause]
-    warnings: list[str] = field(default_factory=list)
-    plain: bool = False
-    """Read as plain words: stop words among them are dropped without a warning."""
-
-
-def parse(query: str, operators: bool = True) -> ParsedQuery:
-    """Read a query string leniently; with ``operators=False``, as plain words (no fields,
-    signs or phrases: for text such as a claim or a question).
-
-    >>> parsed = parse('Byrne -"body cameras" nosuchfield:x')
-    >>> [(c.text, c.occur) for c in parsed.clauses]
-    [('Byrne', 'should'), ('body cameras', 'must_not'), ('x', 'should')]
-    >>> parsed.warnings[0][:32]
-    "unknown field 'nosuchfield' igno"
-    """
-    parsed = ParsedQuery([])
-    if not operators:
-        clauses = [Clause(word, typed=word) for word in query.split()[:MAX_CLAUSES]]
-        return ParsedQuery(clauses, plain=True)
-    for match in _CLAUSE.finditer(query):
-        if len(parsed.clauses) == MAX_CLAUSES:
-            parsed.warnings.append(f"only the first {MAX_CLAUSES} words were searched")
-            break
-        clause_field = match["field"]
-        if clause_field is not None and clause_field.lower() not in SEARCHABLE:
-            parsed.warnings.append(
-                f"unknown field '{clause_field}' ignored; searched all fields "
-                f"(fields: {', '.join(SEARCHABLE)})"
-            )
-            clause_field = None
-        if match["phrase"] is not None and not match["closed"]:
-            parsed.warnings.append(f'unclosed quote: read "{match["phrase"]}" as a phrase')
-        text = match["phrase"] if match["phrase"] is not None else match["word"]
-        if text.endswith(":") and text[:-1].lower() in SEARCHABLE:
-            parsed.warnings.append(f"'{text}' needs its word right after the colon ({text}word)")
-        field_name = clause_field.lower() if clause_field else None
-        parsed.clauses.append(Clause(text, field_name, _OCCUR[match["sign"]], match.group()))
-    return parsed
+Node = Terms | Phrase | Dates | Bool
 
 
 @dataclass
 class Plan:
-    """A parsed query turned into matching nodes, grouped by how they occur."""
+    """A parsed query turned into a tree of matching nodes, and what it searches for."""
 
-    should: list[Node] = field(default_factory=list)
-    must: list[Node] = field(default_factory=list)
-    must_not: list[Node] = field(default_factory=list)
+    root: Bool
     warnings: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
     """Every exact form and stem the plan matches (for highlighting)."""
@@ -156,75 +98,125 @@ class Plan:
     fields: set[str] = field(default_factory=set)
     """The searchable fields the wanted clauses look in."""
 
-    def tiers(self) -> list[Node]:
-        """Queries to run in turn: documents with every wanted clause, then with some, then
-        (when some clauses are required) with only the required ones.
 
-        >>> plan = Plan(should=[Term("body", "a"), Term("body", "b")])
-        >>> [type(tier).__name__ for tier in plan.tiers()]
-        ['AllOf', 'AnyOf']
-        """
-        required, wanted = self.must, self.should
-        tiers = [all_of([*required, *wanted])] if wanted or required else [Everything()]
-        if len(wanted) > 1:
-            tiers.append(all_of([*required, any_of(wanted)]))
-        if required and wanted:
-            tiers.append(all_of(required))
-        if self.must_not:
-            return [Excluding(tier, any_of(self.must_not)) for tier in tiers]
-        return tiers
+def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
+    """Analyse a parsed query against an index's words. Raises ``QueryError`` when nothing
+    searchable is left.
 
-
-def plan(parsed: ParsedQuery, stems: Callable[[Iterable[str]], dict[str, str]]) -> Plan:
-    """Analyse each clause and expand it over the fields it searches.
-
-    ``stems`` maps exact forms to stems (the index's vocabulary). Raises ``QueryError``
-    when nothing searchable is left.
+    >>> class Same:  # a lexicon whose stems are the words themselves
+    ...     def stems(self, words): return {word: word for word in words}
+    >>> plan(parse("+jag -police"), Same()).root.must
+    (Terms(pairs=(('headline', 'jag', 2.0), ...)),)
     """
-    result = Plan(warnings=list(parsed.warnings))
-    clause_words = [content_words(clause.text) for clause in parsed.clauses]
-    stem_of = stems(word for forms in clause_words for word in forms)
-    for clause, exact_forms in zip(parsed.clauses, clause_words, strict=True):
-        if not exact_forms:
-            if not parsed.plain:
-                result.warnings.append(_nothing_searchable(clause))
-            continue
-        stemmed = [stem_of[word] for word in exact_forms]
-        getattr(result, clause.occur).append(_expand(clause.field, exact_forms, stemmed))
-        if clause.occur != "must_not":
-            result.terms.update(exact_forms, stemmed)
-            result.exact_forms.update(exact_forms)
-            result.fields.update([clause.field] if clause.field else DEFAULT_FIELD_NAMES)
-    if not (result.should or result.must or result.must_not):
-        reasons = result.warnings or ["only common words, punctuation or symbols"]
+    planner = _Planner(parsed, lexicon)
+    root = planner.bool(parsed.root, wanted=True)
+    if root is None:
+        reasons = planner.plan.warnings or ["only common words, punctuation or symbols"]
         raise QueryError("nothing to search for: " + "; ".join(reasons))
-    return result
+    planner.plan.root = root if isinstance(root, Bool) else Bool(should=(root,))
+    return planner.plan
 
 
-def _nothing_searchable(clause: Clause) -> str:
-    if words(clause.text):
-        return f"ignored {clause.typed}: only common words (stop words), which are not indexed"
-    return f"ignored {clause.typed}: only punctuation or symbols"
+class _Planner:
+    def __init__(self, parsed: ParsedQuery, lexicon: Lexicon) -> None:
+        self.plan = Plan(Bool(), warnings=list(parsed.warnings))
+        self.lexicon = lexicon
+        self.plain = parsed.plain
 
+    def node(self, syntax: grammar.Syntax, wanted: bool) -> Node | None:
+        if isinstance(syntax, grammar.Bool):
+            return self.bool(syntax, wanted)
+        if isinstance(syntax, grammar.DateRange):
+            return Dates(_moment(syntax.start), _moment(syntax.end))
+        return self.text(syntax, wanted)
 
-def _expand(field_name: str | None, exact_forms: list[str], stemmed: list[str]) -> Node:
-    fields = [FIELDS_BY_NAME[field_name]] if field_name else DEFAULT_FIELDS
-    parts: list[Node] = []
-    for searched in fields:
-        terms = stemmed if searched.kind == "stemmed" else exact_forms
-        boost = searched.boost or 1.0
-        if len(terms) == 1:
-            parts.append(Term(searched.name, terms[0], boost))
+    def bool(self, syntax: grammar.Bool, wanted: bool) -> Node | None:
+        def planned(parts: tuple[grammar.Syntax, ...], part_wanted: bool) -> tuple[Node, ...]:
+            nodes = (self.node(part, part_wanted) for part in parts)
+            return tuple(node for node in nodes if node is not None)
+
+        must, should = planned(syntax.must, wanted), planned(syntax.should, wanted)
+        must_not = planned(syntax.must_not, False)
+        if not (must or should or must_not):
+            return None
+        if not must and not must_not and len(should) == 1:
+            return should[0]
+        return Bool(must, should, must_not)
+
+    def text(self, syntax: grammar.Word | grammar.Phrase, wanted: bool) -> Node | None:
+        forms = content_words(syntax.text)
+        typed = syntax.typed or syntax.text
+        if not forms:
+            if not self.plain:
+                self.plan.warnings.append(_nothing_searchable(typed, syntax.text))
+            return None
+        fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
+        if isinstance(syntax, grammar.Word) and (syntax.prefix or syntax.fuzzy):
+            return self.expanded(syntax, forms, fields, wanted)
+        if not self.plain and isinstance(syntax, grammar.Word):
+            dropped = "".join(_SYMBOLS.findall(_TOKENS.sub(" ", syntax.text)))
+            if dropped:
+                self.plan.warnings.append(
+                    f"searched {typed} as {' '.join(forms)}: ignored {dropped!r}"
+                )
+        stems = self.lexicon.stems(forms)
+        stemmed = [stems[form] for form in forms]
+        if wanted:
+            self.note(forms, stemmed, fields, exact=True)
+        words = tuple(_terms(fields, [(form, stems[form])]) for form in forms)
+        if len(words) == 1:
+            return words[0]
+        held = tuple(
+            (each.name, tuple(stemmed if each.kind == "stemmed" else forms)) for each in fields
+        )
+        slop = syntax.slop if isinstance(syntax, grammar.Phrase) else 0
+        return Phrase(words, held, slop)
+
+    def expanded(
+        self, syntax: grammar.Word, forms: list[str], fields: list[Field], wanted: bool
+    ) -> Node | None:
+        typed = syntax.typed or syntax.text
+        if len(forms) > 1:
+            self.plan.warnings.append(f"{typed}: a prefix or fuzzy word must be one word")
+            return None
+        (form,) = forms
+        if syntax.prefix:
+            found = self.lexicon.prefixed(form, MAX_EXPANSIONS)
         else:
-            parts.append(Phrase(searched.name, tuple(terms), boost))
-    return any_of(parts)
+            found = self.lexicon.near(form, syntax.fuzzy, MAX_EXPANSIONS)
+        if not found:
+            self.plan.warnings.append(f"no indexed word fits {typed}")
+            return None
+        stems = self.lexicon.stems(found)
+        if wanted:
+            self.note(found, [stems[each] for each in found], fields, exact=False)
+        return _terms(fields, [(each, stems[each]) for each in found])
+
+    def note(self, forms: list[str], stemmed: list[str], fields: list[Field], exact: bool) -> None:
+        self.plan.terms.update(forms, stemmed)
+        if exact:
+            self.plan.exact_forms.update(forms)
+        self.plan.fields.update(each.name for each in fields)
 
 
-def any_of(parts: list[Node]) -> Node:
-    """``AnyOf`` the parts, or the part itself when there is one."""
-    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]]) -> Terms:
+    """Every field's term for each of the word forms (the stem, or the form itself)."""
+    return Terms(
+        tuple(
+            dict.fromkeys(
+                (each.name, stem if each.kind == "stemmed" else form, each.boost or 1.0)
+                for form, stem in forms_and_stems
+                for each in fields
+            )
+        )
+    )
 
 
-def all_of(parts: list[Node]) -> Node:
-    """``AllOf`` the parts, or the part itself when there is one."""
-    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+def _moment(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day) if day else None
+
+
+def _nothing_searchable(typed: str, text: str) -> str:
+    if words(text):
+        return f"ignored {typed}: only common words (stop words), which are not indexed"
+    return f"ignored {typed}: only punctuation or symbols"

@@ -50,7 +50,7 @@ FIELDS: tuple[Field, ...] = (
     Field("credit", "exact", stored=True, boost=0.5),
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
-    Field("exact", "forms", boost=1.0),
+    Field("exact", "forms", boost=0.5),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")

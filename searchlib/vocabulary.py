@@ -73,6 +73,39 @@ class Vocabulary:
         rows = self._select("SELECT word, stem FROM stems WHERE stem IN", list(stems))
         return {word for word, _ in rows}
 
+    def prefixed(self, prefix: str, limit: int) -> list[str]:
+        """Words starting with ``prefix``, shortest first.
+
+        >>> import tempfile
+        >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+        >>> vocabulary.add({"economy": "economi", "economic": "econom", "eco": "eco"})
+        >>> vocabulary.prefixed("econ", 10)
+        ['economy', 'economic']
+        """
+        rows = self._connect().execute(
+            "SELECT word FROM stems WHERE word >= ? AND word < ? "
+            "ORDER BY length(word), word LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [word for (word,) in rows]
+
+    def near(self, word: str, edits: int, limit: int) -> list[str]:
+        """Words within ``edits`` insertions, deletions or substitutions of ``word`` (the
+        first letter as typed: typos seldom start a word), closest first.
+
+        >>> import tempfile
+        >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+        >>> vocabulary.add({"sessions": "session", "session": "session", "lessons": "lesson"})
+        >>> vocabulary.near("sesions", 2, 10)
+        ['sessions', 'session']
+        """
+        rows = self._connect().execute(
+            "SELECT word FROM stems WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+            (word[:1], word[:1] + "\U0010ffff", len(word) - edits, len(word) + edits),
+        )
+        distances = ((edit_distance(word, each, edits), each) for (each,) in rows)
+        return [each for distance, each in sorted(distances) if distance <= edits][:limit]
+
     def metadata(self) -> dict[str, str]:
         """The stored metadata (empty for a new index)."""
         return dict(self._connect().execute("SELECT key, value FROM metadata"))
@@ -91,3 +124,26 @@ class Vocabulary:
             placeholders = ",".join("?" * len(batch))
             rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
         return rows
+
+
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance, or ``bound + 1`` as soon as it must exceed ``bound``.
+
+    >>> edit_distance("sanctuery", "sanctuary", 2), edit_distance("kitten", "sitting", 1)
+    (1, 2)
+    """
+    previous = list(range(len(second) + 1))
+    for row, character in enumerate(first, start=1):
+        current = [row]
+        for column, other in enumerate(second, start=1):
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (character != other),
+                )
+            )
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)

@@ -123,7 +123,10 @@ def test_html_results_count_and_warn(filled: Index) -> None:
     assert "Byrne: 1-1 of 2 hits" in page.text
     with pytest.warns(QueryWarning):
         warned = filled.search("nosuchfield:walrus")
-    assert "warning: unknown field 'nosuchfield' ignored" in _Parsed(warned._repr_html_()).text
+    assert (
+        "warning: unknown field 'nosuchfield': searched walrus"
+        in _Parsed(warned._repr_html_()).text
+    )
     assert "table" not in _Parsed(warned._repr_html_()).tags
 
 

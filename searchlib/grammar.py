@@ -1,0 +1,506 @@
+"""The query language, read into a small syntax tree. Purely syntactic: no index, no analysis.
+
+Grammar (``AND``, ``OR`` and ``NOT`` count in upper case only)::
+
+    query       := disjunction
+    disjunction := conjunction ([OR] conjunction)*      juxtaposition and OR: should-clauses
+    conjunction := unary (AND unary)*                   every operand required
+    unary       := (NOT | + | -)* primary               the outermost operator counts
+    primary     := [field:] (word | phrase | "(" disjunction ")" | range)
+    word        := text[*][~[edits]]                    econ*, Byrne~, Byrne~2
+    phrase      := '"' text '"'[~slop]                  "sanctuary cities"~5
+    range       := "[" date " TO " date "]"             either date may be *
+
+Fields: headline, caption, body, quotes, speaker, credit (case-insensitive), and ``date``,
+whose words are dates: ``date:2017``, ``date:2017-06``, ``date:2017-06-01``,
+``date:>=2017-06-01``, ``date:<2018``, ``date:[2017-01-01 TO *]``. A field before
+parentheses applies to every word inside (``headline:(jobs OR economy)``).
+
+Nothing a user types raises: what can't be used is dropped or read literally, and said in
+``ParsedQuery.warnings``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date, timedelta
+from typing import Literal
+
+from searchlib.schema import SEARCHABLE
+
+FIELDS = (*SEARCHABLE, "date")
+"""The field names a query may use."""
+MAX_LEAVES = 200
+"""Words, phrases and dates beyond this many are cut (with a warning): the engine recurses
+once per clause."""
+MAX_DEPTH = 50
+"""Parentheses nested deeper are ignored (with a warning), so parsing can't overflow the
+stack."""
+MAX_EDITS = 2
+"""Fuzzy words allow at most this many edits (``Byrne~2``): more would match almost anything."""
+MAX_SLOP = 100
+"""Proximity (``"a b"~5``) is capped here."""
+DATE_FORMATS = (
+    "date:2017, date:2017-06, date:2017-06-01, date:>=2017-06-01, date:<2018 or "
+    "date:[2017-01-01 TO 2017-06-30] (* for an open end)"
+)
+
+_Occur = Literal["must", "should", "must_not"]
+
+
+class _Node:
+    """Reprs that show only what differs from the defaults, so trees read at a glance."""
+
+    def __repr__(self) -> str:
+        shown = [
+            f"{each.name}={getattr(self, each.name)!r}"
+            for each in dataclasses.fields(self)  # type: ignore[arg-type]
+            if each.repr and getattr(self, each.name) != each.default
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Word(_Node):
+    """A word, optionally in one field; ``econ*`` is a prefix, ``Byrne~2`` fuzzy (edits).
+
+    ``typed`` is the clause as the user wrote it, for messages; it takes no part in
+    equality."""
+
+    text: str
+    field: str | None = None
+    prefix: bool = False
+    fuzzy: int = 0
+    typed: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Phrase(_Node):
+    """Words in order; ``slop`` is how many moves (words) apart they may stand."""
+
+    text: str
+    field: str | None = None
+    slop: int = 0
+    typed: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class DateRange(_Node):
+    """Dates from ``start`` (included) to ``end`` (excluded); ``None`` is an open end."""
+
+    start: date | None
+    end: date | None
+    typed: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Bool(_Node):
+    """Clauses a document must match, should match (more rank higher) and must not match.
+
+    With no ``must`` and no ``should``, matches every document but the excluded ones."""
+
+    must: tuple[Syntax, ...] = ()
+    should: tuple[Syntax, ...] = ()
+    must_not: tuple[Syntax, ...] = ()
+
+
+Syntax = Word | Phrase | DateRange | Bool
+_Clause = tuple[_Occur, Syntax]
+
+
+@dataclasses.dataclass
+class ParsedQuery:
+    """A query's syntax tree, and what was ignored or reinterpreted while reading it."""
+
+    root: Bool
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    plain: bool = False
+    """Read as plain words (``operators=False``)."""
+
+
+def parse(query: str, operators: bool = True) -> ParsedQuery:
+    """Read a query string; never raises. With ``operators=False``, every
+    whitespace-separated item is a plain word (for text such as a claim or a question).
+
+    >>> parsed = parse('Byrne AND JAG police -"body cameras"~2 nosuchfield:x')
+    >>> parsed.root.should
+    (Bool(must=(Word(text='Byrne'), Word(text='JAG'))), Word(text='police'), Word(text='x'))
+    >>> parsed.root.must_not
+    (Phrase(text='body cameras', slop=2),)
+    >>> parsed.warnings[0][:28]
+    "unknown field 'nosuchfield':"
+    >>> parse('-"body cameras"', operators=False).root.should
+    (Word(text='-"body'), Word(text='cameras"'))
+    """
+    if not operators:
+        items = query.split()
+        warnings = [_cut_warning(" ".join(items[MAX_LEAVES:]))] if len(items) > MAX_LEAVES else []
+        root = Bool(should=tuple(Word(item, typed=item) for item in items[:MAX_LEAVES]))
+        return ParsedQuery(root, warnings, plain=True)
+    parser = _Parser(query)
+    root = _combine(parser.disjunction(None))
+    if not root.must and not root.must_not and len(root.should) == 1:
+        (only,) = root.should
+        root = only if isinstance(only, Bool) else root
+    # Repeated mistakes (``a AND AND AND b``) say so once.
+    return ParsedQuery(root, list(dict.fromkeys(parser.warnings)))
+
+
+_RANGE = r"\[\s*[^\s\]]+\s+(?i:TO)\s+[^\s\]]+\s*\]"
+# One alternative per kind of token, each named; every non-space character starts one of
+# them. No alternative can backtrack more than linearly.
+_TOKEN = re.compile(
+    rf"""
+      (?P<phrase>"(?P<phrase_text>[^"]*)(?:(?P<closing>")(?:~(?P<slop>[^\s()"]*))?)?)
+    | (?P<open>\()
+    | (?P<close>\))
+    | (?P<range>{_RANGE})
+    | (?P<sign>[+-](?=[^\s)+-]))
+    | (?P<operator>(?<![+-])(?:AND|OR|NOT)(?=[\s()"]|\Z))
+    | (?P<field>(?P<name>[^\W\d]\w*):(?:(?!{_RANGE})(?P<value>[^\s()"]+))?)
+    | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
+_SIGN_OCCUR: dict[str, _Occur] = {"+": "must", "-": "must_not", "NOT": "must_not"}
+_USAGE = {
+    "AND": "a clause on each side (a AND b)",
+    "OR": "a clause on each side (a OR b)",
+    "NOT": "a clause after it (NOT word)",
+    "+": "a clause after it (+word)",
+    "-": "a clause after it (-word)",
+}
+
+_Token = re.Match[str]
+
+
+class _Parser:
+    """Recursive descent over the tokens of one query, collecting warnings."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.warnings: list[str] = []
+        self.tokens = self._balanced(list(_TOKEN.finditer(query)))
+        self.position = 0
+        self.leaves = 0
+
+    def _balanced(self, tokens: list[_Token]) -> list[_Token]:
+        """The tokens without stray ``)`` nor parentheses nested too deep; a missing ``)``
+        is left for the end of the query to close."""
+        kept: list[_Token] = []
+        opened: list[bool] = []  # per open "(": whether it was kept
+        depth = stray = too_deep = 0
+        for token in tokens:
+            if token.lastgroup == "open":
+                opened.append(depth < MAX_DEPTH)
+                if not opened[-1]:
+                    too_deep += 1
+                    continue
+                depth += 1
+            elif token.lastgroup == "close":
+                if not opened:
+                    stray += 1
+                    continue
+                if not opened.pop():
+                    continue
+                depth -= 1
+            kept.append(token)
+        if stray:
+            self.warnings.append(f"ignored {stray} ')' without a '(' before it")
+        if too_deep:
+            self.warnings.append(
+                f"ignored {too_deep} '(' nested deeper than {MAX_DEPTH} levels, with their ')'"
+            )
+        if depth:
+            self.warnings.append(f"missing ')': closed {depth} '(' at the end of the query")
+        return kept
+
+    def _peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self) -> _Token:
+        self.position += 1
+        return self.tokens[self.position - 1]
+
+    def _at_operator(self, *names: str) -> bool:
+        token = self._peek()
+        return token is not None and token.lastgroup == "operator" and token.group() in names
+
+    def _starts_clause(self) -> bool:
+        token = self._peek()
+        if token is None or token.lastgroup == "close":
+            return False
+        return token.lastgroup != "operator" or token.group() == "NOT"
+
+    def _dangling(self, token: _Token) -> None:
+        self.warnings.append(f"ignored {token.group()}: it needs {_USAGE[token.group()]}")
+
+    def disjunction(self, field: str | None) -> list[_Clause]:
+        """Clauses up to the end of the query or of the enclosing parentheses."""
+        clauses: list[_Clause] = []
+        started = False
+        while (token := self._peek()) is not None and token.lastgroup != "close":
+            if self._at_operator("AND"):  # conjunction() takes every AND that has a left side
+                self._dangling(self._take())
+            elif self._at_operator("OR"):
+                self.position += 1
+                if not started or not self._starts_clause():
+                    self._dangling(token)
+            else:
+                started = True
+                clauses.extend(self._conjunction(field))
+        return clauses
+
+    def _conjunction(self, field: str | None) -> list[_Clause]:
+        first = self._unary(field)
+        operands = [first] if first else []
+        while self._at_operator("AND"):
+            operator = self._take()
+            if not operands or not self._starts_clause():
+                self._dangling(operator)
+            elif operand := self._unary(field):
+                operands.append(operand)
+        if len(operands) < 2:
+            return operands
+        joined = _combine(
+            [("must" if occur == "should" else occur, node) for occur, node in operands]
+        )
+        if not joined.must:
+            # Only exclusions: they exclude just as well from the enclosing clauses.
+            return [("must_not", node) for node in joined.must_not]
+        return [("should", joined)]
+
+    def _unary(self, field: str | None) -> _Clause | None:
+        occur: _Occur | None = None
+        # A loop, not recursion: "NOT NOT NOT ..." can be as long as the query.
+        while (token := self._peek()) is not None and (
+            token.lastgroup == "sign" or self._at_operator("NOT")
+        ):
+            self.position += 1
+            occur = occur or _SIGN_OCCUR[token.group()]
+            if not self._starts_clause():
+                self._dangling(token)
+                return None
+        node = self._primary(field)
+        return (occur or "should", node) if node is not None else None
+
+    def _primary(self, field: str | None) -> Syntax | None:
+        token = self._take()
+        if token.lastgroup == "open":
+            return self._group(field)
+        if token.lastgroup == "field":
+            return self._fielded(token, field)
+        return self._leaf(token, field, token.group())
+
+    def _group(self, field: str | None) -> Syntax | None:
+        following = self._peek()
+        if following is None or following.lastgroup == "close":
+            self.warnings.append("ignored (): empty parentheses")
+            clauses = []
+        else:
+            clauses = self.disjunction(field)
+        if self._peek() is not None:  # the ")", unless the query ended first
+            self.position += 1
+        return _collapse(_combine(clauses)) if clauses else None
+
+    def _fielded(self, token: _Token, field: str | None) -> Syntax | None:
+        named: str | None = token["name"].lower()
+        typed = token.group()
+        value = token if token["value"] is not None else self._adjacent_value(token)
+        if value is None:
+            if named in FIELDS:
+                self.warnings.append(
+                    f"{typed} needs its word right after the colon ({named}:word); ignored {typed}"
+                )
+                return None
+            return self._leaf(token, field, typed)  # "Note:" is just a word
+        if named not in FIELDS:
+            shown = "(…)" if value.lastgroup == "open" else value["value"] or value.group()
+            where = f"in {field}:" if field else "in all fields"
+            self.warnings.append(
+                f"unknown field '{token['name']}': searched {shown} {where} instead "
+                f"(fields: {', '.join(FIELDS)})"
+            )
+            named = field
+        if value is token:
+            return self._leaf(token, named, typed)
+        self.position += 1
+        if value.lastgroup == "open":
+            return self._group(named)
+        return self._leaf(value, named, typed + value.group())
+
+    def _adjacent_value(self, token: _Token) -> _Token | None:
+        """The phrase, group or range written right after a field name, if any."""
+        following = self._peek()
+        if (
+            following is not None
+            and following.start() == token.end()
+            and following.lastgroup in ("phrase", "open", "range")
+        ):
+            return following
+        return None
+
+    def _leaf(self, token: _Token, field: str | None, typed: str) -> Syntax | None:
+        if self.leaves == MAX_LEAVES:
+            self.warnings.append(_cut_warning(self.query[token.start() :]))
+            self.position = len(self.tokens)
+            return None
+        raw = token["value"] or token.group()  # a field's word, or the token itself
+        node: Syntax | None
+        if token.lastgroup == "phrase":
+            node = self._phrase(token, field, typed)
+        elif field == "date":
+            node = self._date(raw, typed)
+        elif token.lastgroup == "range":
+            self.warnings.append(f"ignored {typed}: only date: takes a range (date:{raw})")
+            node = None
+        else:
+            node = self._word(raw, field, typed)
+        self.leaves += node is not None
+        return node
+
+    def _phrase(self, token: _Token, field: str | None, typed: str) -> Syntax | None:
+        text = token["phrase_text"]
+        if not text.strip():
+            self.warnings.append(f"ignored {typed}: empty quotes")
+            return None
+        if token["closing"] is None:
+            self.warnings.append(f'unclosed quote: read "{text}" to the end as a phrase')
+        if field == "date":
+            return self._date(text.strip(), typed)
+        slop = 0
+        if token["slop"] is not None:
+            number = _number(token["slop"])
+            if number is None:
+                self.warnings.append(
+                    f'ignored ~{token["slop"]} after "{text}": proximity is a number of '
+                    f'words ("{text}"~5); searched the exact phrase'
+                )
+            elif number > MAX_SLOP:
+                self.warnings.append(f"read {typed} with ~{MAX_SLOP}: at most {MAX_SLOP} words")
+            slop = min(number or 0, MAX_SLOP)
+        return Phrase(text, field, slop, typed)
+
+    def _word(self, raw: str, field: str | None, typed: str) -> Word | None:
+        text, fuzzy = raw, 0
+        head, tilde, edits = raw.rpartition("~")
+        if tilde and head:  # a leading "~" belongs to the word (~/path)
+            text, number = head, _number(edits) if edits else 1
+            if number is None:
+                self.warnings.append(
+                    f"read {typed} as {head}~ (1 edit): after ~ write 1 or 2 ({head}~2)"
+                )
+            elif number > MAX_EDITS:
+                self.warnings.append(f"read {typed} as {head}~{MAX_EDITS}: at most 2 edits")
+            fuzzy = min(1 if number is None else number, MAX_EDITS)
+        stem = text.rstrip("*")
+        if stem == text:
+            return Word(text, field, fuzzy=fuzzy, typed=typed)
+        if not stem:
+            self.warnings.append(
+                f"ignored {typed}: a * goes after at least 2 characters of a word (econ*)"
+            )
+            return None
+        if len(stem) < 2:
+            self.warnings.append(
+                f"ignored the * of {typed}: a prefix needs at least 2 characters (econ*); "
+                f"searched {stem}"
+            )
+            return Word(stem, field, fuzzy=fuzzy, typed=typed)
+        if fuzzy:
+            self.warnings.append(
+                f"ignored the ~ of {typed}: a word can't be both a prefix and fuzzy; "
+                f"searched {stem}*"
+            )
+        return Word(stem, field, prefix=True, typed=typed)
+
+    def _date(self, text: str, typed: str) -> DateRange | None:
+        bounds = _date_bounds(text)
+        if bounds is None:
+            self.warnings.append(f"ignored {typed}: unreadable date; write {DATE_FORMATS}")
+            return None
+        start, end = bounds
+        if start is not None and end is not None and start >= end:
+            self.warnings.append(f"ignored {typed}: no date is in it (it ends before it starts)")
+            return None
+        return DateRange(start, end, typed)
+
+
+def _combine(clauses: list[_Clause]) -> Bool:
+    """The clauses as one ``Bool``, merging the parts of nested ones that mean the same
+    inside it (required ``a AND b``, excluded ``a OR b``)."""
+    occurs: dict[_Occur, list[Syntax]] = {"must": [], "should": [], "must_not": []}
+    for occur, node in clauses:
+        if isinstance(node, Bool) and occur == "must" and not node.should:
+            occurs["must"].extend(node.must)
+            occurs["must_not"].extend(node.must_not)
+        elif isinstance(node, Bool) and occur == "must_not" and not (node.must or node.must_not):
+            occurs["must_not"].extend(node.should)  # not (a or b) = not a, not b
+        else:
+            occurs[occur].append(node)
+    return Bool(tuple(occurs["must"]), tuple(occurs["should"]), tuple(occurs["must_not"]))
+
+
+def _collapse(group: Bool) -> Syntax:
+    """A group of one clause that is wanted or required is that clause."""
+    if not group.must_not and len(group.must) + len(group.should) == 1:
+        return (group.must or group.should)[0]
+    return group
+
+
+def _cut_warning(rest: str) -> str:
+    shown = rest if len(rest) <= 40 else rest[:40] + "…"
+    return f"only the first {MAX_LEAVES} words were searched; ignored the rest: {shown}"
+
+
+def _number(text: str) -> int | None:
+    """A count written in ASCII digits; huge ones (which ``int`` may refuse) as a million."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 6 else 10**6
+
+
+def _date_bounds(text: str) -> tuple[date | None, date | None] | None:
+    """Half-open bounds of ``2017``, ``>=2017-06``, ``[2017 TO *]``…; ``None`` if unreadable."""
+    if text.startswith("[") and text.endswith("]"):
+        parts = text[1:-1].split()
+        if len(parts) != 3 or parts[1].upper() != "TO":
+            return None
+        low, high = (None if part == "*" else _span(part) for part in (parts[0], parts[2]))
+        if (low is None and parts[0] != "*") or (high is None and parts[2] != "*"):
+            return None
+        return (low[0] if low else None, high[1] if high else None)
+    operator = next((each for each in (">=", "<=", ">", "<") if text.startswith(each)), "")
+    span = _span(text[len(operator) :])
+    if span is None:
+        return None
+    start, end = span
+    if operator == ">":
+        return (end, None) if end is not None else None
+    return {"": span, ">=": (start, None), "<": (None, start), "<=": (None, end)}[operator]
+
+
+def _span(text: str) -> tuple[date, date | None] | None:
+    """The days a year, month or day covers, as [first, first after); the end is ``None``
+    past the last representable day."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else 0 for part in match.groups())
+    try:
+        start = date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    try:
+        if day:
+            end = start + timedelta(days=1)
+        elif month:
+            end = date(year + month // 12, month % 12 + 1, 1)
+        else:
+            end = date(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        return start, None
+    return start, end
