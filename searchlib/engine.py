@@ -7,6 +7,7 @@ replaced without touching the rest.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,20 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields as whoosh_fields
-from whoosh import query as whoosh_query
-from whoosh.analysis import SimpleAnalyzer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.codec.whoosh3 import _lenfield as _length_column_name
-from whoosh.columns import CompressedBytesColumn
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
-from whoosh.index import TOC, EmptyIndexError, FileIndex, LockError
-from whoosh.lang.porter2 import stem as porter2_stem
-from whoosh.reading import SegmentReader, TermNotFound
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
-
+from searchlib.deferred_imports import deferring, forwarder
 from searchlib.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -35,6 +23,30 @@ from searchlib.errors import (
     SearchlibError,
 )
 from searchlib.schema import FIELDS, Document, Field, decode_forms
+
+# Whoosh imports these at start-up without needing them on searchlib's path (see
+# searchlib.deferred_imports); asyncio.iscoroutinefunction is inspect's since Python 3.11.
+_UNUSED_BY_WHOOSH = {
+    "urllib.request": {"urlretrieve": forwarder("urllib.request", "urlretrieve")},
+    "asyncio": {
+        "iscoroutinefunction": inspect.iscoroutinefunction,
+        "ensure_future": forwarder("asyncio", "ensure_future"),
+    },
+}
+with deferring(_UNUSED_BY_WHOOSH):
+    from whoosh import fields as whoosh_fields
+    from whoosh import query as whoosh_query
+    from whoosh.analysis import SimpleAnalyzer
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+    from whoosh.codec.whoosh3 import _lenfield as _length_column_name
+    from whoosh.columns import CompressedBytesColumn
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import TOC, EmptyIndexError, FileIndex, LockError
+    from whoosh.lang.porter2 import stem as porter2_stem
+    from whoosh.reading import SegmentReader, TermNotFound
+    from whoosh.util.numeric import byte_to_length
+    from whoosh.writing import SegmentWriter
 
 INDEX_NAME = "MAIN"
 """Whoosh's name for the index: its files are ``_MAIN_<generation>.toc`` and ``MAIN_*``."""
@@ -304,16 +316,45 @@ class Searcher:
             if not average:
                 continue
             lengths = self._field_lengths(field)
-            # Lengths are stored as one byte each, so the divisor takes 256 values.
-            scale = [
-                weight / (1 - length_weight + length_weight * LENGTH_OF_BYTE[code] / average)
-                for code in range(256)
-            ]
+            # Lengths are stored as one byte each, so the factor takes 256 values.
+            scale = [_length_scale(weight, length_weight, average, code) for code in range(256)]
             for base, numbers, counts in self._postings(field, term):
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
         return combined
+
+    def frequency(self, number: int, pair: tuple[str, str, float], length_weight: float) -> float:
+        """``frequencies`` of one ``(field, term, weight)`` pair, in document ``number`` only."""
+        field, term, weight = pair
+        average = self.average_length(field)
+        count = self._count(number, field, term)
+        if not (average and count):
+            return 0.0
+        code = self._field_lengths(field)[number]
+        return count * _length_scale(weight, length_weight, average, code)
+
+    def _count(self, number: int, field: str, term: str) -> float:
+        """How often ``term`` occurs in ``field`` of document ``number``."""
+        for leaf, base in self._leaves:
+            if base <= number < base + leaf.doc_count_all():
+                try:
+                    matcher = leaf.postings(field, term)
+                except TermNotFound:
+                    return 0.0
+                # Skips whole blocks of postings: one document's count costs little.
+                matcher.skip_to(number - base)
+                found = matcher.is_active() and matcher.id() == number - base
+                return matcher.weight() if found else 0.0
+        return 0.0
+
+    def document_frequency(self, field: str, term: str) -> int:
+        """How many documents hold ``term`` in ``field`` (deleted ones until a merge)."""
+        return self._reader.doc_frequency(field, term)
+
+    def document_number(self, field: str, value: str) -> int | None:
+        """The number of the live document whose ``field`` is ``value``, if any."""
+        return self._searcher.document_number(**{field: value})
 
     def _postings(self, field: str, term: str) -> Iterator[tuple[int, Any, Any]]:
         """``(base, numbers, counts)`` blocks of a term's postings, deleted documents included."""
@@ -375,6 +416,12 @@ class Searcher:
             text = term.decode("utf-8")
             if not check_live or self._searcher.document_number(**{field: text}) is not None:
                 yield text
+
+
+def _length_scale(weight: float, length_weight: float, average: float, code: int) -> float:
+    """BM25F's factor for a term's count in a field whose length is stored as byte ``code``:
+    ``weight`` over the field's relative length."""
+    return weight / (1 - length_weight + length_weight * LENGTH_OF_BYTE[code] / average)
 
 
 def _leaf_lengths(leaf: Any, field: str) -> bytes:
