@@ -85,13 +85,17 @@ def content_words(text: str) -> list[str]:
     >>> content_words("The US and us, IT and it")
     ['us', 'us', 'it']
     """
-    stop = stop_words()
-    kept = []
-    for raw in _TOKEN.findall(text):
-        word = exact_form(raw)
-        if word not in stop or (len(raw) > 1 and raw.isupper()):
-            kept.append(word)
-    return kept
+    return [word for raw in _TOKEN.findall(text) if (word := _content_form(raw)) is not None]
+
+
+@lru_cache(maxsize=1 << 18)
+def _content_form(raw: str) -> str | None:
+    """A raw token's exact form, or ``None`` for a stop word. Cached: a few thousand
+    distinct tokens make up most of any text."""
+    word = exact_form(raw)
+    if word in stop_words() and not (len(raw) > 1 and raw.isupper()):
+        return None
+    return word
 
 
 @lru_cache(maxsize=1)
