@@ -1,0 +1,164 @@
+"""Scale: indexing a million articles within 2 GB, and query time as the index grows.
+
+The corpus is made by resampling real text: each article takes a headline and 3-8
+paragraphs drawn at random (fixed seed) from ../shared/corpora/bbc and news-large
+(Reuters-21578), and a date. It is written as JSON Lines files, one per stage, and indexed
+in stages (10k, then 90k more, then 900k more by default) into one index; after each stage
+the script reports docs/s for the stage, the index size on disk, the peak memory of the
+indexing process and of its largest worker, and warm query p50/p95 over the 50 news
+queries of news_queries.txt (best 10 hits with titles).
+
+    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import itertools
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+from searchlib import Index, QueryError
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CORPORA = REPOSITORY.parent / "shared" / "corpora"
+BBC = CORPORA / "bbc"
+REUTERS = CORPORA / "news-large" / "reuters21578.jsonl.gz"
+NEWS_QUERIES = Path(__file__).with_name("news_queries.txt")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SEED = 20261125
+
+
+def text_pools() -> tuple[list[str], list[str]]:
+    """Every headline and every paragraph of 40 or more characters of both corpora."""
+    headlines, paragraphs = [], []
+
+    def add(headline: str, body: str) -> None:
+        if headline.strip():
+            headlines.append(" ".join(headline.split()))
+        paragraphs.extend(
+            " ".join(part.split()) for part in _PARAGRAPH_BREAK.split(body) if len(part) >= 40
+        )
+
+    for path in sorted(BBC.rglob("*.txt")):
+        if path.stem.isdigit():
+            headline, _, body = path.read_bytes().decode("latin-1").partition("\n")
+            add(headline, body)
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            add(record.get("headline") or "", record.get("body") or "")
+    return headlines, paragraphs
+
+
+def resampled(
+    first: int, count: int, headlines: list[str], paragraphs: list[str]
+) -> Iterator[dict[str, str]]:
+    """Articles ``first`` to ``first + count - 1``, the same for the same numbers."""
+    for number in range(first, first + count):
+        chooser = random.Random(SEED + number)
+        day = date(1987, 1, 1) + timedelta(days=chooser.randrange(38 * 365))
+        yield {
+            "id": f"resampled-{number:07d}",
+            "headline": chooser.choice(headlines),
+            "body": "\n\n".join(chooser.sample(paragraphs, chooser.randint(3, 8))),
+            "date": day.isoformat(),
+            "source": "resampled",
+        }
+
+
+def write_stage(path: Path, articles: Iterator[dict[str, str]]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as output:
+        for article in articles:
+            output.write(json.dumps(article) + "\n")
+
+
+def query_times(index: Index, queries: list[str]) -> list[float]:
+    for query in queries:  # warm up: open the searcher, read lengths
+        index.search(query)
+    seconds = []
+    for query in queries:
+        started = time.perf_counter()
+        with contextlib.suppress(QueryError):
+            [hit.title for hit in index.search(query)]
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+
+
+def peak_megabytes(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--keep", type=Path, help="build the index here and keep it")
+    arguments = parser.parse_args()
+    if not (BBC.is_dir() and REUTERS.is_file()):
+        print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
+        return
+    sizes = [int(size) for size in arguments.sizes.split(",")]
+    workspace = Path(tempfile.mkdtemp(prefix="searchlib-scale-"))
+    target = arguments.keep or workspace / "index"
+    queries = NEWS_QUERIES.read_text(encoding="utf-8").splitlines()
+    headlines, paragraphs = text_pools()
+    print(f"pools: {len(headlines)} headlines, {len(paragraphs)} paragraphs", flush=True)
+    rows = []
+    done = 0
+    warnings.simplefilter("ignore")
+    with Index(target) as index:
+        for stage, size in enumerate(sizes, start=1):
+            stage_file = workspace / f"stage-{stage}.jsonl.gz"
+            write_stage(stage_file, resampled(done, size - done, headlines, paragraphs))
+            started = time.perf_counter()
+            index.add_file(stage_file)
+            seconds = time.perf_counter() - started
+            stage_file.unlink()
+            times = sorted(query_times(index, queries))
+            row = {
+                "documents": len(index),
+                "stage docs/s": (size - done) / seconds,
+                "index MB": folder_bytes(target) / 1e6,
+                "peak MB (main)": peak_megabytes(resource.RUSAGE_SELF),
+                "peak MB (worker)": peak_megabytes(resource.RUSAGE_CHILDREN),
+                "query p50 ms": statistics.median(times) * 1000,
+                "query p95 ms": times[int(len(times) * 0.95)] * 1000,
+            }
+            rows.append(row)
+            print("  ".join(f"{key} {value:,.1f}" for key, value in row.items()), flush=True)
+            done = size
+    print()
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows:
+        print("| " + " | ".join(f"{value:,.1f}" for value in row.values()) + " |")
+    for earlier, later in itertools.pairwise(rows):
+        growth = later["documents"] / earlier["documents"]
+        print(
+            f"{earlier['documents']:,.0f} -> {later['documents']:,.0f} documents ({growth:.0f}x): "
+            f"index {later['index MB'] / earlier['index MB']:.1f}x, "
+            f"query p50 {later['query p50 ms'] / earlier['query p50 ms']:.1f}x, "
+            f"p95 {later['query p95 ms'] / earlier['query p95 ms']:.1f}x"
+        )
+    if not arguments.keep:
+        shutil.rmtree(workspace)
+
+
+if __name__ == "__main__":
+    main()
