@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -23,10 +24,37 @@ EXIT_INTERRUPTED = 130
 Function = TypeVar("Function", bound=Callable[..., Any])
 
 
+# Text from articles, file names and queries must not steer the user's terminal: C0 and C1
+# control characters (ESC included) are dropped from output, or shown escaped in messages.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BREAKS_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without terminal control characters.
+
+    >>> clean("safe\\x1b[31m text")
+    'safe[31m text'
+    """
+    return _CONTROL.sub("", text)
+
+
+def one_line(message: str) -> str:
+    """``message`` with every control character (line breaks too) shown escaped.
+
+    >>> one_line('unclosed quote: read "\\n" as a phrase')
+    'unclosed quote: read "\\\\n" as a phrase'
+    """
+    return _BREAKS_LINE.sub(lambda match: repr(match.group())[1:-1], message)
+
+
 class CommandError(click.ClickException):
     """A one-line error message; exit status 2."""
 
     exit_code = EXIT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
 
 
 class Command(click.Command):
@@ -107,7 +135,7 @@ def open_index(index_path: Path | None) -> Index:
 
 def warn(message: str) -> None:
     """Print a warning on stderr."""
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {one_line(message)}", err=True)
 
 
 def warn_skipped(skipped: list[tuple[str, str]]) -> None:
@@ -121,6 +149,6 @@ def display_path(path: str | None) -> str:
     if not path:
         return ""
     try:
-        return str(Path(path).relative_to(Path.cwd()))
+        return clean(str(Path(path).relative_to(Path.cwd())))
     except ValueError:
-        return path
+        return clean(path)

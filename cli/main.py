@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from searchlib import Index
+from searchlib import Index, SearchlibError, ingest, integrity
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib_cli.common import (
+    EXIT_ERROR,
     EXIT_NO_HITS,
     Command,
     CommandError,
@@ -25,6 +28,7 @@ from searchlib_cli.common import (
     warn_skipped,
 )
 from searchlib_cli.render import article_dict, article_text, to_json
+from searchlib_cli.search import chosen_output, limit_option, output_options, write_results
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,20 +50,44 @@ main.command_class = Command
     metavar="SECONDS",
     help="How long to wait while another process writes the index.",
 )
-def index_command(paths: tuple[Path, ...], index_path: Path | None, lock_timeout: float) -> None:
-    """Index the articles in PATHS (folders, searched recursively, or files).
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME=KEY",
+    callback=lambda context, parameter, values: field_mapping(values),
+    help=f"Read NAME ({', '.join(ingest.RECORD_FIELDS)}) from a record's KEY: a JSON key "
+    f"or CSV column. Repeatable.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (shown on a terminal only).")
+def index_command(
+    paths: tuple[Path, ...],
+    index_path: Path | None,
+    lock_timeout: float,
+    fields: dict[str, str],
+    quiet: bool,
+) -> None:
+    """Index the articles in PATHS: folders (their text and HTML files, recursively), article
+    files, or records files (JSON Lines or CSV with a header row, one article a record).
 
     Re-running is cheap: unchanged files are skipped, changed ones replaced and, within
     a folder, deleted ones removed. Unreadable or binary files are skipped with a warning.
+    On a terminal, a progress bar shows on stderr.
 
     \b
-    Example:
+    Examples:
       searchlib index ../archive/bbc seeds
+      searchlib index news.csv --field headline=title --field body=content
     """
+    shown = not quiet and sys.stderr.isatty()
     with Index(index_path or Path(DEFAULT_PATH), lock_timeout=lock_timeout) as index:
         for path in paths:
             started = time.perf_counter()
-            report = index.add_folder(path) if path.is_dir() else index.add_file(path)
+            with progress_bar(path, fields, shown) as progress:
+                if path.is_dir():
+                    report = index.add_folder(path, progress=progress)
+                else:
+                    report = index.add_file(path, fields=fields, progress=progress)
             warn_skipped(report.skipped)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
@@ -78,6 +106,28 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         return
     for name, value in facts.items():
         click.echo(f"{name.replace('_', ' ')}: {value}")
+
+
+@main.command()
+@index_option
+@click.pass_context
+def check(ctx: click.Context, index_path: Path | None) -> None:
+    """Verify an index: open every segment, compare the documents it holds with the table
+    of contents, read every stored article and the vocabulary. Exit 0 when all is well, 2
+    with one line on stderr per problem.
+
+    \b
+    Example:
+      searchlib check --index scifact-index
+    """
+    path = index_path or Path(DEFAULT_PATH)
+    problems = integrity.check(path)
+    for problem in problems:
+        click.echo(f"Error: {path}: {problem}", err=True)
+    if problems:
+        ctx.exit(EXIT_ERROR)
+    with Index(path, create=False) as index:
+        click.echo(f"{path}: {len(index)} articles, no problems found")
 
 
 @main.command()
@@ -104,6 +154,39 @@ def show(
         click.echo(to_json(article_dict(article)))
     else:
         click.echo(article_text(article), color=use_color(color))
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@index_option
+@limit_option
+@output_options
+@click.pass_context
+def similar(
+    ctx: click.Context,
+    article_id: str,
+    index_path: Path | None,
+    limit: int,
+    as_json: bool,
+    as_jsonl: bool,
+    as_csv: bool,
+    fields: tuple[str, ...] | None,
+    color: str,
+) -> None:
+    """Show the articles most like the one with this ID: those sharing most of its
+    distinctive words. Written as `search` writes hits; exit 1 with none, 2 when no
+    article has this ID.
+
+    \b
+    Example:
+      searchlib similar seeds/000_a130046a36110d8b -n 5 --json
+    """
+    output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
+    with open_index(index_path) as index:
+        results = index.similar(article_id, limit)
+        write_results(results, output_format, fields, color)
+    if not results:
+        ctx.exit(EXIT_NO_HITS)
 
 
 @main.command()
@@ -187,6 +270,68 @@ def eval_command(run_path: Path, qrels: Path, as_json: bool) -> None:
         return
     for name, value in measures.items():
         click.echo(f"{name:8} {value:.4f}")
+
+
+def field_mapping(values: tuple[str, ...]) -> dict[str, str]:
+    """``--field NAME=KEY`` options as a mapping of field names to record keys.
+
+    >>> field_mapping(("headline=title", "body = content"))
+    {'headline': 'title', 'body': 'content'}
+    """
+    mapping = {}
+    for value in values:
+        name, equals, key = (part.strip() for part in value.partition("="))
+        if not (name and equals and key):
+            raise click.BadParameter(f"{value!r} is not NAME=KEY")
+        mapping[name] = key
+    try:
+        ingest.record_keys(mapping)
+    except SearchlibError as error:
+        raise click.BadParameter(str(error)) from error
+    return mapping
+
+
+@contextmanager
+def progress_bar(
+    path: Path, fields: Mapping[str, str], shown: bool
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for indexing ``path``, or ``None`` unless ``shown``: items
+    done, items a second, and when their total is known, percentage and time left."""
+    if not shown:
+        yield None
+        return
+    total = ingest.count_items(path, fields)
+    started = time.monotonic()
+    with click.progressbar(
+        # Without a length, click wants an iterable without one; it then shows a count.
+        iterable=None if total is not None else (item for item in ()),
+        length=total,
+        label=f"indexing {path.resolve().name}",
+        file=sys.stderr,
+        show_pos=True,
+        show_percent=total is not None,
+        # Click's own estimate of the time left averages its first samples, which include
+        # starting the workers, over several seconds: minutes off for a job of seconds.
+        show_eta=False,
+        item_show_func=lambda text: text,
+    ) as bar:
+
+        def advance(done: int) -> None:
+            bar.update(done, pace(bar.pos + done, total, time.monotonic() - started))
+
+        yield advance
+
+
+def pace(done: int, total: int | None, seconds: float) -> str:
+    """Items a second so far, and with a ``total``, the time left at that rate.
+
+    >>> pace(500, 2000, 2.0), pace(500, None, 2.0)
+    ('250/s, 0:00:06 left', '250/s')
+    """
+    rate = done / max(seconds, 1e-3)
+    if total is None or not rate:
+        return f"{rate:,.0f}/s"
+    return f"{rate:,.0f}/s, {timedelta(seconds=round((total - done) / rate))} left"
 
 
 @contextmanager

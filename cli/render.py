@@ -6,26 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
 
 from searchlib import Article, Hit, Results
-from searchlib_cli.common import display_path
-
-# Article text must not steer the user's terminal: drop C0/C1 controls (ESC included).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """``text`` without terminal control characters.
-
-    >>> clean("safe\\x1b[31m text")
-    'safe[31m text'
-    """
-    return _CONTROL.sub("", text)
+from searchlib_cli.common import clean, display_path
 
 
 def hit_lines(hit: Hit) -> Iterable[str]:
@@ -35,7 +22,7 @@ def hit_lines(hit: Hit) -> Iterable[str]:
         click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
         for piece, lit in hit.snippet.parts()
     )
-    details = [hit.id, f"score {hit.score:.2f}", _where(hit)]
+    details = [clean(hit.id), f"score {hit.score:.2f}", _where(hit)]
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
@@ -62,9 +49,13 @@ def joined(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def results_text(results: Results) -> str:
-    """Every hit for people, then a count line."""
-    blocks = ["\n".join(hit_lines(hit)) for hit in results]
+def results_text(
+    results: Results, notes: Callable[[Hit], Iterable[str]] = lambda hit: (), footer: str = ""
+) -> str:
+    """Every hit for people, each followed by its ``notes`` lines; then ``footer``, if any,
+    and a count line."""
+    blocks = ["\n".join([*hit_lines(hit), *notes(hit)]) for hit in results]
+    blocks += [footer] if footer else []
     blocks.append(click.style(results.summary, dim=True))
     return "\n\n".join(blocks)
 
@@ -139,7 +130,7 @@ def article_dict(article: Article) -> dict[str, Any]:
 def article_text(article: Article) -> str:
     """An article for people: labelled parts, then the body, then its quotations."""
     label = {"headline": "Headline", "caption": "Caption", "credit": "Credit"}
-    lines = [click.style(clean(article.title), bold=True), click.style(article.id, dim=True)]
+    lines = [click.style(clean(article.title), bold=True), click.style(clean(article.id), dim=True)]
     for name, text in (
         ("headline", article.headline),
         ("caption", article.caption),

@@ -1,15 +1,19 @@
-"""The ``search`` command."""
+"""The ``search`` command, and the output options and writing it shares with ``similar``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from searchlib.results import HIT_KEYS
+from searchlib import Hit, Results
+from searchlib.results import FACETS, HIT_KEYS
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
+    Function,
+    clean,
     color_option,
     index_option,
     open_index,
@@ -18,18 +22,49 @@ from searchlib_cli.common import (
 )
 from searchlib_cli.render import results_text, rows_text
 
+FACET_VALUES_SHOWN = 10
+"""How many values of a facet are written, most common first."""
+
+
+def limit_option(function: Function) -> Function:
+    """``-n/--limit N``: how many hits to show."""
+    return click.option(
+        "-n",
+        "--limit",
+        default=10,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="How many hits to show.",
+    )(function)
+
+
+def output_options(function: Function) -> Function:
+    """``--json``, ``--jsonl``, ``--csv``, ``--fields`` and ``--color``: how hits are written."""
+    options = [
+        click.option("--json", "as_json", is_flag=True, help="Write the hits as a JSON array."),
+        click.option(
+            "--jsonl", "as_jsonl", is_flag=True, help="Write a JSON object per hit, one a line."
+        ),
+        click.option(
+            "--csv", "as_csv", is_flag=True, help="Write a CSV header, then a row per hit."
+        ),
+        click.option(
+            "--fields",
+            callback=lambda context, parameter, value: parse_keys(value),
+            metavar="A,B,...",
+            help=f"Write only these keys with --json, --jsonl or --csv (of {', '.join(HIT_KEYS)}).",
+        ),
+        color_option,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
 
 @click.command(cls=Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("query")
 @index_option
-@click.option(
-    "-n",
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many hits to show.",
-)
+@limit_option
 @click.option(
     "--offset",
     default=0,
@@ -37,16 +72,21 @@ from searchlib_cli.render import results_text, rows_text
     type=click.IntRange(min=0),
     help="How many of the best hits to skip (for the next page: --offset 10).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Write the hits as a JSON array.")
-@click.option("--jsonl", "as_jsonl", is_flag=True, help="Write a JSON object per hit, one a line.")
-@click.option("--csv", "as_csv", is_flag=True, help="Write a CSV header, then a row per hit.")
+@output_options
 @click.option(
-    "--fields",
-    callback=lambda context, parameter, value: parse_keys(value),
-    metavar="A,B,...",
-    help=f"Write only these keys with --json, --jsonl or --csv (of {', '.join(HIT_KEYS)}).",
+    "--facet",
+    "facets",
+    multiple=True,
+    type=click.Choice(FACETS),
+    help="Count every matching article by speaker, credit or source (repeatable): after the "
+    "hits, or on stderr with --json, --jsonl or --csv.",
 )
-@color_option
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show what each query word added to each hit's score, per field (on stderr with "
+    "--json, --jsonl or --csv).",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -59,11 +99,16 @@ def search(
     as_csv: bool,
     fields: tuple[str, ...] | None,
     color: str,
+    facets: tuple[str, ...],
+    explain: bool,
 ) -> None:
     """Search the index for QUERY and show the best hits.
 
-    Words, "exact phrases", field:word (headline, caption, body, quotes, speaker,
-    credit), +required and -excluded. Articles with every word rank first.
+    Words, "exact phrases", "phrases"~5 (words at most 5 apart), AND, OR, NOT,
+    +required, -excluded, (groups), field:word (headline, caption, body, quotes,
+    speaker, credit), date:2017-06 or date:[2017-01-01 TO *], prefix* and fuzzy~
+    words. Articles with every word rank first. A query finding fewer than 3
+    articles may get a corrected one on stderr ("did you mean: ...?").
 
     Exit status: 0 with hits, 1 with none, 2 on error.
 
@@ -72,20 +117,74 @@ def search(
       search "Byrne JAG"
       search 'speaker:Sessions "sanctuary cities" -Trump' --json
       search 'immigration' --offset 10 --csv --fields rank,id,title,speakers
+      search sanctuary --facet speaker --facet credit --explain
     """
+    output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
+    with open_index(index_path) as index:
+        results = index.search(query, limit=limit, offset=offset)
+        write_results(results, output_format, fields, color, facets=facets, explain=explain)
+    if not results:
+        ctx.exit(EXIT_NO_HITS)
+
+
+def chosen_output(
+    as_json: bool, as_jsonl: bool, as_csv: bool, fields: tuple[str, ...] | None
+) -> str | None:
+    """The output format the flags choose (``None``: the view for people); a usage error for
+    two formats, or for ``--fields`` without one."""
     output_format = chosen_format(json=as_json, jsonl=as_jsonl, csv=as_csv)
     if fields is not None and output_format is None:
         raise click.UsageError("--fields chooses what --json, --jsonl or --csv write; add one")
-    with open_index(index_path) as index:
-        results = index.search(query, limit=limit, offset=offset)
-        for message in results.warnings:
-            warn(message)
-        if output_format:
-            click.echo(rows_text(results.to_dicts(), fields or HIT_KEYS, output_format), nl=False)
-        else:
-            click.echo(results_text(results), color=use_color(color))
-    if not results:
-        ctx.exit(EXIT_NO_HITS)
+    return output_format
+
+
+def write_results(
+    results: Results,
+    output_format: str | None,
+    fields: tuple[str, ...] | None,
+    color: str,
+    *,
+    facets: Sequence[str] = (),
+    explain: bool = False,
+) -> None:
+    """Write the hits for people, or as rows of ``fields`` in ``output_format``, with the
+    ``facets`` asked for and, with ``explain``, each hit's explanation. Warnings and any
+    suggestion go to stderr, and so do facets and explanations beside rows: stdout stays
+    what ``--json``, ``--jsonl`` and ``--csv`` promise."""
+    for message in results.warnings:
+        warn(message)
+    if results.suggestion:
+        click.echo(f"did you mean: {clean(results.suggestion)}?", err=True)
+    if output_format is None:
+        notes = explanation_lines if explain else lambda hit: ()
+        footer = "\n".join(facet_line(name, results.facets[name]) for name in facets)
+        click.echo(results_text(results, notes, footer), color=use_color(color))
+        return
+    click.echo(rows_text(results.to_dicts(), fields or HIT_KEYS, output_format), nl=False)
+    for name in facets:
+        click.echo(f"facet {facet_line(name, results.facets[name])}", err=True)
+    for hit in results if explain else ():
+        explained = "; ".join(str(hit.explain()).splitlines())
+        click.echo(f"explain {hit.rank} {clean(hit.id)}: {explained}", err=True)
+
+
+def explanation_lines(hit: Hit) -> list[str]:
+    """A hit's explanation, indented to stand under it."""
+    return [f"   {line}" for line in str(hit.explain()).splitlines()]
+
+
+def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
+    """A facet's most common values and their counts, in one line.
+
+    >>> facet_line("speaker", [("Jeff Sessions", 3), ("Thomas Homan", 2)])
+    'speaker: Jeff Sessions (3), Thomas Homan (2)'
+    >>> facet_line("credit", [])
+    'credit: none'
+    """
+    shown = [f"{clean(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
+    if len(counts) > FACET_VALUES_SHOWN:
+        shown.append(f"and {len(counts) - FACET_VALUES_SHOWN} more")
+    return f"{name}: {', '.join(shown) or 'none'}"
 
 
 def parse_keys(value: str | None) -> tuple[str, ...] | None:

@@ -299,6 +299,10 @@ class Searcher:
     def close(self) -> None:
         """Release the index files."""
         self._searcher.close()
+        # Segment files are memory-mapped, and a map closes only when nothing refers to the
+        # readers any more; results may keep this searcher, to compare with the current one.
+        self._searcher = self._reader = self._forms = None
+        self._leaves, self._lengths = [], {}
 
     def is_current(self) -> bool:
         """Whether no commit has happened since this searcher opened."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import heapq
 import os
+import re
 import warnings
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from searchlib.analysis import ANALYZER_NAME, Stemmer
+from searchlib import grammar
+from searchlib.analysis import ANALYZER_NAME, TOKEN_PATTERN, Stemmer, content_words, exact_form
 from searchlib.article import Article
 from searchlib.engine import Engine, Searcher, Writer
 from searchlib.errors import (
@@ -21,25 +25,45 @@ from searchlib.errors import (
     SearchlibError,
     SkippedFileWarning,
 )
-from searchlib.query import parse, plan
-from searchlib.ranking import Ranked, rank
-from searchlib.results import Hit, Results
+from searchlib.query import DEFAULT_FIELDS, MAX_EXPANSIONS, Bool, Plan, parse, plan
+from searchlib.ranking import Ranked, contributions, distinctive, matches, rank
+from searchlib.results import (
+    FACET_LIMIT,
+    Contribution,
+    Explanation,
+    Facets,
+    Hit,
+    Results,
+    count_facets,
+)
 from searchlib.schema import (
     FIELDS_BY_NAME,
     FORMAT_VERSION,
+    Field,
     FileState,
     to_article,
     to_document,
 )
-from searchlib.vocabulary import Vocabulary
+from searchlib.vocabulary import Vocabulary, edit_distance
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from searchlib.ingest import SkippedFile
     from searchlib.preparation import Prepared
 
 DEFAULT_PATH = "index"
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
+SUGGEST_BELOW = 3
+"""A query finding fewer articles than this gets a "did you mean" suggestion, when one is found."""
+SUGGESTION_EDITS = 2
+SUGGESTION_MARGIN = 10
+"""A word the index holds gives way only to a near word found in this many times more articles."""
+SIMILAR_WORDS = 25
+"""How many of an article's most distinctive words ``Index.similar`` looks for."""
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 @dataclass
@@ -154,14 +178,21 @@ class Index:
                 writer.update(to_document(article, stemmer))
 
     def add_folder(
-        self, folder: str | os.PathLike[str], *, workers: int | None = None
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> IndexReport:
-        """Bring the index in line with the text files under ``folder`` (recursively).
+        """Bring the index in line with the article files (text and HTML) under ``folder``
+        (recursively).
 
         New files are added, changed ones (by content hash) replaced, deleted ones removed,
         unchanged ones skipped. A file that can't be read is reported and skipped, and what
         the index already holds for it is kept. Many files are read, parsed and written by
-        ``workers`` processes (default: one per core, at most four).
+        ``workers`` processes (default: one per core, at most four). ``progress`` is called
+        a few times a second with how many files were just done; the counts add up to
+        ``ingest.count_items(folder)``.
 
         >>> Index("index").add_folder("seeds")           # doctest: +SKIP
         IndexReport(added=['.../seeds/000_a130046a36110d8b.txt'], ...)
@@ -169,45 +200,72 @@ class Index:
         root = Path(folder).resolve()
         if not root.is_dir():
             raise SearchlibError(f"{folder} is not a folder")
-        return self._sync(root, None, workers)
+        return self._sync(root, None, workers, progress)
 
-    def add_file(self, path: str | os.PathLike[str]) -> IndexReport:
+    def add_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        fields: Mapping[str, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> IndexReport:
         """Add or refresh one article file (its id: the parent folder's name and its stem),
-        or every record of a JSON Lines file (``.jsonl``, ``.jsonl.gz``; see
-        ``ingest.record_to_article``), each replacing any article with its id.
+        or every record of a records file (JSON Lines: ``.jsonl``, ``.jsonl.gz``; CSV with a
+        header row: ``.csv``, ``.csv.gz``; see ``ingest.record_to_article``), each replacing
+        any article with its id. ``fields`` maps our fields to a record's keys where they
+        differ; ``progress`` is called as by ``add_folder``, with records done.
+
+        >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
+        IndexReport(added=['n1', 'n2'], ...)
         """
         from searchlib import ingest
 
+        ingest.record_keys(fields)  # an unknown field fails before anything is read
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
         if ingest.is_records(file):
-            return self._add_records(file)
-        return self._sync(file.parent, [file], workers=1)
+            return self._add_records(file, fields, progress)
+        return self._sync(file.parent, [file], 1, progress)
 
-    def _add_records(self, file: Path) -> IndexReport:
-        from searchlib import ingest
+    def _add_records(
+        self,
+        file: Path,
+        fields: Mapping[str, str] | None,
+        progress: Callable[[int], None] | None,
+    ) -> IndexReport:
+        from searchlib import ingest, preparation
 
         report = IndexReport()
+        tally = preparation.Progress(progress)
+        source = file.name.split(".")[0]
         with self._writing() as (writer, stemmer):
-            for number, record in ingest.read_records(file):
-                try:
-                    if isinstance(record, ingest.SkippedFile):
-                        raise record
-                    article = ingest.record_to_article(record, file.name.split(".")[0])
-                except ingest.SkippedFile as skipped:
-                    _skip(report, f"{file}:{number}", str(skipped))
-                    continue
-                writer.update(to_document(article, stemmer))
-                report.added.append(article.id)
+            try:
+                for number, record in ingest.read_records(file, fields):
+                    where = f"{file}:{number}"
+                    article = _record_article(record, source, fields, where, report)
+                    if article is not None:
+                        writer.update(to_document(article, stemmer))
+                        report.added.append(article.id)
+                    tally.advance()
+            except ingest.SkippedFile as skipped:  # unreadable, or a CSV header without ids
+                _skip(report, str(file), str(skipped))
+        tally.flush()
         return report
 
-    def _sync(self, root: Path, files: list[Path] | None, workers: int | None) -> IndexReport:
+    def _sync(
+        self,
+        root: Path,
+        files: list[Path] | None,
+        workers: int | None,
+        progress: Callable[[int], None] | None,
+    ) -> IndexReport:
         """Index ``files`` under ``root``; with ``files=None``, every file, removing the gone."""
         # Imported here: reading and parsing files is never needed to answer a query.
         from searchlib import ingest, preparation
 
         report = IndexReport()
+        tally = preparation.Progress(progress)
         unreadable: list[Path] = []
         paths = list(ingest.find_files(root, unreadable)) if files is None else files
         for folder in unreadable:
@@ -222,12 +280,13 @@ class Index:
             holder = id_holders.setdefault(article_id, str(path))
             if holder != str(path):
                 _skip(report, str(path), f"its id {article_id!r} is taken by {holder}")
+                tally.advance()
                 continue
             work.append((path, state.content_hash if state else None, article_id))
         workers = preparation.default_workers() if workers is None else workers
         with self._writing() as (writer, stemmer):
             if workers > 1 and len(work) >= preparation.PARALLEL_FROM:
-                shares = preparation.write_in_workers(work, root.name, self.path, workers)
+                shares = preparation.write_in_workers(work, root.name, self.path, workers, tally)
                 for outcomes, stems, segment in shares:
                     stemmer.seen.update(stems)
                     if segment is not None:
@@ -237,11 +296,13 @@ class Index:
             else:
                 for item in work:
                     _apply(writer, preparation.prepare(*item, root.name, stemmer), report)
+                    tally.advance()
             if files is None:
                 for state in states.values():
                     if state.path.startswith(f"{root}{os.sep}") and ingest.is_gone(state.path):
                         writer.delete("file_state", state.term())
                         report.removed.append(state.path)
+        tally.flush()
         return report
 
     def _file_states(self) -> dict[str, FileState]:
@@ -270,25 +331,38 @@ class Index:
 
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
-        With ``operators=False`` the query is plain words: no fields, signs or phrases.
+        With ``operators=False`` the query is plain words: no fields, signs or phrases. A
+        query finding fewer than ``SUGGEST_BELOW`` (3) articles may get a corrected one in
+        ``Results.suggestion``.
 
         >>> index.search('speaker:Sessions "sanctuary cities"')[0].speakers  # doctest: +SKIP
         ('Jeff Sessions',)
+        >>> index.search("Sesions sanctuery").suggestion  # doctest: +SKIP
+        'Sessions sanctuary'
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        parsed = plan(parse(query, operators), self._vocabulary)
+        syntax = parse(query, operators)
+        parsed = plan(syntax, self._vocabulary)
         for message in parsed.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         searcher = self._current_searcher()
-        wanted = offset + limit
-        # The exact-form bonus reorders hits only within fixed blocks of ranks, so every
-        # page of a query agrees with every other.
-        depth = -(-wanted // EXACT_FORM_BLOCK) * EXACT_FORM_BLOCK
-        ranking = rank(searcher, parsed.root, depth)
+        ranking = rank(searcher, parsed.root, _depth(offset + limit))
+        search = _Search(self, parsed, searcher, ranking.matched)
+        results = self._results(query, search, ranking.best, offset, limit)
+        if ranking.total < SUGGEST_BELOW:
+            results.suggestion = self._suggestion(searcher, query, syntax.root)
+        return results
+
+    def _results(
+        self, query: str, search: _Search, best: list[Ranked], offset: int, limit: int
+    ) -> Results:
+        """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
+        whole number of blocks), with the exact-form bonus."""
+        searcher, parsed = search.searcher, search.plan
         found: list[Ranked] = []
-        for start in range(0, len(ranking.best), EXACT_FORM_BLOCK):
-            block = ranking.best[start : start + EXACT_FORM_BLOCK]
+        for start in range(0, len(best), EXACT_FORM_BLOCK):
+            block = best[start : start + EXACT_FORM_BLOCK]
             found += _with_exact_bonus(searcher, block, parsed.exact_forms)
         matching = frozenset(parsed.terms | self._vocabulary.forms(parsed.terms))
         searched = frozenset(parsed.fields)
@@ -301,11 +375,82 @@ class Index:
                 article=article,
                 matching=matching,
                 searched=searched,
+                origin=search,
             )
-            for rank_number, ranked in enumerate(found[offset:wanted], start=offset + 1)
+            for rank_number, ranked in enumerate(found[offset : offset + limit], start=offset + 1)
             for article in [to_article(searcher.stored_fields(ranked.number))]
         ]
-        return Results(query, hits, lambda: ranking.total, offset, parsed.warnings)
+        total = len(search.matched)
+        return Results(
+            query, hits, lambda: total, offset, parsed.warnings, facet_counter=search.facets
+        )
+
+    def similar(self, id: str, limit: int = 10) -> Results:
+        """The ``limit`` articles most like the one with this ``id``, best first: ranked for
+        its ``SIMILAR_WORDS`` (25) most distinctive words (frequent in its headline and body,
+        rare in the index), which ``Results.query`` lists; the article itself left out.
+        Raises ``SearchlibError`` when no article has this id.
+
+        >>> [hit.id for hit in index.similar("bbc/tech/109", limit=3)]  # doctest: +SKIP
+        ['bbc/tech/347', 'bbc/tech/383', 'bbc/tech/378']
+        """
+        if limit < 0:
+            raise ValueError(f"limit can't be negative (got {limit})")
+        searcher = self._current_searcher()
+        number = self._number(searcher, id)
+        words = self._distinctive_words(searcher, to_article(searcher.stored_fields(number)))
+        if not words:
+            return Results("", [], lambda: 0)
+        query = " ".join(words)
+        parsed = plan(parse(query, operators=False), self._vocabulary)
+        # One clause holding every word: ranked by score alone, not first by how many of
+        # the words an article holds (which favours long articles over close ones).
+        parsed.root = Bool(should=(parsed.root,))
+        ranking = rank(searcher, parsed.root, _depth(limit + 1))
+        best = [ranked for ranked in ranking.best if ranked.number != number]
+        search = _Search(self, parsed, searcher, ranking.matched - {number}, excluded=id)
+        return self._results(query, search, best, 0, limit)
+
+    def _number(self, searcher: Searcher, id: str) -> int:
+        number = searcher.document_number("id", id)
+        if number is None:
+            raise SearchlibError(f"no article with id {id!r} in the index")
+        return number
+
+    def _distinctive_words(self, searcher: Searcher, article: Article) -> list[str]:
+        """The article's most distinctive stems, each as its commonest form in the article."""
+        forms = content_words(f"{article.headline or ''}\n{article.body}")
+        stems = self._vocabulary.stems(forms)
+        commonest: dict[str, str] = {}
+        for form, _ in Counter(forms).most_common():
+            commonest.setdefault(stems[form], form)
+        counts = Counter(stems[form] for form in forms)
+        chosen = distinctive(searcher, counts, ["headline", "body"], SIMILAR_WORDS)
+        return [commonest[stem] for stem in chosen]
+
+    def _suggestion(self, searcher: Searcher, query: str, syntax: grammar.Bool) -> str | None:
+        """``query`` with each wanted word the index lacks, or holds in few articles, replaced
+        by a near word it holds in many more; ``None`` when no word is replaced."""
+        corrections: dict[str, str] = {}
+        for form, fields in _typed_words(syntax):
+            if form not in corrections:
+                corrections[form] = self._better_word(searcher, form, fields)
+        changed = {form: word for form, word in corrections.items() if word != form}
+        return _rewritten(query, changed) if changed else None
+
+    def _better_word(self, searcher: Searcher, form: str, fields: list[Field]) -> str:
+        """The word within ``SUGGESTION_EDITS`` of ``form`` (fewest edits, then most articles)
+        found in ``SUGGESTION_MARGIN`` times more articles than it; else ``form`` itself."""
+        near = self._vocabulary.near(form, SUGGESTION_EDITS, MAX_EXPANSIONS)
+        stems = self._vocabulary.stems([form, *near])
+        held = _articles_holding(searcher, form, stems[form], fields)
+        candidates = [
+            (edit_distance(form, word, SUGGESTION_EDITS), -holding, word)
+            for word in near
+            if (holding := _articles_holding(searcher, word, stems[word], fields))
+            > SUGGESTION_MARGIN * held
+        ]
+        return min(candidates)[2] if candidates else form
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is not None and not self._searcher.is_current():
@@ -344,6 +489,26 @@ def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
         (report.updated if prepared.known_hash else report.added).append(prepared.path)
 
 
+def _record_article(
+    record: dict[str, Any] | SkippedFile,
+    source: str,
+    fields: Mapping[str, str] | None,
+    where: str,
+    report: IndexReport,
+) -> Article | None:
+    """The article of a record; ``None`` when it is skipped, and reported as at ``where``
+    (``path:line``)."""
+    from searchlib import ingest
+
+    try:
+        if isinstance(record, ingest.SkippedFile):
+            raise record
+        return ingest.record_to_article(record, source, fields)
+    except ingest.SkippedFile as skipped:
+        _skip(report, where, str(skipped))
+        return None
+
+
 def _skip(report: IndexReport, path: str, reason: str) -> None:
     report.skipped.append((path, reason))
     warnings.warn(f"skipped {path}: {reason}", SkippedFileWarning, stacklevel=4)
@@ -352,14 +517,137 @@ def _skip(report: IndexReport, path: str, reason: str) -> None:
 def _with_exact_bonus(
     searcher: Searcher, block: list[Ranked], exact_forms: set[str]
 ) -> list[Ranked]:
-    """A block of ranked documents re-scored with the exact-form bonus, best first (stable
-    for ties)."""
+    """A block of ranked documents re-scored with the exact-form bonus, best first within
+    each tier (stable for ties)."""
     rescored = [
-        replace(
-            ranked,
-            score=ranked.score
-            + EXACT_FORM_BONUS * len(exact_forms & searcher.forms(ranked.number)),
-        )
+        replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
         for ranked in block
+        for found in [_exact_forms_found(searcher, ranked.number, exact_forms)]
     ]
-    return sorted(rescored, key=lambda ranked: -ranked.score)
+    return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))
+
+
+def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
+    """The query words document ``number`` holds as typed, in order."""
+    return sorted(exact_forms & searcher.forms(number))
+
+
+def _depth(wanted: int) -> int:
+    """How many documents to rank for the ``wanted`` best: whole blocks, since the exact-form
+    bonus reorders hits only within fixed blocks of ranks, so every page of a query agrees
+    with every other."""
+    return -(-wanted // EXACT_FORM_BLOCK) * EXACT_FORM_BLOCK
+
+
+@dataclass
+class _Search:
+    """A query as it ran, for what its results are asked later: facets, explanations and
+    similar articles (``results.Origin``)."""
+
+    index: Index
+    plan: Plan
+    searcher: Searcher
+    matched: Set[int]
+    excluded: str | None = None
+    """The id of the article a ``similar`` query leaves out."""
+
+    def facets(self) -> Facets:
+        """The facets of the first ``FACET_LIMIT`` matching articles, in index order."""
+        searcher = self.index._current_searcher()
+        matched = self.matched
+        if searcher is not self.searcher:
+            # The index changed or closed since the search, and its document numbers may have.
+            left_out = searcher.document_number("id", self.excluded) if self.excluded else None
+            matched = matches(searcher, self.plan.root) - {left_out}
+        first = heapq.nsmallest(FACET_LIMIT, matched)
+        return count_facets(to_article(searcher.stored_fields(number)) for number in first)
+
+    def explain(self, id: str) -> Explanation:
+        """What each query word added to the score of the article with this id, per field,
+        and its exact-form bonus."""
+        searcher = self.index._current_searcher()
+        number = self.index._number(searcher, id)
+        labels = _labels(self.plan, self.index._vocabulary)
+        by_word: dict[str, Counter[str]] = {}
+        for (field_name, term), score in contributions(searcher, self.plan.root, number).items():
+            by_word.setdefault(labels.get(term, term), Counter())[field_name] += score
+        found = _exact_forms_found(searcher, number, self.plan.exact_forms)
+        return Explanation(
+            tuple(
+                Contribution(word, field_name, score)
+                for word, fields in by_word.items()
+                for field_name, score in fields.most_common()
+            ),
+            tuple(found),
+            EXACT_FORM_BONUS * len(found),
+        )
+
+    def similar(self, id: str, limit: int) -> Results:
+        """Articles like the one with this id (``Index.similar``)."""
+        return self.index.similar(id, limit)
+
+
+def _labels(parsed: Plan, vocabulary: Vocabulary) -> dict[str, str]:
+    """The word to show for each index term of a plan: a form typed, else a form found for a
+    prefix or fuzzy word (longest first: a stem is never longer than its forms)."""
+    forms = [*sorted(parsed.exact_forms), *sorted(parsed.terms, key=lambda term: -len(term))]
+    stems = vocabulary.stems(forms)
+    labels: dict[str, str] = {}
+    for form in forms:
+        labels.setdefault(form, form)
+        labels.setdefault(stems[form], form)
+    return labels
+
+
+def _typed_words(syntax: grammar.Syntax) -> Iterator[tuple[str, list[Field]]]:
+    """The exact forms of the words a query wants, each with the fields it is looked for in;
+    not excluded words, nor prefixes and fuzzy words (whose spelling is meant loosely)."""
+    if isinstance(syntax, grammar.Bool):
+        for part in (*syntax.must, *syntax.should):
+            yield from _typed_words(part)
+    elif isinstance(syntax, grammar.Phrase) or (
+        isinstance(syntax, grammar.Word) and not (syntax.prefix or syntax.fuzzy)
+    ):
+        fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
+        for form in content_words(syntax.text):
+            yield form, fields
+
+
+def _articles_holding(searcher: Searcher, form: str, stem: str, fields: list[Field]) -> int:
+    """How many articles hold a word in whichever of ``fields`` holds it most."""
+    return max(
+        searcher.document_frequency(each.name, stem if each.kind == "stemmed" else form)
+        for each in fields
+    )
+
+
+def _rewritten(query: str, corrections: dict[str, str]) -> str:
+    """``query`` with the words ``corrections`` maps replaced, each in the case it was typed
+    in; field names and everything else stay.
+
+    >>> _rewritten('speaker:sesions "Sanctuery cities"', {"sesions": "sessions",
+    ...                                                   "sanctuery": "sanctuary"})
+    'speaker:sessions "Sanctuary cities"'
+    """
+
+    def corrected(token: re.Match[str]) -> str:
+        typed = token.group()
+        word = corrections.get(exact_form(typed))
+        if word is None or query.startswith(":", token.end()):
+            return typed
+        return _in_case_of(typed, word)
+
+    return _TOKEN.sub(corrected, query)
+
+
+def _in_case_of(typed: str, word: str) -> str:
+    """``word`` (lower case) in the case of ``typed``: all capitals, a first capital or none.
+
+    >>> [_in_case_of(typed, "sessions") for typed in ("SESIONS", "Sesions", "sesions")]
+    ['SESSIONS', 'Sessions', 'sessions']
+    """
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

@@ -1,23 +1,30 @@
-"""Reading article files: finding them, hashing and decoding them, skipping what isn't text."""
+"""Reading article files: finding them, hashing and decoding them, skipping what isn't text;
+reading files of records (JSON Lines, CSV)."""
 
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from searchlib.article import Article
+from searchlib.errors import SearchlibError
 from searchlib.schema import FORMAT_VERSION
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
-"""Files of JSON Lines records, one article a line (BEIR's corpus.jsonl, news dumps)."""
+MARKUP_SUFFIXES = frozenset({".html", ".htm"})
+"""News pages, read by ``searchlib.markup``."""
+CSV_SUFFIXES = (".csv", ".csv.gz")
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", *CSV_SUFFIXES)
+"""Files of records, an article each: JSON Lines (BEIR's corpus.jsonl, news dumps), one a
+line, or CSV with a header row, one a row."""
 _RECORD_KEYS = {
     "id": ("_id", "id"),
     "headline": ("title", "headline"),
@@ -27,8 +34,20 @@ _RECORD_KEYS = {
     "date": ("date",),
     "source": ("source",),
 }
+RECORD_FIELDS = tuple(_RECORD_KEYS)
+"""The fields a record's keys can be mapped to (``fields={"body": "content"}``)."""
 _SNIFF_BYTES = 8192
+MAX_ARTICLE_CHARACTERS = 1_000_000
+"""An article's text is cut here (~150,000 words, far beyond any news story): indexing a
+100 MB file whole would take minutes and gigabytes of memory."""
+_MAX_PAGE_CHARACTERS = 2 * MAX_ARTICLE_CHARACTERS
+"""An HTML page is cut here before it is read (news pages run to a few hundred thousand):
+reading markup takes about a second per million characters."""
+_MAX_CSV_FIELD_CHARACTERS = 10 * MAX_ARTICLE_CHARACTERS
+"""A longer CSV field is no article: its row is skipped (the csv module's default, 131,072,
+is below the article limit)."""
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES
 
 
 class SkippedFile(Exception):
@@ -36,8 +55,9 @@ class SkippedFile(Exception):
 
 
 def find_files(folder: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
-    """Text files under ``folder``, in a stable order; hidden entries and symlinked folders
-    (which can loop) are not followed. Folders that can't be listed go to ``unreadable``.
+    """Article files (text and HTML) under ``folder``, in a stable order; hidden entries and
+    symlinked folders (which can loop) are not followed. Folders that can't be listed go to
+    ``unreadable``.
 
     >>> list(find_files(Path("no/such/folder")))
     []
@@ -50,7 +70,7 @@ def find_files(folder: Path, unreadable: list[Path] | None = None) -> Iterator[P
     for directory, subdirectories, filenames in os.walk(folder, onerror=note_unreadable):
         subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if not name.startswith(".") and Path(name).suffix.lower() in _ARTICLE_SUFFIXES:
                 yield Path(directory, name)
 
 
@@ -107,40 +127,104 @@ def article_id(path: Path, root: Path) -> str:
 
 
 def to_article(data: bytes, path: Path, article_id: str, source: str) -> Article:
-    """Parse a file's bytes into an ``Article``; ``SkippedFile`` for binary or empty files."""
+    """Parse a file's bytes (text, or an HTML page) into an ``Article``; ``SkippedFile`` for
+    binary or empty files."""
     if b"\0" in data[:_SNIFF_BYTES] and not data.startswith(_UTF16_BOMS):
         raise SkippedFile("binary file (contains NUL bytes)")
     text = decode(data)
     if not text.strip():
         raise SkippedFile("empty file")
-    # Imported here: the parser's patterns take ~40 ms to compile, which queries never need.
-    from searchlib.parse import parse_article
+    if path.suffix.lower() in MARKUP_SUFFIXES:
+        from searchlib.markup import read_page  # it imports the parser: see _parsed
 
-    article = parse_article(text, id=article_id, path=str(path))
+        page = read_page(text[:_MAX_PAGE_CHARACTERS])
+        if not (page.headline or page.body):
+            raise SkippedFile("no text in the page")
+        parts = {"headline": page.headline, "caption": page.caption, "credit": page.credit}
+        article = _parsed(page.body, article_id, path=str(path), **parts)
+    else:
+        article = _parsed(text, article_id, path=str(path))
     article.source = source
     return article
 
 
-def is_records(path: Path) -> bool:
-    """Whether ``path`` is a JSON Lines file of records.
+def _parsed(
+    body: str,
+    article_id: str,
+    *,
+    path: str | None = None,
+    headline: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+) -> Article:
+    """``parse_article`` on the first ``MAX_ARTICLE_CHARACTERS`` of ``body``; the headline,
+    caption and credit given win over what it finds."""
+    # Imported here: the parser's patterns take ~40 ms to compile, which queries never need.
+    from searchlib.parse import parse_article
 
-    >>> is_records(Path("corpus.jsonl.gz")), is_records(Path("story.txt"))
-    (True, False)
+    article = parse_article(
+        body[:MAX_ARTICLE_CHARACTERS], id=article_id, path=path, headline=headline
+    )
+    article.caption = caption or article.caption
+    article.credit = credit or article.credit
+    return article
+
+
+def is_records(path: Path) -> bool:
+    """Whether ``path`` is a file of records (JSON Lines or CSV).
+
+    >>> is_records(Path("corpus.jsonl.gz")), is_records(Path("news.csv")), is_records(Path("a.txt"))
+    (True, True, False)
     """
     return path.name.lower().endswith(RECORD_SUFFIXES)
 
 
-def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
-    """Each record of a JSON Lines file (gzipped when named .gz) with its line number; a
-    line that isn't a JSON object comes as a ``SkippedFile`` saying why."""
+def count_items(path: Path, fields: Mapping[str, str] | None = None) -> int | None:
+    """How many items indexing ``path`` reports to its ``progress``: the article files under a
+    folder, the records of a records file, else 1; ``None`` for a gzipped records file (it
+    would be read twice) or one that can't be read.
+
+    >>> count_items(Path("corpus.jsonl.gz")), count_items(Path("story.html"))
+    (None, 1)
+    """
+    if path.is_dir():
+        return sum(1 for _ in find_files(path))
+    if not is_records(path):
+        return 1
+    if path.name.lower().endswith(".gz"):
+        return None
+    try:
+        return sum(1 for _ in read_records(path, fields))
+    except SkippedFile:
+        return None
+
+
+def read_records(
+    path: Path, fields: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+    """Each record of a JSON Lines or CSV file (gzipped when named .gz) with the number of
+    the line it starts on; a line that isn't a JSON object, or a row that doesn't fit the CSV
+    header, comes as a ``SkippedFile`` saying why. A CSV row's empty cells are left out of its
+    record; a CSV file whose header has no id column (see ``record_keys``) raises
+    ``SkippedFile``.
+    """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as lines:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    yield number, _record(line)
+        # newline="": a quoted CSV field may hold line breaks. utf-8-sig: spreadsheets often
+        # start a CSV file with a byte order mark.
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as lines:
+            if path.name.lower().endswith(CSV_SUFFIXES):
+                yield from _csv_records(lines, record_keys(fields)["id"])
+            else:
+                yield from _json_records(lines)
     except (OSError, EOFError) as error:
         raise SkippedFile(f"can't read it ({error})") from error
+
+
+def _json_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, _record(line)
 
 
 def _record(line: str) -> dict[str, Any] | SkippedFile:
@@ -151,26 +235,82 @@ def _record(line: str) -> dict[str, Any] | SkippedFile:
     return record if isinstance(record, dict) else SkippedFile("not a JSON object")
 
 
-def record_to_article(record: Mapping[str, Any], source: str) -> Article:
+def _csv_records(
+    lines: Iterable[str], id_keys: Sequence[str]
+) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+    # The limit is the whole process's: raised, never lowered.
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_CSV_FIELD_CHARACTERS))
+    rows = _csv_rows(lines)
+    _, header = next(rows, (0, []))
+    if isinstance(header, SkippedFile):
+        raise header
+    names = [name.strip() for name in header]
+    if names and not set(id_keys) & set(names):
+        raise SkippedFile(f"its header has no id column ({' or '.join(id_keys)})")
+    for number, row in rows:
+        if row:
+            yield number, row if isinstance(row, SkippedFile) else _row_record(names, row)
+
+
+def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | SkippedFile]]:
+    """Each row with the line it starts on; one the csv module can't read comes as a
+    ``SkippedFile``, and reading goes on at the next line."""
+    rows = csv.reader(lines)
+    while True:
+        start = rows.line_num + 1
+        try:
+            yield start, next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start, SkippedFile(f"not CSV ({error})")
+
+
+def _row_record(names: list[str], row: list[str]) -> dict[str, Any] | SkippedFile:
+    if len(row) != len(names):
+        return SkippedFile(f"{len(row)} fields where the header has {len(names)}")
+    return {name: value for name, value in zip(names, row, strict=True) if value}
+
+
+def record_keys(fields: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The keys each field is read from in a record: the one ``fields`` maps it to, else its
+    usual ones; ``SearchlibError`` for a field that isn't one of ``RECORD_FIELDS``.
+
+    >>> record_keys({"body": "content"})["body"], record_keys()["id"]
+    (('content',), ('_id', 'id'))
+    """
+    for name in fields or {}:
+        if name not in _RECORD_KEYS:
+            raise SearchlibError(
+                f"no field {name!r} to map a record's key to; the fields are "
+                + ", ".join(RECORD_FIELDS)
+            )
+    return {**_RECORD_KEYS, **{name: (key,) for name, key in (fields or {}).items()}}
+
+
+def record_to_article(
+    record: Mapping[str, Any], source: str, fields: Mapping[str, str] | None = None
+) -> Article:
     """An ``Article`` from a record: ``_id``/``id``, ``title``/``headline``, ``text``/``body``,
-    and optional ``caption``, ``credit``, ``date`` (ISO 8601), ``source``. The body is parsed
-    for quotations and boilerplate like a text file; the record's own fields win.
+    and optional ``caption``, ``credit``, ``date`` (ISO 8601), ``source``, or the keys
+    ``fields`` maps them to (see ``record_keys``). The body is parsed for quotations and
+    boilerplate like a text file; the record's own fields win.
 
     >>> article = record_to_article({"_id": "7", "title": "Aspirin", "text": "It works."}, "x")
     >>> article.id, article.headline, article.body, article.source
     ('7', 'Aspirin', 'It works.', 'x')
+    >>> record_to_article({"_id": "8", "content": "It works."}, "x", {"body": "content"}).body
+    'It works.'
     """
+    keys = record_keys(fields)
     values = {
-        name: next((str(record[key]) for key in keys if record.get(key) is not None), None)
-        for name, keys in _RECORD_KEYS.items()
+        name: next((str(record[key]) for key in names if record.get(key) is not None), None)
+        for name, names in keys.items()
     }
     if not values["id"]:
-        raise SkippedFile("no id (_id or id)")
-    from searchlib.parse import parse_article  # see to_article
-
-    article = parse_article(values["body"] or "", id=values["id"], headline=values["headline"])
-    article.caption = values["caption"] or article.caption
-    article.credit = values["credit"] or article.credit
+        raise SkippedFile(f"no id ({' or '.join(keys['id'])})")
+    parts = {"headline": values["headline"], "caption": values["caption"]}
+    article = _parsed(values["body"] or "", values["id"], credit=values["credit"], **parts)
     article.date = _date(values["date"])
     article.source = values["source"] or source
     return article

@@ -13,7 +13,8 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from subprocess import PIPE
@@ -46,6 +47,41 @@ class Prepared:
     skipped: str | None = None
 
 
+class Progress:
+    """Counts items done and passes the count on to ``report`` at most ten times a second,
+    so that even a fast loop pays next to nothing for showing its progress.
+
+    >>> reports = []
+    >>> progress = Progress(reports.append)
+    >>> for _ in range(1000):
+    ...     progress.advance()
+    >>> progress.flush()
+    >>> sum(reports)
+    1000
+    """
+
+    INTERVAL = 0.1
+    """Seconds between reports."""
+
+    def __init__(self, report: Callable[[int], None] | None) -> None:
+        self._report = report
+        self._pending = 0
+        self._reported_at = time.monotonic()
+
+    def advance(self, done: int = 1) -> None:
+        """Count ``done`` more items."""
+        self._pending += done
+        if time.monotonic() - self._reported_at >= self.INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        """Pass on the items counted since the last report."""
+        if self._pending and self._report is not None:
+            self._report(self._pending)
+        self._pending = 0
+        self._reported_at = time.monotonic()
+
+
 def default_workers() -> int:
     """Worker processes for big jobs: one per core, at most four."""
     return min(4, os.cpu_count() or 1)
@@ -72,13 +108,14 @@ def prepare(
 
 
 def write_in_workers(
-    work: Work, source: str, directory: Path, workers: int
+    work: Work, source: str, directory: Path, workers: int, progress: Progress | None = None
 ) -> Iterator[tuple[list[Prepared], dict[str, str], Any]]:
     """Split ``work`` among ``workers`` processes, each preparing its share and writing it
     as a segment of the index in ``directory``; yields each share's outcomes (without
     documents), the stems it learnt and its segment (to commit with ``Writer.add_segment``).
-    Call it while holding the index lock: only the lock keeps other writers from deleting
-    segments that are not committed yet.
+    ``progress`` hears of the files done as the workers go. Call it while holding the index
+    lock: only the lock keeps other writers from deleting segments that are not committed
+    yet.
     """
     size = -(-len(work) // workers)
     shares = [work[start : start + size] for start in range(0, len(work), size)]
@@ -95,8 +132,9 @@ def write_in_workers(
                 job.write_bytes(pickle.dumps((list(share), source, directory)))
                 command = [sys.executable, "-m", "searchlib.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
+            workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
             for job, process in jobs:
-                _, errors = process.communicate()
+                errors = _wait(process, workers_done)
                 if process.returncode != 0:
                     last_lines = errors.decode(errors="replace").strip().splitlines()[-3:]
                     raise SearchlibError("an indexing worker failed: " + " | ".join(last_lines))
@@ -108,14 +146,64 @@ def write_in_workers(
                     process.wait()
 
 
+def _wait(process: subprocess.Popen[bytes], workers_done: _WorkersDone | None) -> bytes:
+    """What a worker wrote on stderr, once it has ended; ``workers_done`` is called while it
+    runs and when it ends."""
+    if workers_done is None:
+        return process.communicate()[1]
+    while True:
+        try:
+            errors = process.communicate(timeout=Progress.INTERVAL)[1]
+        except subprocess.TimeoutExpired:  # trying again loses no output
+            workers_done()
+        else:
+            workers_done()
+            return errors
+
+
+class _WorkersDone:
+    """Passes on to ``progress`` the files workers have done. A worker appends a byte to its
+    progress file for each file: appends need no locking, and a size never goes back."""
+
+    def __init__(self, jobs: list[Path], progress: Progress) -> None:
+        self._files = [job.with_suffix(".progress") for job in jobs]
+        self._progress = progress
+        self._reported = 0
+
+    def __call__(self) -> None:
+        done = sum(_size(file) for file in self._files)
+        if done > self._reported:
+            self._progress.advance(done - self._reported)
+            self._reported = done
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:  # not written yet
+        return 0
+
+
 def run_job(job: Path) -> None:
     """Run one share written by ``write_in_workers`` (in a worker process)."""
     share, source, directory = pickle.loads(job.read_bytes())
-    job.with_suffix(".result").write_bytes(pickle.dumps(_write_share(share, source, directory)))
+    progress = Progress(_appender(job.with_suffix(".progress")))
+    outcome = _write_share(share, source, directory, progress)
+    job.with_suffix(".result").write_bytes(pickle.dumps(outcome))
+
+
+def _appender(file: Path) -> Callable[[int], None]:
+    """A report that appends a byte for each item to ``file``."""
+
+    def append(done: int) -> None:
+        with file.open("ab") as output:
+            output.write(b"." * done)
+
+    return append
 
 
 def _write_share(
-    share: Work, source: str, directory: Path
+    share: Work, source: str, directory: Path, progress: Progress
 ) -> tuple[list[Prepared], dict[str, str], Any]:
     stemmer = Stemmer()
     builder = SegmentBuilder(directory)
@@ -126,4 +214,6 @@ def _write_share(
             builder.add(prepared.document)
             prepared = replace(prepared, document=None)
         outcomes.append(prepared)
+        progress.advance()
+    progress.flush()
     return outcomes, stemmer.seen, builder.finish()

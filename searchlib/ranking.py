@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from searchlib.engine import Searcher
@@ -24,18 +24,21 @@ B = 0.75
 
 @dataclass(frozen=True)
 class Ranked:
-    """A matched document: its number in the commit, and its score."""
+    """A matched document: its number in the commit, its score, and its tier (0: it holds
+    every wanted clause, 1: some, 2: none); lower tiers rank first whatever the score."""
 
     number: int
     score: float
+    tier: int = 0
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The best matches, best first, and how many documents match in all."""
+    """The best matches, best first, how many documents match in all, and which."""
 
     best: list[Ranked]
     total: int
+    matched: Set[int] = frozenset()
 
 
 def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
@@ -52,7 +55,55 @@ def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
         matched,
         key=lambda number: (-tier.get(number, 0), scores.get(number, 0.0), -number),
     )
-    return Ranking([Ranked(number, scores.get(number, 0.0)) for number in best], len(matched))
+    ranked = [Ranked(number, scores.get(number, 0.0), tier.get(number, 0)) for number in best]
+    return Ranking(ranked, len(matched), matched)
+
+
+def matches(searcher: Searcher, root: Bool) -> set[int]:
+    """The live documents ``root`` matches (unranked)."""
+    return _Evaluation(searcher).matches(root)
+
+
+def contributions(searcher: Searcher, root: Bool, number: int) -> dict[tuple[str, str], float]:
+    """What each ``(field, term)`` adds to the score ``rank`` gives document ``number`` for
+    ``root``: each word's BM25F score, split between its fields in proportion to their
+    weighted, length-normalised frequencies. They add up to the document's score.
+    """
+    evaluation = _Evaluation(searcher)
+    shares: dict[tuple[str, str], float] = {}
+    for terms in wanted_words(root):
+        # Scored as rank scores it, so the shares add up to the same sum.
+        score = evaluation.scores([(terms, 1.0)], {number}).get(number)
+        if not score:
+            continue
+        combined = evaluation.frequencies(terms)[number]
+        for field, term, weight in terms.pairs:
+            part = searcher.frequency(number, (field, term, weight), B)
+            if part:
+                shares[field, term] = shares.get((field, term), 0.0) + score * part / combined
+    return shares
+
+
+def distinctive(
+    searcher: Searcher, counts: Mapping[str, int], fields: Sequence[str], limit: int
+) -> list[str]:
+    """The ``limit`` terms that most set a document apart, given its terms' ``counts``: count
+    times inverse document frequency (in whichever of ``fields`` holds the term most). A term
+    no other document holds is left out: it can't find another.
+
+    >>> class Searcher:  # 100 documents: "said" in 90 of them, "byrn" in 2, "jag" in 1
+    ...     def document_count(self): return 100
+    ...     def document_frequency(self, field, term): return {"said": 90, "byrn": 2}.get(term, 1)
+    >>> distinctive(Searcher(), {"said": 5, "byrn": 2, "jag": 3}, ["body"], 10)
+    ['byrn', 'said']
+    """
+    documents = searcher.document_count()
+    weights: dict[str, float] = {}
+    for term, count in counts.items():
+        holding = max(searcher.document_frequency(field, term) for field in fields)
+        if holding > 1:
+            weights[term] = count * _idf(documents, holding)
+    return sorted(weights, key=lambda term: (-weights[term], term))[:limit]
 
 
 def _tiers(evaluation: _Evaluation, root: Bool, matched: set[int]) -> dict[int, int]:

@@ -1,15 +1,19 @@
-"""Search results: ranked hits with highlighted snippets, and their plain-data views."""
+"""Search results: ranked hits with highlighted snippets, their plain-data views, and what
+can be asked of them: why a hit scored so (``Hit.explain``), articles like it
+(``Hit.similar``), and counts of every match by speaker, credit and source (``facets``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload
 
 from searchlib.analysis import Token, tokenize, words
 from searchlib.article import Article
+from searchlib.errors import SearchlibError
 from searchlib.html import hit_html, results_html
 from searchlib.schema import SEARCHABLE
 
@@ -22,6 +26,10 @@ HIT_KEYS = (
     "speakers",
 )  # fmt: skip
 """The keys of ``Hit.to_dict()``, in order."""
+FACETS = ("speaker", "credit", "source")
+"""What ``Results.facets`` counts matching articles by."""
+FACET_LIMIT = 10_000
+"""Facets count at most this many matching articles (the first in index order)."""
 _SNIPPET_FIELDS = ("body", "caption", "headline", "credit")
 _SNIPPET_SCAN = 200_000
 """Characters of a text searched for a snippet: a huge article must not slow every query."""
@@ -122,6 +130,83 @@ def _best_window(tokens: list[Token], matching: frozenset[str], words: int) -> i
     return best
 
 
+Facets = dict[str, list[tuple[str, int]]]
+"""Per facet name, ``(value, articles)`` pairs, most articles first."""
+
+
+def count_facets(articles: Iterable[Article]) -> Facets:
+    """How many of ``articles`` quote each speaker, and have each credit and source; most
+    first, then by name.
+
+    >>> from searchlib import Quote
+    >>> quoted = Article("a1", "", quotes=[Quote("Yes.", "Jeff Sessions")], source="seeds")
+    >>> count_facets([quoted, Article("a2", "", credit="AP", source="seeds")])
+    {'speaker': [('Jeff Sessions', 1)], 'credit': [('AP', 1)], 'source': [('seeds', 2)]}
+    """
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for article in articles:
+        counters["speaker"].update(article.speakers)
+        counters["credit"].update([article.credit] if article.credit else [])
+        counters["source"].update([article.source] if article.source else [])
+    return {
+        name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        for name, counter in counters.items()
+    }
+
+
+class Contribution(NamedTuple):
+    """What one query word added to a hit's score from one field."""
+
+    word: str
+    field: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a hit scored what it did: what each query word added from each field (BM25F),
+    and the bonus for query words the article holds exactly as typed.
+
+    >>> explanation = Explanation(
+    ...     (Contribution("byrne", "body", 3.2), Contribution("byrne", "quotes", 0.8),
+    ...      Contribution("jag", "body", 2.0)), exact_forms=("byrne",), bonus=0.5)
+    >>> explanation.score
+    6.5
+    >>> print(explanation)
+    byrne: body 3.20, quotes 0.80; jag: body 2.00
+    exact forms +0.50 (byrne)
+    """
+
+    contributions: tuple[Contribution, ...]
+    """Per query word (in query order), per field (largest first)."""
+    exact_forms: tuple[str, ...] = ()
+    bonus: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """The hit's score: the contributions and the bonus."""
+        return sum(contribution.score for contribution in self.contributions) + self.bonus
+
+    def __str__(self) -> str:
+        by_word: dict[str, list[str]] = {}
+        for word, field_name, score in self.contributions:
+            by_word.setdefault(word, []).append(f"{field_name} {score:.2f}")
+        lines = ["; ".join(f"{word}: {', '.join(parts)}" for word, parts in by_word.items())]
+        if self.bonus:
+            lines.append(f"exact forms +{self.bonus:.2f} ({', '.join(self.exact_forms)})")
+        return "\n".join(line for line in lines if line)
+
+
+class Origin(Protocol):
+    """What a hit can ask of the search that found it (``Index.search`` gives one)."""
+
+    def explain(self, id: str) -> Explanation:
+        """Why the article with this id scored what it did."""
+
+    def similar(self, id: str, limit: int) -> Results:
+        """Articles like the one with this id."""
+
+
 @dataclass
 class Hit:
     """One ranked result."""
@@ -135,6 +220,32 @@ class Hit:
     """The word forms that match the query (for snippet, fields and speakers)."""
     searched: frozenset[str] = field(default=frozenset(SEARCHABLE), repr=False)
     """The fields the query looked in."""
+    origin: Origin | None = field(default=None, repr=False, compare=False)
+    """The search that found the hit, for ``explain`` and ``similar`` (not pickled)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled hit is plain data: the way back to its index stays behind.
+        return {**self.__dict__, "origin": None}
+
+    def explain(self) -> Explanation:
+        """What each query word added to the score, per field, and the exact-form bonus.
+
+        >>> print(index.search("Byrne JAG")[0].explain())  # doctest: +SKIP
+        byrne: body 0.34, quotes 0.09; jag: body 0.34, quotes 0.09
+        exact forms +1.00 (byrne, jag)
+        """
+        return self._origin().explain(self.id)
+
+    def similar(self, limit: int = 10) -> Results:
+        """The ``limit`` articles most like this one (see ``Index.similar``)."""
+        return self._origin().similar(self.id, limit)
+
+    def _origin(self) -> Origin:
+        if self.origin is None:
+            raise SearchlibError(
+                f"hit {self.id!r} has no index to ask: it was unpickled or made by hand"
+            )
+        return self.origin
 
     @cached_property
     def fields(self) -> tuple[str, ...]:
@@ -228,11 +339,27 @@ class Results(Sequence[Hit]):
     """Counts every matching article (done when ``total`` is first asked for)."""
     offset: int = 0
     warnings: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    """When the query found few articles (``Index.search``: fewer than 3), the query with its
+    unknown or rare words replaced by near words the index holds in many more articles."""
+    facet_counter: Callable[[], Facets] = field(default=lambda: count_facets([]), repr=False)
+    """Counts every matching article's facets (done when ``facets`` is first asked for)."""
 
     @cached_property
     def total(self) -> int:
         """How many articles match in all (counted when first asked for)."""
         return self.count()
+
+    @cached_property
+    def facets(self) -> Facets:
+        """Every matching article (not only this page's), counted by speaker, credit and
+        source; most first. Counted when first asked for, from the first ``FACET_LIMIT``
+        (10,000) matching articles in index order.
+
+        >>> index.search("sanctuary").facets["speaker"]  # doctest: +SKIP
+        [('Jeff Sessions', 1), ('Thomas Homan', 1)]
+        """
+        return self.facet_counter()
 
     def __len__(self) -> int:
         return len(self.hits)

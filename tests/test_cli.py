@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -294,6 +295,66 @@ def test_searchlib_index_needs_existing_paths(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "does not exist" in result.stderr
 
 
+def test_searchlib_index_reads_csv_with_a_field_mapping(tmp_path: Path) -> None:
+    news = tmp_path / "news.csv"
+    news.write_text("uuid,name,content\nu1,Harbour plan,The council approved it.\n")
+    target = str(tmp_path / "made")
+    mapping = ["--field", "id=uuid", "--field", "headline=name", "--field", "body = content"]
+    result = run(searchlib_command, "index", str(news), "--index", target, *mapping)
+    assert result.exit_code == 0 and "1 added" in result.stdout
+    shown = json.loads(run(searchlib_command, "show", "u1", "--index", target, "--json").stdout)
+    assert (shown["headline"], shown["body"]) == ("Harbour plan", "The council approved it.")
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("text=content", "no field 'text' to map a record's key to; the fields are id, headline,"),
+        ("body", "'body' is not NAME=KEY"),
+    ],
+)
+def test_searchlib_index_refuses_unknown_fields(tmp_path: Path, field: str, message: str) -> None:
+    target = tmp_path / "made"
+    arguments = [str(tmp_path), "--index", str(target), "--field", field]
+    result = run(searchlib_command, "index", *arguments)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "Invalid value for '--field'" in result.stderr and message in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("quiet", [[], ["--quiet"], ["-q"]])
+def test_searchlib_index_shows_no_progress_when_piped(
+    tmp_path: Path, articles: Path, quiet: list[str]
+) -> None:
+    result = run(searchlib_command, "index", str(articles), "--index", str(tmp_path / "i"), *quiet)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_searchlib_index_shows_a_progress_bar_on_a_terminal(tmp_path: Path, articles: Path) -> None:
+    pty = pytest.importorskip("pty")
+
+    def stderr_on_a_terminal(*arguments: str) -> str:
+        terminal, stderr = pty.openpty()
+        command = [sys.executable, "-c", "from searchlib_cli.main import main; main()", "index"]
+        with subprocess.Popen(
+            [*command, str(articles), "--index", str(tmp_path / "i"), *arguments],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        ) as process:
+            os.close(stderr)
+            written = []
+            with contextlib.suppress(OSError):  # raised at the end on Linux, once it exits
+                while data := os.read(terminal, 4096):
+                    written.append(data)
+        os.close(terminal)
+        assert process.returncode == 0
+        return b"".join(written).decode()
+
+    bar = stderr_on_a_terminal()
+    assert "indexing articles" in bar and " 6/6 " in bar and "100%" in bar and "/s" in bar
+    assert stderr_on_a_terminal("--quiet") == ""
+
+
 def test_installed_search_command_works(tmp_path: Path) -> None:
     executable = Path(sys.executable).parent / "search"
     if not executable.exists():
@@ -379,3 +440,103 @@ def test_eval_reports_a_malformed_file_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "run.trec").write_text("q1 Q0 d1 1 1.0 x\n")
     result = run(searchlib_command, "eval", "--qrels", str(qrels), str(tmp_path / "run.trec"))
     assert_one_line_error(result, "qrels.txt, line 1")
+
+
+BOM, RUNNERS = "articles/sport/bom_crlf", "articles/world/runners"
+SESSION, SESSIONS = "articles/world/session", "articles/world/sessions"
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("sanctuary immigration", {SEED_ID}),
+        ('"sanctuary cities"', {SEED_ID}),
+        ('"sanctuary grants"', set()),
+        ('"sanctuary grants"~3', {SEED_ID}),  # sanctuary cities’ receipt of federal grants
+        ("Sessions AND Homan", {SEED_ID}),
+        ("Homan OR marathon", {SEED_ID, RUNNERS}),
+        ("Sessions NOT Trump", {SESSION, SESSIONS}),
+        ("Byrne -sanctuary", {BOM}),
+        ("+Byrne sanctuary", {SEED_ID, BOM}),
+        ("marathon OR Byrne AND Sessions", {RUNNERS, SEED_ID}),
+        ("(marathon OR Byrne) AND Sessions", {SEED_ID}),
+        ("headline:Sessions", {SESSION, SESSIONS}),
+        ("caption:rally", {SEED_ID}),
+        ("body:Youngstown", {SEED_ID}),
+        ("quotes:sanctuary", {SEED_ID}),
+        ("speaker:Sessions", {SEED_ID}),
+        ("credit:AP", {SEED_ID}),
+        ("sanctu*", {SEED_ID}),
+        ("Homen~", {SEED_ID}),
+    ],
+)
+def test_search_runs_each_operator(built: Path, query: str, found: set[str]) -> None:
+    result = run(search_command, query, "--index", str(built), "--jsonl", "--fields", "id")
+    assert result.exit_code == (0 if found else 1)
+    assert {json.loads(line)["id"] for line in result.stdout.splitlines()} == found
+
+
+def test_search_by_date_in_json_lines_records(tmp_path: Path) -> None:
+    records = [
+        {"id": "jan", "title": "Cocoa harvest", "text": "Cocoa prices rose.", "date": "2017-01-15"},
+        {"id": "old", "title": "Cocoa review", "text": "Cocoa was cheap.", "date": "1987-02-26"},
+    ]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
+    target = str(tmp_path / "dated")
+    indexed = run(searchlib_command, "index", str(tmp_path / "wire.jsonl"), "--index", target)
+    assert indexed.exit_code == 0
+    for query, found in [("date:[2017-01-01 TO *]", "jan"), ("cocoa AND date:<2017", "old")]:
+        result = run(search_command, query, "--index", target, "--csv", "--fields", "id")
+        assert result.stdout.splitlines() == ["id", found]
+
+
+def test_did_you_mean_goes_to_stderr(built: Path) -> None:
+    result = run(search_command, "Sesions sanctuery", "--index", str(built), "--json")
+    assert (result.exit_code, json.loads(result.stdout)) == (1, [])
+    assert result.stderr == "did you mean: Sessions sanctuary?\n"
+    people = run(search_command, "speaker:Sesions", "--index", str(built))
+    assert (people.stdout, people.stderr) == ("0 hits\n", "did you mean: speaker:Sessions?\n")
+    assert run(search_command, "Sessions sanctuary", "--index", str(built)).stderr == ""
+
+
+def test_similar_writes_hits_as_search_does(built: Path) -> None:
+    arguments = ["similar", SEED_ID, "--index", str(built)]
+    people = run(searchlib_command, *arguments, "-n", "2")
+    assert people.exit_code == 0
+    lines = people.stdout.splitlines()
+    assert lines[0] == "1. Judge advocate named" and lines[-1] == "1-2 of 6 hits"
+    rows = json.loads(run(searchlib_command, *arguments, "--json").stdout)
+    assert len(rows) == 6 and list(rows[0]) == HIT_KEYS
+    assert SEED_ID not in {row["id"] for row in rows}
+    table = run(searchlib_command, *arguments, "-n", "1", "--csv", "--fields", "rank,id")
+    assert table.stdout.splitlines() == ["rank,id", f"1,{BOM}"]
+    missing = run(searchlib_command, "similar", "nope", "--index", str(built))
+    assert_one_line_error(missing, "no article with id 'nope' in the index")
+
+
+def test_facets_follow_the_hits_or_go_to_stderr(built: Path) -> None:
+    arguments = ["sanctuary OR marathon", "--index", str(built), "-n", "1"]
+    facets = ["--facet", "speaker", "--facet", "source"]
+    speakers = "speaker: Anna Bell (1), Jeff Sessions (1), The Associated Press (1), "
+    speakers += "Thomas Homan (1), Trump (1)"
+    sources = "source: articles (1), seeds (1)"
+    people = run(search_command, *arguments, *facets)
+    assert people.stdout.splitlines()[-5:] == ["", speakers, sources, "", "1-1 of 2 hits"]
+    machine = run(search_command, *arguments, *facets, "--json")
+    assert len(json.loads(machine.stdout)) == 1
+    assert machine.stderr.splitlines() == [f"facet {speakers}", f"facet {sources}"]
+    assert "speaker:" not in run(search_command, *arguments).stdout
+
+
+def test_explain_shows_what_each_word_added_in_each_field(built: Path) -> None:
+    arguments = ["Byrne JAG", "--index", str(built), "-n", "1", "--explain"]
+    lines = run(search_command, *arguments).stdout.splitlines()
+    byrne, jag = lines[3].split("; ")
+    assert byrne.startswith("   byrne: body ") and ", quotes " in byrne
+    assert jag.startswith("jag: body ") and ", quotes " in jag
+    assert lines[4] == "   exact forms +1.00 (byrne, jag)"
+    machine = run(search_command, *arguments, "--json")
+    assert list(json.loads(machine.stdout)[0]) == HIT_KEYS
+    (explained,) = machine.stderr.splitlines()
+    assert explained.startswith(f"explain 1 {SEED_ID}: byrne: body ")
+    assert explained.endswith("; exact forms +1.00 (byrne, jag)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import sqlite3
 import subprocess
@@ -21,13 +22,15 @@ from searchlib import (
     IndexNotFoundError,
     QueryError,
     QueryWarning,
+    Quote,
     SearchlibError,
     SkippedFileWarning,
+    ingest,
 )
 from searchlib.engine import Writer
 from searchlib.vocabulary import FILENAME, Vocabulary
 
-from .conftest import SEED_ID
+from .conftest import FIXTURES, SEED_ID
 
 
 def stored_vocabulary(path: Path) -> list[tuple[str, str]]:
@@ -114,6 +117,135 @@ def test_json_lines_records_are_indexed_and_bad_lines_named(index: Index, tmp_pa
     with pytest.warns(SkippedFileWarning):
         index.add_file(records)  # records replace the articles with their ids
     assert len(index) == 2
+
+
+def test_html_pages_give_headline_caption_and_body_without_the_page_around(index: Index) -> None:
+    assert len(index.add_folder(FIXTURES / "pages").added) == 1
+    page = index.get("pages/harbour")
+    assert page.headline == "Council backs new harbour plan"  # not the site's <h1> or <title>
+    assert (page.caption, page.credit) == (
+        "Fishing boats in Portwick harbour at dawn.",
+        "Alan Diaz / AP",
+    )
+    assert page.body.startswith("A plan to rebuild the harbour at Portwick has been approved")
+    assert "The scheme will cost £12m & take three years. “This is a great day" in page.body
+    for elsewhere in ("track", "font", "Home", "Ann Lee", "Read more", "newsletter", "©"):
+        assert elsewhere not in page.body
+    assert "Support our journalism" not in page.body  # boilerplate, as in text files
+    assert "“The harbour has been neglected for too long.\n\nThe fishing fleet" in page.body
+    assert "Opposition councillors called it “money the town does not have”." in page.body
+    assert "Cost: £12m\n\nWork starts in spring" in page.body
+    assert (page.quotes[0].text, page.quotes[0].speaker) == (
+        "This is a great day for the town,",
+        "Margaret Hollis",
+    )
+    assert ids(index.search("credit:AP")) == ["pages/harbour"]
+
+
+@pytest.mark.parametrize(
+    ("html", "headline", "body"),
+    [
+        ("<title>Rain | Post</title><body><p>It rained.</p></body>", "Rain | Post", "It rained."),
+        (
+            "<header><h1>Post</h1></header><h1>Rain</h1><main><p>It rained.</p></main><p>More</p>",
+            "Rain",
+            "It rained.",
+        ),
+        (
+            "<div>It rained.<br><br>It <b>poured</b>.</div><div>Wet</div>",
+            None,
+            "It rained.\n\nIt poured.\n\nWet",
+        ),
+    ],
+)
+def test_html_without_article_or_paragraphs_falls_back(
+    index: Index, tmp_path: Path, html: str, headline: str | None, body: str
+) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "page.htm").write_text(html)
+    index.add_folder(tmp_path / "pages")
+    page = index.get("pages/page")
+    assert (page.headline, page.body) == (headline, body)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_csv_rows_are_records_and_bad_rows_named(
+    index: Index, tmp_path: Path, compress: bool
+) -> None:
+    rows = (
+        "\ufeffid,title,body,date\n"
+        'n1,Harbour plan,"Short intro\n\n""We will fix it,"" Ann Hollis said.",2024-03-01\n'
+        "n2,Too many,fields,here,oops\n"
+        ",No id,Lost.,\n"
+        "\n"
+        f"n3,Walruses,{'walrus ' * 30_000},\n"  # beyond the csv module's default field limit
+    )
+    news = tmp_path / ("news.csv.gz" if compress else "news.csv")
+    news.write_bytes(gzip.compress(rows.encode()) if compress else rows.encode())
+    with pytest.warns(SkippedFileWarning) as caught:
+        report = index.add_file(news)
+    assert report.added == ["n1", "n3"]
+    assert [(Path(where).name, reason) for where, reason in report.skipped] == [
+        (f"{news.name}:5", "5 fields where the header has 4"),  # rows are numbered by line
+        (f"{news.name}:6", "no id (_id or id)"),
+    ]
+    assert len(caught) == 2
+    harbour = index.get("n1")
+    assert (harbour.headline, harbour.date.year, harbour.source) == ("Harbour plan", 2024, "news")
+    assert harbour.body == 'Short intro\n\n"We will fix it," Ann Hollis said.'
+    assert harbour.quotes[0].speaker == "Ann Hollis"
+    assert ids(index.search("walrus")) == ["n3"]
+
+
+def test_a_csv_file_without_an_id_column_is_skipped_whole(index: Index, tmp_path: Path) -> None:
+    news = tmp_path / "bbc.csv"
+    news.write_text("category,filename,title,content\nbusiness,001.txt,Ad sales up,Profits rose.\n")
+    with pytest.warns(SkippedFileWarning, match=r"bbc.csv: its header has no id column \(_id or"):
+        report = index.add_file(news)
+    assert (report.added, len(report.skipped)) == ([], 1)
+    report = index.add_file(news, fields={"id": "filename", "body": "content"})
+    assert report.added == ["001.txt"]
+    assert (index.get("001.txt").headline, index.get("001.txt").body) == (
+        "Ad sales up",
+        "Profits rose.",
+    )
+
+
+def test_fields_map_our_fields_to_a_records_keys(index: Index, tmp_path: Path) -> None:
+    record = {"uuid": "u1", "name": "Harbour plan", "content": "Rebuilt.", "title": "Not this"}
+    records = tmp_path / "dump.jsonl"
+    records.write_text(json.dumps(record) + "\n")
+    report = index.add_file(records, fields={"id": "uuid", "headline": "name", "body": "content"})
+    assert report.added == ["u1"]
+    assert (index.get("u1").headline, index.get("u1").body) == ("Harbour plan", "Rebuilt.")
+    fields = "id, headline, body, caption, credit, date, source"
+    with pytest.raises(SearchlibError, match=f"no field 'text' .*; the fields are {fields}$"):
+        index.add_file(records, fields={"text": "content"})
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_adds_up_to_the_files_done(
+    index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    import searchlib.preparation
+
+    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    done: list[int] = []
+    index.add_folder(articles, workers=workers, progress=done.append)
+    assert sum(done) == ingest.count_items(articles) == 6
+    assert min(done) > 0
+    done.clear()
+    index.add_folder(articles, workers=workers, progress=done.append)  # unchanged count too
+    assert sum(done) == 6
+
+
+def test_progress_counts_records_skipped_or_not(index: Index, tmp_path: Path) -> None:
+    records = tmp_path / "corpus.jsonl"
+    records.write_text('{"_id": "a", "text": "One."}\nnot json\n\n{"_id": "b", "text": "Two."}\n')
+    done: list[int] = []
+    with pytest.warns(SkippedFileWarning):
+        index.add_file(records, progress=done.append)
+    assert sum(done) == ingest.count_items(records) == 3
 
 
 def test_bad_files_are_skipped_with_named_warnings(index: Index, articles: Path) -> None:
@@ -286,8 +418,8 @@ def test_files_the_listing_misses_are_kept_unless_deleted(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index.add_folder(articles)
-    (articles / "notes.html").write_text("Notes\n\nAbout otters.\n")
-    index.add_file(articles / "notes.html")  # not a suffix a folder sync lists
+    (articles / "notes.rst").write_text("Notes\n\nAbout otters.\n")
+    index.add_file(articles / "notes.rst")  # not a suffix a folder sync lists
     sport = articles / "sport"
     real_scandir = os.scandir
 
@@ -303,8 +435,8 @@ def test_files_the_listing_misses_are_kept_unless_deleted(
     assert report.removed == []
     assert [Path(path).name for path, _ in report.skipped] == ["sport"]
     assert len(index) == 7
-    (articles / "notes.html").unlink()
-    assert [Path(path).name for path in index.add_folder(articles).removed] == ["notes.html"]
+    (articles / "notes.rst").unlink()
+    assert [Path(path).name for path in index.add_folder(articles).removed] == ["notes.rst"]
 
 
 def test_articles_with_every_word_rank_first(index: Index) -> None:
@@ -498,3 +630,165 @@ def test_searching_never_imports_nltk(tmp_path: Path, articles: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True
     )
     assert output.stdout.strip() == "False"
+
+
+def names(results) -> set[str]:
+    """The hits' file names, the seed as "seed"."""
+    return {"seed" if hit.id == SEED_ID else hit.id.rsplit("/", 1)[-1] for hit in results}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("marathon runners", {"runners"}),
+        ('"judge general"', set()),
+        ('"judge general"~1', {"bom_crlf"}),  # "judge advocate general": one word between
+        ("session AND sunday", {"session"}),
+        ("marathon OR chelsea", {"runners", "latin1"}),
+        ("session NOT sunday", {"sessions", "seed"}),
+        ("session -council", {"session", "seed"}),
+        ("+sunday session", {"session", "runners"}),
+        ("session OR marathon AND sunday", {"session", "sessions", "seed", "runners"}),
+        ("(session OR marathon) AND sunday", {"session", "runners"}),
+        ("headline:training", {"session"}),
+        ("caption:Gimenez", {"seed"}),
+        ("body:marathon", {"runners"}),
+        ("quotes:budget", {"sessions"}),
+        ("speaker:Snow", {"economy"}),
+        ("credit:Diaz", {"seed"}),
+        ("marath*", {"runners"}),
+        ("sess*", {"session", "sessions", "seed"}),
+        ("Chelsa~", {"latin1"}),
+        ("Chelsae~2", {"latin1"}),
+    ],
+)
+def test_each_operator_finds_what_it_says(filled: Index, query: str, found: set[str]) -> None:
+    assert names(filled.search(query)) == found
+
+
+def test_date_filters_find_records_by_their_date(index: Index, tmp_path: Path) -> None:
+    records = [
+        {"id": "jan", "title": "Cocoa harvest", "text": "Cocoa rose.", "date": "2017-01-15"},
+        {"id": "jun", "title": "Cocoa exports", "text": "Cocoa fell.", "date": "2017-06-02"},
+        {"id": "old", "title": "Cocoa review", "text": "Cocoa was cheap.", "date": "1987-02-26"},
+    ]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
+    index.add_file(tmp_path / "wire.jsonl")
+    assert names(index.search("date:2017-06")) == {"jun"}
+    assert names(index.search("date:[2017-01-01 TO *]")) == {"jan", "jun"}
+    assert names(index.search("date:<2017")) == {"old"}
+    assert names(index.search("cocoa AND date:>=2017-02-01")) == {"jun"}
+
+
+def test_a_query_that_finds_little_suggests_near_words_the_index_holds(filled: Index) -> None:
+    results = filled.search("Sesions sanctuery")
+    assert (results.total, results.suggestion) == (0, "Sessions sanctuary")
+    fielded = filled.search('speaker:SESIONS "sanctuery cities" -Trump')
+    assert fielded.suggestion == 'speaker:SESSIONS "sanctuary cities" -Trump'
+    assert filled.search("Sessions sanctuary").suggestion is None  # nothing to correct
+    assert filled.search("walrus").suggestion is None  # nothing near it
+
+
+def test_a_rare_word_gives_way_only_to_a_near_word_in_many_more_articles(index: Index) -> None:
+    index.add(
+        Article(id="typo", body="The goverment and Bryne said no."),
+        *(Article(id=f"g{n}", body=f"The government said {n}.") for n in range(11)),
+        *(Article(id=f"b{n}", body=f"Byrne said {n}.") for n in range(5)),
+    )
+    assert index.search("goverment").suggestion == "government"  # in 11 articles, not 1
+    assert index.search("Bryne").suggestion is None  # Byrne is in only 5
+
+
+def test_similar_ranks_articles_by_the_distinctive_words_they_share(index: Index) -> None:
+    index.add(
+        Article(
+            id="target",
+            headline="Cocoa harvest in Ghana",
+            body="Ghana's cocoa farmers expect a record cocoa harvest, traders said.",
+        ),
+        Article(id="close", body="Cocoa farmers in Ghana brought the harvest in early."),
+        Article(id="loose", body="Traders said coffee farmers had a record year."),
+        Article(id="unrelated", body="Marathon runners braved the cold."),
+    )
+    similar = index.similar("target")
+    assert ids(similar) == ["close", "loose"]
+    assert {"cocoa", "ghana", "harvest"} <= set(similar.query.split())
+    assert ids(index.search("cocoa")[0].similar(1)) == ["close"]
+    with pytest.raises(SearchlibError, match="no article with id 'nope'"):
+        index.similar("nope")
+
+
+def test_similar_ranks_by_score_not_first_by_how_many_words_are_shared(index: Index) -> None:
+    filler = " ".join(f"filler{n}" for n in range(200))
+    index.add(
+        Article(id="target", body="Cocoa harvest in Ghana, Ivory Coast exporters."),
+        # More than a block of ranks (EXACT_FORM_BLOCK) holding every word, barely.
+        *(
+            Article(id=f"all four {n}", body=f"{filler} cocoa harvest Ghana exporters {filler}")
+            for n in range(60)
+        ),
+        Article(id="three, mostly", body="Cocoa harvest, Ghana. " * 5),
+        *(Article(id=f"other{n}", body=f"Other news {n}.") for n in range(200)),
+    )
+    assert ids(index.similar("target", limit=2)) == ["three, mostly", "all four 0"]
+
+
+def test_facets_count_every_matching_article_not_only_the_page(index: Index) -> None:
+    sessions, homan = "Jeff Sessions", "Thomas Homan"
+    index.add(
+        Article(
+            id="a",
+            body="Walrus news.",
+            quotes=[Quote("Walrus!", sessions), Quote("Again.", sessions)],
+            credit="AP",
+            source="wire",
+        ),
+        Article(id="b", body="Walrus news.", quotes=[Quote("No.", homan), Quote("Yes.", sessions)]),
+        Article(id="c", body="Walrus news.", credit="Reuters", source="desk"),
+        Article(id="d", body="Other news.", quotes=[Quote("Hi.", "Mary Jones")], source="wire"),
+    )
+    results = index.search("walrus", limit=1)
+    expected = {
+        "speaker": [(sessions, 2), (homan, 1)],
+        "credit": [("AP", 1), ("Reuters", 1)],
+        "source": [("desk", 1), ("wire", 1)],
+    }
+    assert len(results) == 1 and results.facets == expected
+    later = index.search("walrus")
+    index.close()  # the search's document numbers are gone: facets match the query again
+    assert later.facets == expected
+    # Like "a": b, c and d, which share "news"; "a" itself (from the wire too) is left out.
+    assert index.similar("a").facets["source"] == [("desk", 1), ("wire", 1)]
+
+
+def test_explain_splits_a_hits_score_between_words_and_fields(filled: Index) -> None:
+    hit = filled.search("Byrne JAG")[0]
+    explanation = hit.explain()
+    assert [(word, field) for word, field, _ in explanation.contributions] == [
+        ("byrne", "body"),
+        ("byrne", "quotes"),
+        ("jag", "body"),
+        ("jag", "quotes"),
+    ]
+    assert (explanation.exact_forms, explanation.bonus) == (("byrne", "jag"), 1.0)
+    total = sum(contribution.score for contribution in explanation.contributions)
+    assert total == pytest.approx(hit.score - explanation.bonus)
+    stemmed = filled.search("marathons")[0].explain()  # words show as typed; no exact form
+    assert {word for word, _, _ in stemmed.contributions} == {"marathons"}
+    assert {field for _, field, _ in stemmed.contributions} == {"headline", "body"}
+    assert stemmed.bonus == 0.0
+
+
+def test_every_word_ranks_first_even_when_one_word_scores_more(tmp_path: Path) -> None:
+    # "cocoa" alone, dense in a short text, outscores a long text holding both words; the
+    # exact-form bonus must not undo the tier that puts articles with every word first.
+    with Index(tmp_path / "index") as index:
+        filler = " ".join(f"word{number}" for number in range(300))
+        index.add(
+            Article(id="only-cocoa", body="Cocoa cocoa cocoa cocoa."),
+            Article(id="both", body=f"Cocoa crops in Ghana. {filler}"),
+            *(Article(id=f"ghana-{number}", body="Ghana news.") for number in range(20)),
+        )
+        hits = index.search("cocoa ghana")
+        assert [hit.id for hit in hits[:2]] == ["both", "only-cocoa"]
+        assert hits[0].score < hits[1].score

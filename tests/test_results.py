@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 from html.parser import HTMLParser
 
 import pytest
 
-from searchlib import Article, Index, QueryWarning, Quote, results
+from searchlib import Article, Index, QueryWarning, Quote, SearchlibError, results
 from searchlib.results import Snippet, make_snippet
 
 from .conftest import HIT_KEYS, SEED_ID
@@ -154,3 +155,20 @@ def test_to_pandas_without_pandas_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "pandas", None)  # what `import pandas` finds uninstalled
     with pytest.raises(ImportError, match=r"pip install 'searchlib\[pandas\]'"):
         filled.search("Byrne").to_pandas()
+
+
+def test_a_hit_explains_itself_and_pickles_as_plain_data(filled: Index) -> None:
+    hit = filled.search("Byrne JAG")[0]
+    words_line, bonus_line = str(hit.explain()).splitlines()
+    assert words_line.startswith("byrne: body ") and "; jag: body " in words_line
+    assert bonus_line == "exact forms +1.00 (byrne, jag)"
+    copy = pickle.loads(pickle.dumps(hit))
+    assert copy.to_dict() == hit.to_dict() and copy.origin is None
+    with pytest.raises(SearchlibError, match="has no index to ask"):
+        copy.similar()
+
+
+def test_facets_of_results_made_by_hand_are_empty() -> None:
+    made = results.Results("walrus", [], count=lambda: 0)
+    assert made.facets == {"speaker": [], "credit": [], "source": []}
+    assert made.suggestion is None

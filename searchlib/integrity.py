@@ -1,0 +1,57 @@
+"""Checking an index for damage: its engine files and its vocabulary, read but not changed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from searchlib import engine
+from searchlib.analysis import ANALYZER_NAME
+from searchlib.engine import Engine
+from searchlib.errors import IndexNotFoundError
+from searchlib.schema import FORMAT_VERSION
+from searchlib.vocabulary import FILENAME
+
+
+def check(path: str | os.PathLike[str]) -> list[str]:
+    """What is wrong with the index at ``path``, one line per problem (none: ``[]``).
+
+    Opens every segment and compares the documents it holds with the count the table of
+    contents records, reads every document's stored fields, and reads the vocabulary and
+    the metadata the index was built with.
+
+    >>> import tempfile
+    >>> from searchlib import Index
+    >>> with Index(tempfile.mkdtemp() + "/index") as index:
+    ...     check(index.path)
+    []
+    """
+    directory = Path(path)
+    if not Engine.exists(directory):
+        raise IndexNotFoundError(f"no index in {directory}; build one with `searchlib index PATH`")
+    return engine.check(directory) + _vocabulary_problems(directory / FILENAME)
+
+
+def _vocabulary_problems(file: Path) -> list[str]:
+    if not file.is_file():
+        return [f"{file.name} is missing; delete the folder and index your articles again"]
+    try:
+        # Connecting never creates tables (opening the index would): a check only reads.
+        with closing(sqlite3.connect(file)) as connection:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+            metadata = dict(connection.execute("SELECT key, value FROM metadata"))
+            connection.execute("SELECT count(*) FROM stems").fetchone()
+    except sqlite3.Error as error:
+        return [f"{file.name} can't be read ({type(error).__name__}: {error})"]
+    problems = [] if verdict == "ok" else [f"{file.name} is damaged ({verdict})"]
+    built_with = (metadata.get("analyzer"), metadata.get("format"))
+    if not metadata:
+        problems.append(f"{file.name} records no analyzer: creating the index was cut short")
+    elif built_with != (ANALYZER_NAME, FORMAT_VERSION):
+        problems.append(
+            f"built with analyzer {built_with[0]!r}, format {built_with[1]!r}; this searchlib "
+            f"uses {ANALYZER_NAME!r}, format {FORMAT_VERSION!r}"
+        )
+    return problems
