@@ -91,21 +91,34 @@ def content_hash(data: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/Latin-1.
+    """Decode article bytes: UTF-16 with a BOM, else UTF-8 (with or without BOM) in which any
+    byte that isn't UTF-8 is read as cp1252, so a Latin-1 file and a UTF-8 file with a stray
+    Latin-1 word both come out right.
 
-    >>> decode(b"a \\xa315.8m signing")
-    'a £15.8m signing'
+    >>> decode(b"a \\xa315.8m signing"), decode("café ".encode() + b"na\\xefve")
+    ('a £15.8m signing', 'café naïve')
     """
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; Latin-1 maps them all
-        return data.decode("latin-1")
+    return data.decode("utf-8-sig", errors=_AS_CP1252)
+
+
+def _as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: undecodable bytes as cp1252 (as Latin-1 for its five gaps)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252.get(byte, chr(byte)) for byte in bad), error.end
+
+
+_CP1252 = {
+    byte: character
+    for byte in range(0x80, 0x100)
+    for character in [bytes([byte]).decode("cp1252", errors="ignore")]
+    if character
+}
+_AS_CP1252 = "searchlib-cp1252"
+codecs.register_error(_AS_CP1252, _as_cp1252)
 
 
 def read_bytes(path: Path) -> bytes:

@@ -603,6 +603,8 @@ def test_hostile_files_are_indexed_or_skipped_by_name(tmp_path: Path) -> None:
     with Index(tmp_path / "index") as index:
         assert {hit.id.split("/")[1] for hit in index.search("walrus", limit=10)} == indexed
         assert [hit.id for hit in index.search("naïve")] == ["hostile/mixed"]
+        assert [hit.id for hit in index.search("café")] == ["hostile/mixed"]
+        assert "café naïve “quoted”" in index.get("hostile/mixed").body
         huge_article = index.get("hostile/huge")
         assert huge_article is not None
         assert len(huge_article.body) < 1_000_000  # cut at the length limit
