@@ -50,10 +50,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from searchlib.ingest import SkippedFile
-    from searchlib.preparation import Prepared
+    from searchlib.preparation import Prepared, Progress
 
 DEFAULT_PATH = "index"
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
+PARALLEL_RECORDS_FROM = 2_000_000
+"""Records files smaller than this many bytes are read in this process (see PARALLEL_FROM)."""
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
 SUGGEST_BELOW = 3
@@ -208,12 +210,15 @@ class Index:
         *,
         fields: Mapping[str, str] | None = None,
         progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> IndexReport:
         """Add or refresh one article file (its id: the parent folder's name and its stem),
         or every record of a records file (JSON Lines: ``.jsonl``, ``.jsonl.gz``; CSV with a
         header row: ``.csv``, ``.csv.gz``; see ``ingest.record_to_article``), each replacing
         any article with its id. ``fields`` maps our fields to a record's keys where they
-        differ; ``progress`` is called as by ``add_folder``, with records done.
+        differ; ``progress`` is called as by ``add_folder``, with records done. A records file
+        of ``PARALLEL_RECORDS_FROM`` bytes or more is shared among ``workers`` processes (by
+        default one per core, at most four).
 
         >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
@@ -225,7 +230,7 @@ class Index:
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
         if ingest.is_records(file):
-            return self._add_records(file, fields, progress)
+            return self._add_records(file, fields, progress, workers)
         return self._sync(file.parent, [file], 1, progress)
 
     def _add_records(
@@ -233,25 +238,101 @@ class Index:
         file: Path,
         fields: Mapping[str, str] | None,
         progress: Callable[[int], None] | None,
+        workers: int | None,
     ) -> IndexReport:
-        from searchlib import ingest, preparation
+        from searchlib import preparation
+
+        workers = preparation.default_workers() if workers is None else workers
+        if workers > 1 and file.stat().st_size >= PARALLEL_RECORDS_FROM:
+            return self._add_records_in_workers(file, fields, progress, workers)
+        report = IndexReport()
+        tally = preparation.Progress(progress)
+        ids = _RecordIds()
+        with self._writing() as (writer, stemmer):
+            for line, article in self._record_articles(file, fields, report, tally):
+                writer.update(to_document(article, stemmer))
+                ids.note(line, article.id)
+                report.added.append(article.id)
+        self._keep_last_records(file, fields, ids.last_of_repeated())
+        tally.flush()
+        return report
+
+    def _record_articles(
+        self,
+        file: Path,
+        fields: Mapping[str, str] | None,
+        report: IndexReport,
+        tally: Progress,
+        wanted: Mapping[int, str] | None = None,
+    ) -> Iterator[tuple[int, Article]]:
+        """The articles of a records file's records with their lines (only the lines in
+        ``wanted``, when given), reporting the ones skipped."""
+        from searchlib import ingest
+
+        source = file.name.split(".")[0]
+        try:
+            for number, record in ingest.read_records(file, fields):
+                if wanted is None or number in wanted:
+                    article = _record_article(record, source, fields, f"{file}:{number}", report)
+                    if article is not None:
+                        yield number, article
+                tally.advance()
+        except ingest.SkippedFile as skipped:  # unreadable, or a CSV header without ids
+            _skip(report, str(file), str(skipped))
+
+    def _add_records_in_workers(
+        self,
+        file: Path,
+        fields: Mapping[str, str] | None,
+        progress: Callable[[int], None] | None,
+        workers: int,
+    ) -> IndexReport:
+        from searchlib import preparation
 
         report = IndexReport()
         tally = preparation.Progress(progress)
         source = file.name.split(".")[0]
+        shares = [
+            preparation.RecordShare(file, fields, source, part, workers) for part in range(workers)
+        ]
+        ids = _RecordIds()
+        unreadable: set[str] = set()
         with self._writing() as (writer, stemmer):
-            try:
-                for number, record in ingest.read_records(file, fields):
-                    where = f"{file}:{number}"
-                    article = _record_article(record, source, fields, where, report)
-                    if article is not None:
-                        writer.update(to_document(article, stemmer))
-                        report.added.append(article.id)
-                    tally.advance()
-            except ingest.SkippedFile as skipped:  # unreadable, or a CSV header without ids
-                _skip(report, str(file), str(skipped))
+            for outcome, stems, segment in preparation.write_in_workers(shares, self.path, tally):
+                stemmer.seen.update(stems)
+                for line, reason in outcome.skipped:
+                    _skip(report, f"{file}:{line}", reason)
+                if outcome.unreadable:
+                    unreadable.add(outcome.unreadable)
+                for line, article_id in outcome.written:
+                    # Older versions are in committed segments; the new one is in `segment`.
+                    writer.delete("id", article_id)
+                    ids.note(line, article_id)
+                    report.added.append(article_id)
+                if segment is not None:
+                    writer.add_segment(segment)
+        for reason in unreadable:
+            _skip(report, str(file), reason)
+        self._keep_last_records(file, fields, ids.last_of_repeated())
         tally.flush()
         return report
+
+    def _keep_last_records(
+        self, file: Path, fields: Mapping[str, str] | None, lines: Mapping[int, str]
+    ) -> None:
+        """Ids that more than one record of ``file`` holds keep only their last record, at
+        ``lines`` (every one was written: a writer can't replace what it hasn't committed)."""
+        from searchlib import preparation
+
+        if not lines:
+            return
+        with warnings.catch_warnings(), self._writing() as (writer, stemmer):
+            warnings.simplefilter("ignore", SkippedFileWarning)  # reported the first time
+            tally = preparation.Progress(None)
+            for _, article in self._record_articles(file, fields, IndexReport(), tally, lines):
+                # Every copy goes: Whoosh's update replaces only the first it finds.
+                writer.delete("id", article.id)
+                writer.update(to_document(article, stemmer))
 
     def _sync(
         self,
@@ -286,8 +367,13 @@ class Index:
         workers = preparation.default_workers() if workers is None else workers
         with self._writing() as (writer, stemmer):
             if workers > 1 and len(work) >= preparation.PARALLEL_FROM:
-                shares = preparation.write_in_workers(work, root.name, self.path, workers, tally)
-                for outcomes, stems, segment in shares:
+                shares = [
+                    preparation.FileShare(part, root.name)
+                    for part in preparation.split(work, workers)
+                ]
+                for outcomes, stems, segment in preparation.write_in_workers(
+                    shares, self.path, tally
+                ):
                     stemmer.seen.update(stems)
                     if segment is not None:
                         writer.add_segment(segment)
@@ -487,6 +573,31 @@ def _apply(writer: Writer, prepared: Prepared, report: IndexReport) -> None:
         else:  # already written by a worker: only older documents with its id must go
             writer.delete("id", prepared.article_id)
         (report.updated if prepared.known_hash else report.added).append(prepared.path)
+
+
+@dataclass
+class _RecordIds:
+    """The ids a records file's lines gave, to find ids given more than once.
+
+    >>> ids = _RecordIds()
+    >>> for line, article_id in [(1, "a"), (2, "b"), (5, "a")]:
+    ...     ids.note(line, article_id)
+    >>> ids.last_of_repeated()
+    {5: 'a'}
+    """
+
+    last_line: dict[str, int] = field(default_factory=dict)
+    repeated: set[str] = field(default_factory=set)
+
+    def note(self, line: int, article_id: str) -> None:
+        """Record that ``line`` gave ``article_id`` (lines may come in any order)."""
+        if article_id in self.last_line:
+            self.repeated.add(article_id)
+        self.last_line[article_id] = max(line, self.last_line.get(article_id, line))
+
+    def last_of_repeated(self) -> dict[int, str]:
+        """The last line of each id given more than once."""
+        return {self.last_line[article_id]: article_id for article_id in self.repeated}
 
 
 def _record_article(

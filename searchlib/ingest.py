@@ -213,13 +213,14 @@ def count_items(path: Path, fields: Mapping[str, str] | None = None) -> int | No
 
 
 def read_records(
-    path: Path, fields: Mapping[str, str] | None = None
+    path: Path, fields: Mapping[str, str] | None = None, share: tuple[int, int] = (0, 1)
 ) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
     """Each record of a JSON Lines or CSV file (gzipped when named .gz) with the number of
     the line it starts on; a line that isn't a JSON object, or a row that doesn't fit the CSV
     header, comes as a ``SkippedFile`` saying why. A CSV row's empty cells are left out of its
     record; a CSV file whose header has no id column (see ``record_keys``) raises
-    ``SkippedFile``.
+    ``SkippedFile``. ``share=(part, count)`` reads only every ``count``-th record from the
+    ``part``-th on (a worker's share).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -227,16 +228,21 @@ def read_records(
         # start a CSV file with a byte order mark.
         with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as lines:
             if path.name.lower().endswith(CSV_SUFFIXES):
-                yield from _csv_records(lines, record_keys(fields)["id"])
+                records = _csv_records(lines, record_keys(fields)["id"], share)
             else:
-                yield from _json_records(lines)
+                records = _json_records(lines, share)
+            yield from records
     except (OSError, EOFError) as error:
         raise SkippedFile(f"can't read it ({error})") from error
 
 
-def _json_records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+def _json_records(
+    lines: Iterable[str], share: tuple[int, int]
+) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
+    part, count = share
+    # Lines are shared out before they are parsed: parsing is most of the reading.
     for number, line in enumerate(lines, start=1):
-        if line.strip():
+        if number % count == part and line.strip():
             yield number, _record(line)
 
 
@@ -249,7 +255,7 @@ def _record(line: str) -> dict[str, Any] | SkippedFile:
 
 
 def _csv_records(
-    lines: Iterable[str], id_keys: Sequence[str]
+    lines: Iterable[str], id_keys: Sequence[str], share: tuple[int, int]
 ) -> Iterator[tuple[int, dict[str, Any] | SkippedFile]]:
     # The limit is the whole process's: raised, never lowered.
     csv.field_size_limit(max(csv.field_size_limit(), _MAX_CSV_FIELD_CHARACTERS))
@@ -260,8 +266,9 @@ def _csv_records(
     names = [name.strip() for name in header]
     if names and not set(id_keys) & set(names):
         raise SkippedFile(f"its header has no id column ({' or '.join(id_keys)})")
-    for number, row in rows:
-        if row:
+    part, count = share
+    for ordinal, (number, row) in enumerate(rows):
+        if row and ordinal % count == part:
             yield number, row if isinstance(row, SkippedFile) else _row_record(names, row)
 
 

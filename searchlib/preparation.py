@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from subprocess import PIPE
@@ -23,7 +23,14 @@ from typing import Any
 from searchlib.analysis import Stemmer
 from searchlib.engine import SegmentBuilder
 from searchlib.errors import SearchlibError
-from searchlib.ingest import SkippedFile, content_hash, read_bytes, to_article
+from searchlib.ingest import (
+    SkippedFile,
+    content_hash,
+    read_bytes,
+    read_records,
+    record_to_article,
+    to_article,
+)
 from searchlib.schema import Document, to_document
 
 PARALLEL_FROM = 256
@@ -45,6 +52,74 @@ class Prepared:
     document: Document | None = None
     """The new document, unless a worker already wrote it into a segment."""
     skipped: str | None = None
+
+
+@dataclass
+class RecordsWritten:
+    """What a worker made of its share of a records file: the ``(line, id)`` of each record
+    it wrote, the ``(line, reason)`` of each it skipped, and why the file couldn't be read
+    (if it couldn't)."""
+
+    written: list[tuple[int, str]]
+    skipped: list[tuple[int, str]]
+    unreadable: str | None = None
+
+
+@dataclass(frozen=True)
+class FileShare:
+    """Files for one worker to prepare and write."""
+
+    work: Work
+    source: str
+
+    def write(self, builder: SegmentBuilder, stemmer: Stemmer, progress: Progress) -> Any:
+        """Prepare each file, writing new documents; the files' outcomes, without them."""
+        outcomes = []
+        for path, known_hash, article_id in self.work:
+            prepared = prepare(path, known_hash, article_id, self.source, stemmer)
+            if prepared.document is not None:
+                builder.add(prepared.document)
+                prepared = replace(prepared, document=None)
+            outcomes.append(prepared)
+            progress.advance()
+        return outcomes
+
+
+@dataclass(frozen=True)
+class RecordShare:
+    """Every ``count``-th record of a records file, from the ``part``-th on, for one worker
+    (each worker reads the file itself: sending records to it would cost more)."""
+
+    file: Path
+    fields: Mapping[str, str] | None
+    source: str
+    part: int
+    count: int
+
+    def write(
+        self, builder: SegmentBuilder, stemmer: Stemmer, progress: Progress
+    ) -> RecordsWritten:
+        """Turn each record of the share into a document and write it."""
+        outcome = RecordsWritten([], [])
+        try:
+            for line, record in read_records(self.file, self.fields, (self.part, self.count)):
+                try:
+                    if isinstance(record, SkippedFile):
+                        raise record
+                    article = record_to_article(record, self.source, self.fields)
+                    builder.add(to_document(article, stemmer))
+                    outcome.written.append((line, article.id))
+                except SkippedFile as skipped:
+                    outcome.skipped.append((line, str(skipped)))
+                except Exception as error:  # one odd record must never stop a build
+                    outcome.skipped.append((line, _unparsable(error)))
+                progress.advance()
+        except SkippedFile as unreadable:
+            outcome.unreadable = str(unreadable)
+        return outcome
+
+
+Share = FileShare | RecordShare
 
 
 class Progress:
@@ -102,23 +177,33 @@ def prepare(
     except SkippedFile as skipped:
         return Prepared(key, known_hash, skipped=str(skipped))
     except Exception as error:  # one odd file must never stop a build
-        reason = f"can't parse it ({type(error).__name__}: {error})"
-        return Prepared(key, known_hash, skipped=reason)
+        return Prepared(key, known_hash, skipped=_unparsable(error))
     return Prepared(key, known_hash, article.id, document)
 
 
-def write_in_workers(
-    work: Work, source: str, directory: Path, workers: int, progress: Progress | None = None
-) -> Iterator[tuple[list[Prepared], dict[str, str], Any]]:
-    """Split ``work`` among ``workers`` processes, each preparing its share and writing it
-    as a segment of the index in ``directory``; yields each share's outcomes (without
-    documents), the stems it learnt and its segment (to commit with ``Writer.add_segment``).
-    ``progress`` hears of the files done as the workers go. Call it while holding the index
-    lock: only the lock keeps other writers from deleting segments that are not committed
-    yet.
+def _unparsable(error: Exception) -> str:
+    return f"can't parse it ({type(error).__name__}: {error})"
+
+
+def split(work: Work, parts: int) -> list[Work]:
+    """``work`` in at most ``parts`` consecutive shares of nearly equal size.
+
+    >>> [len(share) for share in split(list(range(10)), 3)]
+    [4, 4, 2]
     """
-    size = -(-len(work) // workers)
-    shares = [work[start : start + size] for start in range(0, len(work), size)]
+    size = -(-len(work) // parts)
+    return [work[start : start + size] for start in range(0, len(work), size)]
+
+
+def write_in_workers(
+    shares: Sequence[Share], directory: Path, progress: Progress | None = None
+) -> Iterator[tuple[Any, dict[str, str], Any]]:
+    """Run each share in a worker process, which writes it as a segment of the index in
+    ``directory``; yields each share's outcome (see its ``write``), the stems it learnt and
+    its segment (to commit with ``Writer.add_segment``). ``progress`` hears of the items
+    done as the workers go. Call it while holding the index lock: only the lock keeps other
+    writers from deleting segments that are not committed yet.
+    """
     package_parent = str(Path(__file__).resolve().parent.parent)
     environment = {
         **os.environ,
@@ -129,7 +214,7 @@ def write_in_workers(
         try:
             for number, share in enumerate(shares):
                 job = Path(scratch, f"share-{number}.pickle")
-                job.write_bytes(pickle.dumps((list(share), source, directory)))
+                job.write_bytes(pickle.dumps((share, directory)))
                 command = [sys.executable, "-m", "searchlib.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
             workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
@@ -186,10 +271,14 @@ def _size(file: Path) -> int:
 
 def run_job(job: Path) -> None:
     """Run one share written by ``write_in_workers`` (in a worker process)."""
-    share, source, directory = pickle.loads(job.read_bytes())
+    share, directory = pickle.loads(job.read_bytes())
     progress = Progress(_appender(job.with_suffix(".progress")))
-    outcome = _write_share(share, source, directory, progress)
-    job.with_suffix(".result").write_bytes(pickle.dumps(outcome))
+    stemmer = Stemmer()
+    builder = SegmentBuilder(directory)
+    outcome = share.write(builder, stemmer, progress)
+    progress.flush()
+    result = (outcome, stemmer.seen, builder.finish())
+    job.with_suffix(".result").write_bytes(pickle.dumps(result))
 
 
 def _appender(file: Path) -> Callable[[int], None]:
@@ -200,20 +289,3 @@ def _appender(file: Path) -> Callable[[int], None]:
             output.write(b"." * done)
 
     return append
-
-
-def _write_share(
-    share: Work, source: str, directory: Path, progress: Progress
-) -> tuple[list[Prepared], dict[str, str], Any]:
-    stemmer = Stemmer()
-    builder = SegmentBuilder(directory)
-    outcomes = []
-    for path, known_hash, article_id in share:
-        prepared = prepare(path, known_hash, article_id, source, stemmer)
-        if prepared.document is not None:
-            builder.add(prepared.document)
-            prepared = replace(prepared, document=None)
-        outcomes.append(prepared)
-        progress.advance()
-    progress.flush()
-    return outcomes, stemmer.seen, builder.finish()

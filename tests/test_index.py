@@ -680,6 +680,62 @@ def test_date_filters_find_records_by_their_date(index: Index, tmp_path: Path) -
     assert names(index.search("cocoa AND date:>=2017-02-01")) == {"jun"}
 
 
+DATED = [
+    {"id": "jan", "title": "Cocoa harvest", "text": "Cocoa rose.", "date": "2017-01-15"},
+    {"id": "jun", "title": "Cocoa exports", "text": "Cocoa fell.", "date": "2017-06-02"},
+    {"id": "next", "title": "Cocoa outlook", "text": "Cocoa held.", "date": "2018-03-01"},
+    {"id": "old", "title": "Cocoa review", "text": "Cocoa was cheap.", "date": "1987-02-26"},
+]
+"""Records dated so that each date form the README shows finds a different set."""
+README_DATES = [
+    ("date:2017", {"jan", "jun"}),
+    ("date:2017-06", {"jun"}),
+    ("date:>=2017-06-01", {"jun", "next"}),
+    ("date:<2018", {"jan", "jun", "old"}),
+    ("date:[2017-01-01 TO *]", {"jan", "jun", "next"}),
+]
+
+
+@pytest.mark.parametrize(("query", "found"), README_DATES)
+def test_each_date_form_the_readme_shows(
+    index: Index, tmp_path: Path, query: str, found: set[str]
+) -> None:
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(record) + "\n" for record in DATED))
+    index.add_file(tmp_path / "wire.jsonl")
+    assert names(index.search(query)) == found
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("headline:(session OR marathon)", {"session", "sessions", "runners"}),
+        ("headline:(Byrne OR marathon)", {"runners"}),  # Byrne is in bodies only
+        ("Miami-Dade", {"seed"}),
+        ("U.S.", {"economy", "seed"}),  # "U.S." in the seed, "US" in economy
+        ("Gimenes~2", {"seed"}),
+    ],
+)
+def test_field_groups_hyphens_dots_and_two_edits(
+    filled: Index, query: str, found: set[str]
+) -> None:
+    assert names(filled.search(query)) == found
+
+
+def test_lenient_queries_warn_and_search_the_rest(filled: Index) -> None:
+    with pytest.warns(QueryWarning, match=r"^searched C\+\+ as c: ignored '\+\+'$"):
+        assert names(filled.search("C++ Byrne")) == {"bom_crlf", "seed"}
+    with pytest.warns(QueryWarning, match='^ignored ": empty quotes$'):
+        assert names(filled.search('Byrne "')) == {"bom_crlf", "seed"}
+    with pytest.warns(QueryWarning, match='^unclosed quote: read "Byrne JAG" to the end as a'):
+        assert names(filled.search('"Byrne JAG')) == {"seed"}
+    with pytest.warns(QueryWarning, match="^ignored the: only common words"):
+        assert names(filled.search("Byrne the")) == {"bom_crlf", "seed"}
+    with pytest.raises(QueryError, match="nothing to search for: ignored the: only common words"):
+        filled.search("the of")
+    with pytest.raises(QueryError, match='nothing to search for: ignored ": empty quotes'):
+        filled.search('"')
+
+
 def test_a_query_that_finds_little_suggests_near_words_the_index_holds(filled: Index) -> None:
     results = filled.search("Sesions sanctuery")
     assert (results.total, results.suggestion) == (0, "Sessions sanctuary")
@@ -792,3 +848,33 @@ def test_every_word_ranks_first_even_when_one_word_scores_more(tmp_path: Path) -
         hits = index.search("cocoa ghana")
         assert [hit.id for hit in hits[:2]] == ["both", "only-cocoa"]
         assert hits[0].score < hits[1].score
+
+
+def test_records_shared_among_workers_match_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [
+        {"id": f"r{number}", "headline": f"Walrus report {number}", "body": f"Seal {number}."}
+        for number in range(40)
+    ]
+    records[30] = {"id": "r3", "headline": "Walrus report three, revised", "body": "Newer."}
+    lines = [json.dumps(record) for record in records]
+    lines.insert(10, "not json")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(lines) + "\n")
+    single, shared = tmp_path / "single", tmp_path / "shared"
+    with Index(single) as index, pytest.warns(SkippedFileWarning):
+        index.add_file(corpus, workers=1)
+    monkeypatch.setattr("searchlib.index.PARALLEL_RECORDS_FROM", 0)
+    with Index(shared) as index, pytest.warns(SkippedFileWarning) as caught:
+        report = index.add_file(corpus, workers=2)
+    assert [str(warning.message) for warning in caught] == [
+        f"skipped {corpus}:11: not JSON (Expecting value)"
+    ]
+    assert len(report.added) == 40
+    with Index(single) as one, Index(shared) as two:
+        assert len(one) == len(two) == 39
+        assert two.get("r3").headline == "Walrus report three, revised"
+        for number in (0, 1, 39):
+            assert two.get(f"r{number}") == one.get(f"r{number}")
+        assert [hit.id for hit in two.search("revised")] == ["r3"]
