@@ -8,6 +8,7 @@ replaced without touching the rest.
 from __future__ import annotations
 
 import inspect
+import marshal
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,7 +48,7 @@ with deferring(_UNUSED_BY_WHOOSH):
     from whoosh.lang.porter2 import stem as porter2_stem
     from whoosh.reading import SegmentReader, TermNotFound
     from whoosh.util.numeric import byte_to_length
-    from whoosh.writing import SegmentWriter
+    from whoosh.writing import PostingPool, SegmentWriter
 
 INDEX_NAME = "MAIN"
 """Whoosh's name for the index: its files are ``_MAIN_<generation>.toc`` and ``MAIN_*``."""
@@ -85,6 +86,38 @@ class _TermListPositions(Positions):
         boost = self.field_boost
         for term, places in positions.items():
             yield term, len(places), len(places) * boost, self.encode(places)
+
+
+class _PostingPool(PostingPool):
+    """Whoosh's posting pool, writing the sorted runs it spills to disk (when a segment
+    outgrows ``memory_mb``) in chunks with ``marshal``: pickling each posting on its own
+    made spilling a sixth of a large build."""
+
+    CHUNK = 10_000
+
+    def _write_run(self, run: Any, postings: Iterable[tuple[Any, ...]]) -> None:
+        chunk: list[tuple[Any, ...]] = []
+        for posting in postings:
+            chunk.append(posting)
+            if len(chunk) == self.CHUNK:
+                marshal.dump(chunk, run)
+                chunk = []
+        if chunk:
+            marshal.dump(chunk, run)
+        run.close()
+
+    def _read_run(self, path: str) -> Iterator[tuple[Any, ...]]:
+        run = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(run)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            run.close()
+            self._remove_run(path)
 
 
 class _Codec(W3Codec):
@@ -189,8 +222,13 @@ class Engine:
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's writer, without the reference cycle that kept the files of the segments it
-    read open (and, once merged away, undeletable) until the garbage collector ran."""
+    """Whoosh's writer, with a faster posting pool (Whoosh ignores its own ``poolclass``
+    option) and without the reference cycle that kept the files of the segments it read open
+    (and, once merged away, undeletable) until the garbage collector ran."""
+
+    def __init__(self, index: FileIndex, **options: Any) -> None:
+        super().__init__(index, **options)
+        self.pool = _PostingPool(self._tempstorage, self.newsegment, limitmb=options["limitmb"])
 
     def _finish(self) -> None:
         searcher = self._searcher
@@ -247,7 +285,7 @@ class SegmentBuilder:
     def __init__(self, directory: Path, memory_mb: int = 128) -> None:
         self._lock_holder = os.getppid()
         index = FileIndex(FileStorage(str(directory)), schema=_schema(FIELDS))
-        self._writer = SegmentWriter(index, _lk=False, limitmb=memory_mb, codec=_CODEC)
+        self._writer = _SegmentWriter(index, _lk=False, limitmb=memory_mb, codec=_CODEC)
 
     def add(self, document: Document) -> None:
         """Add a new document (replacing older ones is the committing writer's job)."""

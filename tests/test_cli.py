@@ -20,6 +20,7 @@ from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
 from .conftest import HIT_KEYS, SEED, SEED_ID
+from .test_index import DATED, README_DATES
 
 
 @pytest.fixture
@@ -488,6 +489,59 @@ def test_search_by_date_in_json_lines_records(tmp_path: Path) -> None:
     for query, found in [("date:[2017-01-01 TO *]", "jan"), ("cocoa AND date:<2017", "old")]:
         result = run(search_command, query, "--index", target, "--csv", "--fields", "id")
         assert result.stdout.splitlines() == ["id", found]
+
+
+def test_search_runs_each_date_form_the_readme_shows(tmp_path: Path) -> None:
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(record) + "\n" for record in DATED))
+    target = str(tmp_path / "dated")
+    indexed = run(searchlib_command, "index", str(tmp_path / "wire.jsonl"), "--index", target)
+    assert indexed.exit_code == 0
+    for query, found in README_DATES:
+        result = run(search_command, query, "--index", target, "--jsonl", "--fields", "id")
+        assert {json.loads(line)["id"] for line in result.stdout.splitlines()} == found, query
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("Homan OR Gimenez", {SEED_ID}),
+        ("(Homan OR Gimenez) AND immigration", {SEED_ID}),
+        ("headline:(Byrne OR marathon)", {RUNNERS}),  # Byrne is in bodies only
+        ("Miami-Dade", {SEED_ID}),
+        ("U.S.", {"articles/world/economy", SEED_ID}),
+        ("Gimenes~2", {SEED_ID}),
+    ],
+)
+def test_search_runs_the_readmes_other_examples(built: Path, query: str, found: set[str]) -> None:
+    result = run(search_command, query, "--index", str(built), "--jsonl", "--fields", "id")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert {json.loads(line)["id"] for line in result.stdout.splitlines()} == found
+
+
+@pytest.mark.parametrize(
+    ("query", "warning", "hits"),
+    [
+        ("C++ Byrne", "warning: searched C++ as c: ignored '++'", 2),
+        ('Byrne "', 'warning: ignored ": empty quotes', 2),
+        ('"Byrne JAG', 'warning: unclosed quote: read "Byrne JAG" to the end as a phrase', 1),
+        ("Byrne the", "warning: ignored the: only common words (stop words), which are not", 2),
+    ],
+)
+def test_lenient_queries_warn_on_stderr_and_search_the_rest(
+    built: Path, query: str, warning: str, hits: int
+) -> None:
+    result = run(search_command, query, "--index", str(built), "--json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == hits
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(warning)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [('"', 'nothing to search for: ignored ": empty quotes'), ("the of", "only common words")],
+)
+def test_a_lone_quote_or_only_stop_words_exit_2(built: Path, query: str, message: str) -> None:
+    assert_one_line_error(run(search_command, query, "--index", str(built)), message)
 
 
 def test_did_you_mean_goes_to_stderr(built: Path) -> None:

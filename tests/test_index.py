@@ -878,3 +878,27 @@ def test_records_shared_among_workers_match_one_process(
         for number in (0, 1, 39):
             assert two.get(f"r{number}") == one.get(f"r{number}")
         assert [hit.id for hit in two.search("revised")] == ["r3"]
+
+
+def test_a_segment_bigger_than_its_memory_spills_to_disk_and_reads_back(tmp_path: Path) -> None:
+    from searchlib.analysis import Stemmer
+    from searchlib.engine import Engine
+    from searchlib.schema import to_document
+
+    articles = [
+        Article(id=f"a{number}", body=" ".join(f"w{(number * 7 + k) % 499}" for k in range(300)))
+        for number in range(200)
+    ]
+    postings = []
+    for name, memory_mb in (("small", 1), ("large", 256)):
+        engine = Engine(tmp_path / name, create=True)
+        with engine.writer(timeout=1, memory_mb=memory_mb) as writer:
+            stemmer = Stemmer()
+            for article in articles:
+                writer.update(to_document(article, stemmer))
+        with engine.searcher() as searcher:
+            postings.append(
+                [searcher.frequencies([("body", f"w{k}", 1.0)], 0.75) for k in range(499)]
+            )
+    assert postings[0] == postings[1]
+    assert len(list((tmp_path / "small").glob("*.seg"))) == 1
