@@ -23,7 +23,7 @@ from searchlib.errors import (
     IndexNotFoundError,
     SearchlibError,
 )
-from searchlib.schema import FIELDS, Document, Field, decode_forms
+from searchlib.schema import FIELDS, Document, Field, held_forms
 
 # Whoosh imports these at start-up without needing them on searchlib's path (see
 # searchlib.deferred_imports); asyncio.iscoroutinefunction is inspect's since Python 3.11.
@@ -326,6 +326,7 @@ class Searcher:
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         self._lengths: dict[str, bytes] = {}
         self._deleted: set[int] | None = None
+        self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
 
     def __enter__(self) -> Searcher:
@@ -384,13 +385,23 @@ class Searcher:
             if not average:
                 continue
             lengths = self._field_lengths(field)
-            # Lengths are stored as one byte each, so the factor takes 256 values.
-            scale = [_length_scale(weight, length_weight, average, code) for code in range(256)]
+            scale = self._scale(field, weight, length_weight, average)
             for base, numbers, counts in self._postings(field, term):
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
         return combined
+
+    def _scale(
+        self, field: str, weight: float, length_weight: float, average: float
+    ) -> list[float]:
+        """``_length_scale`` for each of the 256 length codes (lengths are stored as bytes)."""
+        key = (field, weight, length_weight)
+        if key not in self._scales:
+            self._scales[key] = [
+                _length_scale(weight, length_weight, average, code) for code in range(256)
+            ]
+        return self._scales[key]
 
     def frequency(self, number: int, pair: tuple[str, str, float], length_weight: float) -> float:
         """``frequencies`` of one ``(field, term, weight)`` pair, in document ``number`` only."""
@@ -460,13 +471,13 @@ class Searcher:
         dates = whoosh_query.DateRange(field, start, end, endexcl=True)
         return set(self._searcher.docs_for_query(dates))
 
-    def forms(self, number: int) -> set[str]:
-        """The distinct word forms of document ``number``."""
+    def forms_held(self, number: int, forms: Iterable[str]) -> set[str]:
+        """Which of ``forms`` document ``number`` holds as exact word forms."""
         if self._forms is None:
             if not self._reader.has_column(FORMS_FIELD):
                 return set()
             self._forms = self._reader.column_reader(FORMS_FIELD)
-        return decode_forms(self._forms[number])
+        return held_forms(self._forms[number], forms)
 
     def stored_fields(self, number: int) -> dict[str, Any]:
         """The stored fields of document ``number``."""

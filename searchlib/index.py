@@ -447,9 +447,10 @@ class Index:
         whole number of blocks), with the exact-form bonus."""
         searcher, parsed = search.searcher, search.plan
         found: list[Ranked] = []
-        for start in range(0, len(best), EXACT_FORM_BLOCK):
+        for start in range(0, offset + limit, EXACT_FORM_BLOCK):
             block = best[start : start + EXACT_FORM_BLOCK]
-            found += _with_exact_bonus(searcher, block, parsed.exact_forms)
+            wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
+            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
         matching = frozenset(parsed.terms | self._vocabulary.forms(parsed.terms))
         searched = frozenset(parsed.fields)
         hits = [
@@ -626,21 +627,35 @@ def _skip(report: IndexReport, path: str, reason: str) -> None:
 
 
 def _with_exact_bonus(
-    searcher: Searcher, block: list[Ranked], exact_forms: set[str]
+    searcher: Searcher, block: list[Ranked], exact_forms: set[str], wanted: int
 ) -> list[Ranked]:
-    """A block of ranked documents re-scored with the exact-form bonus, best first within
-    each tier (stable for ties)."""
+    """The first ``wanted`` of a block of ranked documents (best first, by tier) re-scored
+    with the exact-form bonus, best first within each tier (stable for ties).
+
+    Only documents that can reach the first ``wanted`` places have their forms read: one
+    scoring less than the ``wanted``-th document's score minus the largest bonus can't.
+    """
+    if not block or not exact_forms:
+        return block[:wanted]
+    largest = EXACT_FORM_BONUS * len(exact_forms)
+    last = block[min(wanted, len(block)) - 1]
+    contenders = [
+        ranked
+        for ranked in block
+        if ranked.tier < last.tier
+        or (ranked.tier == last.tier and ranked.score >= last.score - largest)
+    ]
     rescored = [
         replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
-        for ranked in block
+        for ranked in contenders
         for found in [_exact_forms_found(searcher, ranked.number, exact_forms)]
     ]
-    return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))
+    return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
 
 
 def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
     """The query words document ``number`` holds as typed, in order."""
-    return sorted(exact_forms & searcher.forms(number))
+    return sorted(searcher.forms_held(number, exact_forms))
 
 
 def _depth(wanted: int) -> int:

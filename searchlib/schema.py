@@ -7,6 +7,7 @@ and could run in other processes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -69,15 +70,21 @@ class Document:
 def encode_forms(forms: set[str]) -> bytes:
     """A set of word forms as stored per document (forms never contain spaces).
 
-    >>> decode_forms(encode_forms({"grants", "byrne"})) == {"grants", "byrne"}
-    True
+    >>> encode_forms({"grants", "byrne"})
+    b'byrne grants'
     """
     return " ".join(sorted(forms)).encode("utf-8")
 
 
-def decode_forms(value: bytes) -> set[str]:
-    """The set of word forms stored for a document."""
-    return set(value.decode("utf-8").split())
+def held_forms(value: bytes, forms: Iterable[str]) -> set[str]:
+    """Which of ``forms`` the stored word forms hold (searched in the text rather than
+    split from it: a query has a few words, a document hundreds).
+
+    >>> sorted(held_forms(encode_forms({"grants", "byrne"}), ["byrne", "grant", "jag"]))
+    ['byrne']
+    """
+    text = f" {value.decode('utf-8')} "
+    return {form for form in forms if f" {form} " in text}
 
 
 class FileState(NamedTuple):
