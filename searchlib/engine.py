@@ -149,6 +149,12 @@ class _Codec(W3Codec):
 _CODEC = _Codec(compression=1)
 
 
+def _storage(directory: Path) -> FileStorage:
+    # Without mmap, Whoosh reads a segment's parts from its file as needed; with it, it
+    # copies every part (postings included) into memory when a searcher opens.
+    return FileStorage(str(directory), supports_mmap=False)
+
+
 def snowball_stem(word: str) -> str:
     """Whoosh's Snowball English stemmer, in pure Python (no NLTK import); searchlib uses it
     through ``analysis.stem`` for words an index never saw.
@@ -187,7 +193,7 @@ class Engine:
         self.directory = directory
         schema = _schema(FIELDS)
         try:
-            storage = FileStorage(str(directory))
+            storage = _storage(directory)
             if create:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._index = FileIndex.create(storage, schema, INDEX_NAME)
@@ -303,7 +309,7 @@ class SegmentBuilder:
 
     def __init__(self, directory: Path, memory_mb: int = 128) -> None:
         self._lock_holder = os.getppid()
-        index = FileIndex(FileStorage(str(directory)), schema=_schema(FIELDS))
+        index = FileIndex(_storage(directory), schema=_schema(FIELDS))
         self._writer = _SegmentWriter(index, _lk=False, limitmb=memory_mb, codec=_CODEC)
 
     def add(self, document: Document) -> None:
@@ -560,7 +566,7 @@ def check(directory: Path) -> list[str]:
     >>> check(Engine(Path(tempfile.mkdtemp()), create=True).directory)
     []
     """
-    storage = FileStorage(str(directory))
+    storage = _storage(directory)
     problems: list[str] = []
     for _ in range(OPEN_ATTEMPTS):
         generation = _latest_generation(storage)
