@@ -363,8 +363,8 @@ class Searcher:
     def close(self) -> None:
         """Release the index files."""
         self._searcher.close()
-        # Segment files are memory-mapped, and a map closes only when nothing refers to the
-        # readers any more; results may keep this searcher, to compare with the current one.
+        # Results may keep this searcher (to compare with the current one): drop what it
+        # holds, so a closed searcher keeps no file or buffer alive.
         self._searcher = self._reader = self._forms = None
         self._leaves, self._lengths = [], {}
 

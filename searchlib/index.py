@@ -39,6 +39,7 @@ from searchlib.results import (
 from searchlib.schema import (
     FIELDS_BY_NAME,
     FORMAT_VERSION,
+    Document,
     Field,
     FileState,
     to_article,
@@ -49,7 +50,6 @@ from searchlib.vocabulary import Vocabulary, edit_distance
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from searchlib.ingest import SkippedFile
     from searchlib.preparation import Prepared, Progress
 
 DEFAULT_PATH = "index"
@@ -249,33 +249,36 @@ class Index:
         tally = preparation.Progress(progress)
         ids = _RecordIds()
         with self._writing() as (writer, stemmer):
-            for line, article in self._record_articles(file, fields, report, tally):
-                writer.update(to_document(article, stemmer))
-                ids.note(line, article.id)
-                report.added.append(article.id)
+            for line, document in self._record_documents(file, fields, stemmer, report, tally):
+                writer.update(document)
+                ids.note(line, document.stored["id"])
+                report.added.append(document.stored["id"])
         self._keep_last_records(file, fields, ids.last_of_repeated())
         tally.flush()
         return report
 
-    def _record_articles(
+    def _record_documents(
         self,
         file: Path,
         fields: Mapping[str, str] | None,
+        stemmer: Stemmer,
         report: IndexReport,
         tally: Progress,
         wanted: Mapping[int, str] | None = None,
-    ) -> Iterator[tuple[int, Article]]:
-        """The articles of a records file's records with their lines (only the lines in
+    ) -> Iterator[tuple[int, Document]]:
+        """The documents of a records file's records with their lines (only the lines in
         ``wanted``, when given), reporting the ones skipped."""
-        from searchlib import ingest
+        from searchlib import ingest, preparation
 
         source = file.name.split(".")[0]
         try:
             for number, record in ingest.read_records(file, fields):
                 if wanted is None or number in wanted:
-                    article = _record_article(record, source, fields, f"{file}:{number}", report)
-                    if article is not None:
-                        yield number, article
+                    prepared = preparation.prepare_record(record, source, fields, stemmer)
+                    if isinstance(prepared, str):
+                        _skip(report, f"{file}:{number}", prepared)
+                    else:
+                        yield number, prepared
                 tally.advance()
         except ingest.SkippedFile as skipped:  # unreadable, or a CSV header without ids
             _skip(report, str(file), str(skipped))
@@ -329,10 +332,11 @@ class Index:
         with warnings.catch_warnings(), self._writing() as (writer, stemmer):
             warnings.simplefilter("ignore", SkippedFileWarning)  # reported the first time
             tally = preparation.Progress(None)
-            for _, article in self._record_articles(file, fields, IndexReport(), tally, lines):
+            documents = self._record_documents(file, fields, stemmer, IndexReport(), tally, lines)
+            for _, document in documents:
                 # Every copy goes: Whoosh's update replaces only the first it finds.
-                writer.delete("id", article.id)
-                writer.update(to_document(article, stemmer))
+                writer.delete("id", document.stored["id"])
+                writer.update(document)
 
     def _sync(
         self,
@@ -528,9 +532,11 @@ class Index:
     def _better_word(self, searcher: Searcher, form: str, fields: list[Field]) -> str:
         """The word within ``SUGGESTION_EDITS`` of ``form`` (fewest edits, then most articles)
         found in ``SUGGESTION_MARGIN`` times more articles than it; else ``form`` itself."""
+        held = _articles_holding(searcher, form, self._vocabulary.stems([form])[form], fields)
+        if SUGGESTION_MARGIN * held >= searcher.document_count():
+            return form  # no word can be in enough more articles: skip the costly scan
         near = self._vocabulary.near(form, SUGGESTION_EDITS, MAX_EXPANSIONS)
-        stems = self._vocabulary.stems([form, *near])
-        held = _articles_holding(searcher, form, stems[form], fields)
+        stems = self._vocabulary.stems(near)
         candidates = [
             (edit_distance(form, word, SUGGESTION_EDITS), -holding, word)
             for word in near
@@ -599,26 +605,6 @@ class _RecordIds:
     def last_of_repeated(self) -> dict[int, str]:
         """The last line of each id given more than once."""
         return {self.last_line[article_id]: article_id for article_id in self.repeated}
-
-
-def _record_article(
-    record: dict[str, Any] | SkippedFile,
-    source: str,
-    fields: Mapping[str, str] | None,
-    where: str,
-    report: IndexReport,
-) -> Article | None:
-    """The article of a record; ``None`` when it is skipped, and reported as at ``where``
-    (``path:line``)."""
-    from searchlib import ingest
-
-    try:
-        if isinstance(record, ingest.SkippedFile):
-            raise record
-        return ingest.record_to_article(record, source, fields)
-    except ingest.SkippedFile as skipped:
-        _skip(report, where, str(skipped))
-        return None
 
 
 def _skip(report: IndexReport, path: str, reason: str) -> None:

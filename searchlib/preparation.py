@@ -103,16 +103,12 @@ class RecordShare:
         outcome = RecordsWritten([], [])
         try:
             for line, record in read_records(self.file, self.fields, (self.part, self.count)):
-                try:
-                    if isinstance(record, SkippedFile):
-                        raise record
-                    article = record_to_article(record, self.source, self.fields)
-                    builder.add(to_document(article, stemmer))
-                    outcome.written.append((line, article.id))
-                except SkippedFile as skipped:
-                    outcome.skipped.append((line, str(skipped)))
-                except Exception as error:  # one odd record must never stop a build
-                    outcome.skipped.append((line, _unparsable(error)))
+                prepared = prepare_record(record, self.source, self.fields, stemmer)
+                if isinstance(prepared, str):
+                    outcome.skipped.append((line, prepared))
+                else:
+                    builder.add(prepared)
+                    outcome.written.append((line, prepared.stored["id"]))
                 progress.advance()
         except SkippedFile as unreadable:
             outcome.unreadable = str(unreadable)
@@ -179,6 +175,24 @@ def prepare(
     except Exception as error:  # one odd file must never stop a build
         return Prepared(key, known_hash, skipped=_unparsable(error))
     return Prepared(key, known_hash, article.id, document)
+
+
+def prepare_record(
+    record: dict[str, Any] | SkippedFile,
+    source: str,
+    fields: Mapping[str, str] | None,
+    stemmer: Stemmer,
+) -> Document | str:
+    """A record's document, or why it is skipped (a bad line, or any failure to parse it:
+    one odd record must never stop a build)."""
+    try:
+        if isinstance(record, SkippedFile):
+            raise record
+        return to_document(record_to_article(record, source, fields), stemmer)
+    except SkippedFile as skipped:
+        return str(skipped)
+    except Exception as error:
+        return _unparsable(error)
 
 
 def _unparsable(error: Exception) -> str:

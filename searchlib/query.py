@@ -24,7 +24,6 @@ __all__ = ["Bool", "Dates", "Lexicon", "Node", "Phrase", "Plan", "Terms", "parse
 
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
-DEFAULT_FIELD_NAMES = [each.name for each in DEFAULT_FIELDS]
 MAX_EXPANSIONS = 50
 """A prefix or fuzzy word matches at most this many of the index's words."""
 _TOKENS = re.compile(TOKEN_PATTERN)

@@ -48,7 +48,7 @@ def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
     """
     evaluation = _Evaluation(searcher)
     matched = evaluation.matches(root)
-    scores = evaluation.scores([(word, 1.0) for word in wanted_words(root)], matched)
+    scores = evaluation.scores(wanted_words(root), matched)
     tier = _tiers(evaluation, root, matched)
     best = heapq.nlargest(
         depth,
@@ -73,7 +73,7 @@ def contributions(searcher: Searcher, root: Bool, number: int) -> dict[tuple[str
     shares: dict[tuple[str, str], float] = {}
     for terms in wanted_words(root):
         # Scored as rank scores it, so the shares add up to the same sum.
-        score = evaluation.scores([(terms, 1.0)], {number}).get(number)
+        score = evaluation.scores([terms], {number}).get(number)
         if not score:
             continue
         combined = evaluation.frequencies(terms)[number]
@@ -125,7 +125,6 @@ class _Evaluation:
         self._searcher = searcher
         self._frequencies: dict[Terms, dict[int, float]] = {}
         self._matches: dict[Node, set[int]] = {}
-        self._live: set[int] | None = None
 
     def frequencies(self, terms: Terms) -> dict[int, float]:
         """BM25F's combined frequency of a word in each document holding it."""
@@ -136,12 +135,14 @@ class _Evaluation:
     def matches(self, node: Node) -> set[int]:
         """The live documents ``node`` matches."""
         if node not in self._matches:
-            self._matches[node] = self._match(node) - self._searcher.deleted()
+            self._matches[node] = self._match(node)
         return self._matches[node]
 
     def _match(self, node: Node) -> set[int]:
         if isinstance(node, Terms):
-            return set(self.frequencies(node))
+            # Postings keep deleted documents until a merge; Whoosh's own matchers (phrases,
+            # dates) skip them, and the other nodes combine live sets.
+            return set(self.frequencies(node)).difference(self._searcher.deleted())
         if isinstance(node, Phrase):
             candidates = set.intersection(*(self.matches(word) for word in node.words))
             found: set[int] = set()
@@ -160,17 +161,16 @@ class _Evaluation:
             result -= self.matches(excluded)
         return result
 
-    def scores(self, words: Iterable[tuple[Terms, float]], matched: set[int]) -> dict[int, float]:
-        """BM25F scores of the ``matched`` documents: each word adds its share, times its
-        weight."""
+    def scores(self, words: Iterable[Terms], matched: set[int]) -> dict[int, float]:
+        """BM25F scores of the ``matched`` documents: each word adds its share."""
         documents = self._searcher.document_count()
         scores: dict[int, float] = {}
         get = scores.get
-        for terms, query_weight in words:
+        for terms in words:
             frequencies = self.frequencies(terms)
             if not frequencies:
                 continue
-            weight = query_weight * (K1 + 1) * _idf(documents, len(frequencies))
+            weight = (K1 + 1) * _idf(documents, len(frequencies))
             for number, frequency in frequencies.items():
                 if number in matched:
                     scores[number] = get(number, 0.0) + weight * frequency / (K1 + frequency)

@@ -902,3 +902,24 @@ def test_a_segment_bigger_than_its_memory_spills_to_disk_and_reads_back(tmp_path
             )
     assert postings[0] == postings[1]
     assert len(list((tmp_path / "small").glob("*.seg"))) == 1
+
+
+def test_a_record_that_fails_to_parse_is_skipped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlib import preparation
+
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('{"id": "a", "body": "Walrus."}\n{"id": "b", "body": "Odd."}\n')
+    parse = preparation.record_to_article
+
+    def fragile(record, source, fields):
+        if record["id"] == "b":
+            raise RuntimeError("boom")
+        return parse(record, source, fields)
+
+    monkeypatch.setattr(preparation, "record_to_article", fragile)
+    with Index(tmp_path / "index") as index, pytest.warns(SkippedFileWarning, match="boom"):
+        report = index.add_file(corpus, workers=1)
+    assert report.added == ["a"]
+    assert report.skipped == [(f"{corpus}:2", "can't parse it (RuntimeError: boom)")]
