@@ -24,7 +24,8 @@ TOKEN_PATTERN = r"""(?x)
   | \d+(?:[.,:]\d+)*[^\W_]*       # numbers with separators and a unit: 48, 1,000, 15.8m, 1980s
   | [^\W_]+(?:['’][^\W_]+)*       # words with inner apostrophes: don’t, O'Brien, Homan’s
 """
-_TOKEN = re.compile(TOKEN_PATTERN)
+TOKEN = re.compile(TOKEN_PATTERN)
+"""The compiled tokenizer, for every module that finds words in text."""
 _POSSESSIVE = re.compile(r"'s?$")
 
 ANALYZER_NAME = "searchlib-regex-1+snowball-english+stop-1"
@@ -66,7 +67,7 @@ def tokenize(text: str) -> Iterator[Token]:
     >>> [t.text for t in tokenize("Miami-Dade’s U.S. grants")]
     ['miami', 'dade', 'us', 'grants']
     """
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         yield Token(exact_form(match.group()), match.start(), match.end())
 
 
@@ -76,7 +77,7 @@ def words(text: str) -> list[str]:
     >>> words("Byrne JAG grants")
     ['byrne', 'jag', 'grants']
     """
-    return [exact_form(raw) for raw in _TOKEN.findall(text)]
+    return [exact_form(raw) for raw in TOKEN.findall(text)]
 
 
 def content_words(text: str) -> list[str]:
@@ -85,7 +86,7 @@ def content_words(text: str) -> list[str]:
     >>> content_words("The US and us, IT and it")
     ['us', 'us', 'it']
     """
-    return [word for raw in _TOKEN.findall(text) if (word := _content_form(raw)) is not None]
+    return [word for raw in TOKEN.findall(text) if (word := _content_form(raw)) is not None]
 
 
 @lru_cache(maxsize=1 << 18)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from searchlib import grammar
-from searchlib.analysis import ANALYZER_NAME, TOKEN_PATTERN, Stemmer, content_words, exact_form
+from searchlib.analysis import ANALYZER_NAME, TOKEN, Stemmer, content_words, exact_form
 from searchlib.article import Article
 from searchlib.engine import Engine, Searcher, Writer
 from searchlib.errors import (
@@ -65,7 +65,6 @@ SUGGESTION_MARGIN = 10
 """A word the index holds gives way only to a near word found in this many times more articles."""
 SIMILAR_WORDS = 25
 """How many of an article's most distinctive words ``Index.similar`` looks for."""
-_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 @dataclass
@@ -749,7 +748,7 @@ def _rewritten(query: str, corrections: dict[str, str]) -> str:
             return typed
         return _in_case_of(typed, word)
 
-    return _TOKEN.sub(corrected, query)
+    return TOKEN.sub(corrected, query)
 
 
 def _in_case_of(typed: str, word: str) -> str:

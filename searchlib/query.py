@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from searchlib import grammar
-from searchlib.analysis import TOKEN_PATTERN, content_words, words
+from searchlib.analysis import TOKEN, content_words, words
 from searchlib.errors import QueryError
 from searchlib.grammar import ParsedQuery, parse
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
@@ -26,7 +26,6 @@ DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemm
 """The text fields a word is searched in when the query names no field."""
 MAX_EXPANSIONS = 50
 """A prefix or fuzzy word matches at most this many of the index's words."""
-_TOKENS = re.compile(TOKEN_PATTERN)
 _SYMBOLS = re.compile(r"[+#@&%]+")
 """Symbols that change what a word means (C++, C#, AT&T); dropping them is worth a warning,
 unlike prose punctuation or currency signs."""
@@ -153,7 +152,7 @@ class _Planner:
         if isinstance(syntax, grammar.Word) and (syntax.prefix or syntax.fuzzy):
             return self.expanded(syntax, forms, fields, wanted)
         if not self.plain and isinstance(syntax, grammar.Word):
-            dropped = "".join(_SYMBOLS.findall(_TOKENS.sub(" ", syntax.text)))
+            dropped = "".join(_SYMBOLS.findall(TOKEN.sub(" ", syntax.text)))
             if dropped:
                 self.plan.warnings.append(
                     f"searched {typed} as {' '.join(forms)}: ignored {dropped!r}"
