@@ -135,7 +135,7 @@ class _PostingPool(PostingPool):
     on disk (with ``marshal``, in chunks); at the end the runs are merged term by term.
     """
 
-    CHUNK = 10_000
+    CHUNK = 4_000
     """Postings per chunk of a run: merging holds one chunk of each run in memory."""
     MERGE_AT_ONCE = 100
     """Runs merged at once (each is an open file)."""
@@ -545,10 +545,11 @@ class SegmentBuilder:
     For child processes of a process whose ``Writer`` holds the lock: only it may commit the
     segment (``Writer.add_segment``); until then no reader sees it. Once that process has
     gone (killed), ``add`` and ``finish`` raise ``SearchlibError``: the segment can never be
-    committed, and the next lock holder deletes files it doesn't know.
+    committed, and the next lock holder deletes files it doesn't know. Postings beyond
+    ``memory_mb`` (an estimate) spill to disk in sorted runs.
     """
 
-    def __init__(self, directory: Path, memory_mb: int = 128) -> None:
+    def __init__(self, directory: Path, memory_mb: int) -> None:
         self._lock_holder = os.getppid()
         index = FileIndex(_storage(directory), schema=_schema(FIELDS))
         self._writer = _SegmentWriter(index, _lk=False, limitmb=memory_mb, codec=_CODEC)

@@ -33,6 +33,9 @@ from searchlib.ingest import (
 )
 from searchlib.schema import Document, to_document
 
+WORKERS_MEMORY_MB = 256
+"""Posting-pool memory (Whoosh's measure, an estimate) shared among a job's workers: each
+spills sorted runs to disk beyond its part, so more workers don't take more memory."""
 PARALLEL_FROM = 256
 """Fewer files than this are prepared in this process: starting workers takes ~0.5 s."""
 
@@ -244,7 +247,8 @@ def write_in_workers(
         try:
             for number, share in enumerate(shares):
                 job = Path(scratch, f"share-{number}.pickle")
-                job.write_bytes(pickle.dumps((share, directory)))
+                memory_mb = WORKERS_MEMORY_MB // len(shares)
+                job.write_bytes(pickle.dumps((share, directory, memory_mb)))
                 command = [sys.executable, "-m", "searchlib.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
             workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
@@ -301,10 +305,10 @@ def _size(file: Path) -> int:
 
 def run_job(job: Path) -> None:
     """Run one share written by ``write_in_workers`` (in a worker process)."""
-    share, directory = pickle.loads(job.read_bytes())
+    share, directory, memory_mb = pickle.loads(job.read_bytes())
     progress = Progress(_appender(job.with_suffix(".progress")))
     stemmer = Stemmer()
-    builder = SegmentBuilder(directory)
+    builder = SegmentBuilder(directory, memory_mb)
     outcome = share.write(builder, stemmer, progress)
     progress.flush()
     result = (outcome, stemmer.seen, builder.finish())
