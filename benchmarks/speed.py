@@ -188,7 +188,10 @@ class Benchmark:
         count = sum(1 for _ in articles())
         raw, ours = [], []
         for round_number in range(self.rounds):
+            # Each starts with the other's index files on disk, not still being written back.
+            os.sync()
             raw.append(raw_whoosh_index(articles(), self.workspace / f"raw-{name}-{round_number}"))
+            os.sync()
             ours.append(
                 searchlib_index(source, self.workspace / f"searchlib-{name}-{round_number}")
             )

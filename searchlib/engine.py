@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import chain, groupby, pairwise
+from itertools import chain, groupby, islice, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,7 @@ def _one_position(position: int) -> bytes:
 
 Posting = tuple[int, float, bytes]
 """A document's number, the term's weight in it (its count) and Whoosh's encoded value."""
-TermPostings = tuple[tuple[str, bytes], list[Posting]]
+TermPostings = tuple[tuple[str, bytes], Iterable[Posting]]
 """A term (its field and bytes) with its postings, in document order."""
 
 
@@ -209,21 +209,25 @@ class _PostingPool(PostingPool):
         """The terms of runs written one after another, each term's postings joined."""
         merged = heapq.merge(*(self._read_run(path) for path in paths), key=_TERM)
         for term, parts in groupby(merged, key=_TERM):
-            # Parts come in the order of the runs: later runs hold later documents.
-            yield term, list(chain.from_iterable(postings for _, postings in parts))
+            # Parts come in the order of the runs (later runs hold later documents), and
+            # are read as they are written: a common word's postings needn't fit in memory.
+            yield term, chain.from_iterable(postings for _, postings in parts)
 
     def _write_run(self, run: Any, terms: Iterable[TermPostings]) -> None:
-        chunk: list[TermPostings] = []
+        """Write terms in chunks of about ``CHUNK`` postings (a term with more is split in
+        parts, which merging joins again)."""
+        chunk: list[tuple[tuple[str, bytes], list[Posting]]] = []
         size = 0
-        for term in terms:
-            chunk.append(term)
-            size += len(term[1])
-            if size >= self.CHUNK:
+        with run:
+            for term, postings in terms:
+                for part in _pieces(postings, self.CHUNK):
+                    chunk.append((term, part))
+                    size += len(part)
+                    if size >= self.CHUNK:
+                        marshal.dump(chunk, run)
+                        chunk, size = [], 0
+            if chunk:
                 marshal.dump(chunk, run)
-                chunk, size = [], 0
-        if chunk:
-            marshal.dump(chunk, run)
-        run.close()
 
     def _read_run(self, path: str) -> Iterator[TermPostings]:
         run = self._open_run(path)
@@ -255,7 +259,7 @@ class _FieldWriter(W3FieldWriter):
         """Write ``(field, term, document, weight, value)`` postings sorted by field and
         term (Whoosh's interface); ``lengths`` is unused (no length statistics)."""
         terms = (
-            (term, [posting[2:] for posting in postings])
+            (term, (posting[2:] for posting in postings))
             for term, postings in groupby(items, key=_FIELD_AND_TERM)
         )
         self.add_terms(schema, terms)
@@ -268,27 +272,22 @@ class _FieldWriter(W3FieldWriter):
             info = self._term_info(postings)
             self._tindex.add(pack_ushort(self._fieldid) + term, info.to_bytes())
 
-    def _term_info(self, postings: list[Posting]) -> Any:
-        numbers = [posting[0] for posting in postings]
-        # Whoosh keeps weights as 32-bit floats; rounding them here keeps every sum the same.
-        weights = array("f", [posting[1] for posting in postings]).tolist()
-        values = [posting[2] or b"" for posting in postings]
-        info = W3TermInfo(
-            weight=sum(weights),
-            df=len(numbers),
-            maxweight=max(weights),
-            minid=numbers[0],
-            maxid=numbers[-1],
-        )
-        if len(numbers) == 1:
+    def _term_info(self, postings: Iterable[Posting]) -> Any:
+        """Write a term's postings a block at a time; returns its statistics and where its
+        postings are (or, for a term in one document, the posting itself)."""
+        info = W3TermInfo()
+        blocks = _blocks(postings)
+        first = next(blocks)
+        numbers, weights, values, last = first
+        if last and len(numbers) == 1:
+            _count_block(info, numbers, weights)
             info.set_inlined(numbers, weights, values)
             return info
         start = self._postfile.tell()
         self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        for first in range(0, len(numbers), BLOCK_LIMIT):
-            last = first + BLOCK_LIMIT >= len(numbers)
-            block = slice(first, first + BLOCK_LIMIT)
-            self._write_block(numbers[block], weights[block], values[block], last)
+        for numbers, weights, values, last in chain([first], blocks):
+            _count_block(info, numbers, weights)
+            self._write_block(numbers, weights, values, last)
         info.set_extent(start, self._postfile.tell() - start)
         return info
 
@@ -320,6 +319,46 @@ BLOCK_LIMIT = 128
 COMPRESS_FROM = 64
 """Blocks this many bytes or more are compressed: smaller ones don't shrink."""
 _FIELD_AND_TERM = itemgetter(0, 1)
+
+
+def _pieces(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last may be shorter).
+
+    >>> list(_pieces(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    items = iter(items)
+    while piece := list(islice(items, size)):
+        yield piece
+
+
+def _blocks(
+    postings: Iterable[Posting],
+) -> Iterator[tuple[list[int], list[float], list[bytes], bool]]:
+    """A term's postings in blocks: numbers, weights (rounded to the 32-bit floats Whoosh
+    keeps), values, and whether the block is the last."""
+    pieces = _pieces(postings, BLOCK_LIMIT)
+    block = next(pieces)
+    while block:
+        following = next(pieces, None)
+        numbers, weights, values = zip(*block, strict=True)
+        yield (
+            list(numbers),
+            array("f", weights).tolist(),
+            [value or b"" for value in values],
+            following is None,
+        )
+        block = following
+
+
+def _count_block(info: Any, numbers: list[int], weights: list[float]) -> None:
+    """Add a block's postings to a term's statistics (as Whoosh does, block by block)."""
+    if info._minid is None:
+        info._minid = numbers[0]
+    info._maxid = numbers[-1]
+    info._weight += sum(weights)
+    info._df += len(numbers)
+    info._maxweight = max(info._maxweight, *weights)
 
 
 def _mini_weights(weights: list[float]) -> Any:
@@ -688,8 +727,10 @@ class Searcher:
                     matcher = leaf.postings(field, term)
                 except TermNotFound:
                     return 0.0
-                # Skips whole blocks of postings: one document's count costs little.
-                matcher.skip_to(number - base)
+                # Skips whole blocks of postings: one document's count costs little. (A
+                # matcher over only deleted documents starts inactive, and can't skip.)
+                if matcher.is_active():
+                    matcher.skip_to(number - base)
                 found = matcher.is_active() and matcher.id() == number - base
                 return matcher.weight() if found else 0.0
         return 0.0

@@ -835,6 +835,15 @@ def test_explain_splits_a_hits_score_between_words_and_fields(filled: Index) -> 
     assert stemmed.bonus == 0.0
 
 
+def test_explain_a_hit_whose_segment_holds_the_word_only_in_deleted_articles(
+    index: Index,
+) -> None:
+    index.add(Article(id="a", body="zeta alpha"), Article(id="b", headline="zeta news", body="x"))
+    index.add(Article(id="a", body="alpha only"))  # "zeta" left only in b and a deleted copy
+    (hit,) = index.search("zeta")
+    assert {field for _, field, _ in hit.explain().contributions} == {"headline"}
+
+
 def test_every_word_ranks_first_even_when_one_word_scores_more(tmp_path: Path) -> None:
     # "cocoa" alone, dense in a short text, outscores a long text holding both words; the
     # exact-form bonus must not undo the tier that puts articles with every word first.
