@@ -250,19 +250,11 @@ _TERM = itemgetter(0)
 
 
 class _FieldWriter(W3FieldWriter):
-    """Whoosh's writer of terms and postings, writing each term's postings in one go rather
-    than through Whoosh's per-posting calls (which were a third of a worker's time), in the
-    same file format, with two of Whoosh's own options that it fails to apply: a term in one
-    document keeps its posting in its term entry, and small blocks are not compressed."""
-
-    def add_postings(self, schema: Any, lengths: Any, items: Iterable[tuple[Any, ...]]) -> None:
-        """Write ``(field, term, document, weight, value)`` postings sorted by field and
-        term (Whoosh's interface); ``lengths`` is unused (no length statistics)."""
-        terms = (
-            (term, (posting[2:] for posting in postings))
-            for term, postings in groupby(items, key=_FIELD_AND_TERM)
-        )
-        self.add_terms(schema, terms)
+    """Whoosh's writer of terms and postings, with ``add_terms`` writing each term's postings
+    in one go rather than through Whoosh's per-posting calls (which were a third of a
+    worker's time; its ``add_postings`` keeps them), in the same file format, with two of
+    Whoosh's own options that it fails to apply: a term in one document keeps its posting in
+    its term entry, and small blocks are not compressed."""
 
     def add_terms(self, schema: Any, terms: Iterable[TermPostings]) -> None:
         """Write each term with its postings, sorted by field and term."""
@@ -318,7 +310,6 @@ BLOCK_LIMIT = 128
 """Postings per block (Whoosh's own limit)."""
 COMPRESS_FROM = 64
 """Blocks this many bytes or more are compressed: smaller ones don't shrink."""
-_FIELD_AND_TERM = itemgetter(0, 1)
 
 
 def _pieces(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

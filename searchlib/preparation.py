@@ -35,7 +35,7 @@ from searchlib.ingest import (
 from searchlib.schema import Document, to_document
 
 WORKERS_MEMORY_MB = 256
-"""Posting-pool memory (Whoosh's measure, an estimate) shared among a job's workers: each
+"""Posting-pool memory (the pool's own estimate) shared among a job's workers: each
 spills sorted runs to disk beyond its part, so more workers don't take more memory."""
 MINIMUM_MEMORY_MB = 16
 """A worker's part is never smaller (below it, runs get too small to merge well)."""
@@ -212,7 +212,7 @@ def split(work: Work, parts: int) -> list[Work]:
     >>> [len(share) for share in split([(Path(__file__), None, "id")] * 5, 2)]
     [3, 2]
     """
-    sizes = [_file_size(path) + 1 for path, _, _ in work]  # empty files take time too
+    sizes = [_size(path) + 1 for path, _, _ in work]  # empty files take time too
     total = sum(sizes)
     shares: list[Work] = []
     start = done = 0
@@ -222,13 +222,6 @@ def split(work: Work, parts: int) -> list[Work]:
             shares.append(work[start:end])
             start = end
     return shares
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:  # its worker reports why it can't be read
-        return 0
 
 
 def write_in_workers(
@@ -247,10 +240,10 @@ def write_in_workers(
     }
     with tempfile.TemporaryDirectory(prefix="searchlib-jobs-") as scratch:
         jobs = []
+        memory_mb = max(MINIMUM_MEMORY_MB, WORKERS_MEMORY_MB // len(shares))
         try:
             for number, share in enumerate(shares):
                 job = Path(scratch, f"share-{number}.pickle")
-                memory_mb = max(MINIMUM_MEMORY_MB, WORKERS_MEMORY_MB // len(shares))
                 job.write_bytes(pickle.dumps((share, directory, memory_mb)))
                 command = [sys.executable, "-m", "searchlib.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
@@ -300,9 +293,11 @@ class _WorkersDone:
 
 
 def _size(file: Path) -> int:
+    """A file's size; 0 for one that can't be read (not written yet, or gone: a worker
+    reports why it can't read an article file)."""
     try:
         return file.stat().st_size
-    except OSError:  # not written yet
+    except OSError:
         return 0
 
 
