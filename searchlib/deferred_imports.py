@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,4 +58,31 @@ def deferring(stand_ins: Mapping[str, Mapping[str, Any]]) -> Iterator[None]:
     finally:
         for name, module in installed.items():
             if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+@contextmanager
+def blocking(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, modules not yet imported can't be, as if not installed: for a
+    dependency that imports them only for features searchlib never uses, and falls back
+    without them. It keeps that fallback afterwards, so block only in a process that needs
+    nothing else of it (an indexing worker).
+
+    >>> with blocking(["tabnanny"]):
+    ...     try:
+    ...         import tabnanny
+    ...     except ImportError:
+    ...         print("blocked")
+    blocked
+    >>> import tabnanny  # and importable again after the block
+    """
+    blocked = [name for name in names if name not in sys.modules]
+    for name in blocked:
+        # None in sys.modules is Python's mark for a module that can't be imported.
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]

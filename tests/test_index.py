@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from searchlib import (
     ingest,
 )
 from searchlib.engine import Writer
+from searchlib.preparation import FileShare
 from searchlib.vocabulary import FILENAME, Vocabulary
 
 from .conftest import FIXTURES, SEED_ID
@@ -361,6 +363,25 @@ def test_workers_run_from_a_script_without_a_main_guard(tmp_path: Path, articles
     )
     assert (completed.returncode, completed.stdout, completed.stderr) == (0, "6 6\n", "")
     assert len(list((tmp_path / "index").glob("*.seg"))) == 2
+
+
+def test_a_worker_imports_nltk_without_numpy_and_scipy(tmp_path: Path, articles: Path) -> None:
+    pytest.importorskip("numpy")  # installed with the test extras (pandas)
+    Index(tmp_path / "index").close()
+    files = sorted(articles.rglob("*.txt"))
+    job = tmp_path / "share-0.pickle"
+    share = FileShare([(path, None, path.stem) for path in files], "articles")
+    job.write_bytes(pickle.dumps((share, tmp_path / "index", 16)))
+    check = (
+        "import sys; from pathlib import Path; from searchlib.preparation import run_job\n"
+        f"run_job(Path({str(job)!r}))\n"
+        "print(sorted(name for name in ('numpy', 'scipy', 'nltk') if name in sys.modules))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
+    )
+    assert (completed.returncode, completed.stdout) == (0, "['nltk']\n"), completed.stderr
+    assert job.with_suffix(".result").is_file()
 
 
 def test_workers_replace_changed_files(
