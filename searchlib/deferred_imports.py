@@ -5,6 +5,9 @@ Whoosh imports ``urllib.request`` (for a download helper) and, through the
 quarter of a cold ``search``. While Whoosh is imported, each stands in as a small module
 whose few attributes forward to the real one when called; the stand-ins are removed from
 ``sys.modules`` afterwards, so any later ``import asyncio`` gets the real module.
+
+NLTK imports NumPy and SciPy (when installed) for statistics searchlib never uses; indexing
+workers import it with the two blocked.
 """
 
 from __future__ import annotations
