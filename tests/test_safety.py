@@ -111,6 +111,15 @@ def assert_committed(index_path: Path) -> int:
     return count
 
 
+def hold_lock(index_path: Path, article_id: str, locked: Any, release: Any) -> None:
+    """In a child process: hold the index lock with ``article_id`` written but not committed,
+    set ``locked``, and keep the lock until ``release`` is set (at most 60 s), then commit."""
+    with Index(index_path) as index, index._writing() as (writer, stemmer):
+        writer.update(to_document(Article(id=article_id, body="walrus"), stemmer))
+        locked.set()
+        release.wait(60)
+
+
 def start(target: Callable[..., None], *arguments: Any) -> Any:
     """A forked process running ``target(*arguments)``."""
     process = forking.Process(target=target, args=arguments)
@@ -399,14 +408,7 @@ def test_a_second_indexer_waits_for_the_lock_then_fails_clearly(tmp_path: Path) 
     index_path = tmp_path / "index"
     Index(index_path).close()
     locked, release = forking.Event(), forking.Event()
-
-    def holder() -> None:
-        with Index(index_path) as index, index._writing() as (writer, stemmer):
-            writer.update(to_document(Article(id="held", body="walrus"), stemmer))
-            locked.set()
-            release.wait(30)
-
-    process = start(holder)
+    process = start(hold_lock, index_path, "held", locked, release)
     assert locked.wait(30)
     started = time.monotonic()
     with (
@@ -430,14 +432,7 @@ def test_the_lock_of_a_killed_indexer_is_free_at_once(tmp_path: Path) -> None:
     with Index(index_path) as index:
         index.add(Article(id="kept", body="walrus"))
     locked = forking.Event()
-
-    def holder() -> None:
-        with Index(index_path) as index, index._writing() as (writer, stemmer):
-            writer.update(to_document(Article(id="lost", body="walrus"), stemmer))
-            locked.set()
-            time.sleep(60)
-
-    process = start(holder)
+    process = start(hold_lock, index_path, "lost", locked, forking.Event())  # never released
     assert locked.wait(30)
     process.kill()
     process.join()
