@@ -3,7 +3,8 @@
 Scores are computed term at a time from whole blocks of postings, which in pure Python is
 many times faster than Whoosh's document-at-a-time matchers, and gives true BM25F: a word's
 frequencies in all fields add up (each times its field's weight, over the field's relative
-length) before they saturate, and its document frequency counts each document once.
+length) before they saturate, and its document frequency counts each document once. A word
+also counts more the more it recurs in the documents holding it (``RECURRENCE``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ K1 = 1.2
 """How quickly repeated occurrences of a word stop adding to the score."""
 B = 0.75
 """How much a long field's frequencies are discounted."""
+RECURRENCE = 0.5
+"""A word's weight is multiplied by its mean BM25F frequency in the documents holding it,
+to this power: a topic word ("dengue", "Byrne") recurs where it appears, a word used in
+passing ("provide", "important") seldom does, and rarity (idf) alone can't tell them apart."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ class _Evaluation:
             frequencies = self.frequencies(terms)
             if not frequencies:
                 continue
-            weight = (K1 + 1) * _idf(documents, len(frequencies))
+            weight = (K1 + 1) * _idf(documents, len(frequencies)) * _recurrence(frequencies)
             for number, frequency in frequencies.items():
                 if number in matched:
                     scores[number] = get(number, 0.0) + weight * frequency / (K1 + frequency)
@@ -184,6 +189,15 @@ def _idf(documents: int, holding: int) -> float:
     (4.557, 0.0005)
     """
     return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
+
+
+def _recurrence(frequencies: Mapping[int, float]) -> float:
+    """A word's factor for recurring: its mean frequency where it occurs, to ``RECURRENCE``.
+
+    >>> _recurrence({1: 4.0, 2: 4.0}), _recurrence({1: 1.0, 2: 1.0, 3: 1.0})
+    (2.0, 1.0)
+    """
+    return (sum(frequencies.values()) / len(frequencies)) ** RECURRENCE
 
 
 def wanted_words(node: Node) -> Iterator[Terms]:

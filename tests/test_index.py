@@ -468,6 +468,19 @@ def test_articles_with_every_word_rank_first(index: Index) -> None:
     assert ids(index.search("Byrne grants")) == ["every", "some"]
 
 
+def test_a_word_that_recurs_where_it_occurs_outweighs_one_used_in_passing(index: Index) -> None:
+    # "cocoa" and "export" are each in three articles of equal length, so idf and BM25
+    # can't tell the one-word articles apart; only "cocoa" recurs in the others.
+    index.add(
+        Article(id="export", body="export filler"),
+        Article(id="cocoa", body="cocoa filler"),
+        *(Article(id=f"cocoa-{n}", body="cocoa cocoa cocoa cocoa") for n in range(2)),
+        *(Article(id=f"export-{n}", body="export and more words") for n in range(2)),
+    )
+    found = ids(index.search("cocoa export", limit=10))
+    assert found.index("cocoa") < found.index("export")
+
+
 def test_required_words_keep_articles_without_the_optional_ones(index: Index) -> None:
     index.add(
         Article(id="both", body="Byrne JAG grants"),
