@@ -1,18 +1,27 @@
-"""Ranking quality and query latency on BEIR SciFact: searchlib, raw Whoosh, SQLite FTS5.
+"""Ranking quality and query latency: searchlib, raw Whoosh and SQLite FTS5, side by side.
 
-All three index the same corpus (title and abstract) and answer the same test queries as
-OR queries, keeping the top 100; measures come from searchlib.evaluate (equal to
-ir-measures). Raw Whoosh: ``StemmingAnalyzer`` on a title and a text field, BM25F, an Or of
-every query term over both fields. FTS5: ``tokenize='porter unicode61'``, ``bm25()``, the
-query's words joined with OR. Latency is the wall time of each query in a warm process.
+- BEIR SciFact: the corpus (title and abstract) and its judged test (or train) queries.
+- News known-item search, a check that a ranking change isn't a gain for SciFact alone:
+  BBC (2,225 articles) and Reuters-21578 (the 19,043 stories with a headline and a body)
+  are indexed without their headlines, and each of 2,000 headlines (a fixed sample,
+  lower-cased: Reuters' are in capitals) is a query whose one relevant document is its
+  own article.
 
-    python benchmarks/relevance.py [--split test] [--corpus PATH]
+All three engines index the same documents and answer the same queries as OR queries,
+keeping the top 100; measures come from searchlib.evaluate (equal to ir-measures). Raw
+Whoosh: ``StemmingAnalyzer`` on a title and a text field, BM25F, an Or of every query term
+over both fields. FTS5: ``tokenize='porter unicode61'``, ``bm25()``, the query's words
+joined with OR. Latency is the wall time of each query in a warm process.
+
+    python benchmarks/relevance.py [--split test] [--only scifact,bbc,reuters]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import random
 import re
 import sqlite3
 import statistics
@@ -20,20 +29,79 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from searchlib import Index, QueryError
-from searchlib.evaluate import Run, evaluate, read_qrels, read_queries
+from searchlib.evaluate import Qrels, Run, evaluate, read_qrels, read_queries
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = REPOSITORY.parent / "shared" / "corpora" / "scifact"
+CORPORA = REPOSITORY.parent / "shared" / "corpora"
 DEPTH = 100
+KNOWN_ITEMS = 2000
+"""Headlines sampled as known-item queries from each news corpus."""
 _WORD = re.compile(r"\w+")
 
 
-def documents(corpus: Path) -> list[dict]:
+@dataclass
+class Collection:
+    """Documents in BEIR's shape (``_id``, ``title``, ``text``), queries and judgments."""
+
+    title: str
+    docs: list[dict]
+    queries: dict[str, str]
+    qrels: Qrels
+
+
+def scifact(split: str) -> Collection | None:
+    corpus = CORPORA / "scifact"
+    if not (corpus / "corpus.jsonl").is_file():
+        return None
     with (corpus / "corpus.jsonl").open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+        docs = [json.loads(line) for line in lines if line.strip()]
+    qrels = read_qrels(corpus / "qrels" / f"{split}.tsv")
+    queries = {
+        query_id: text
+        for query_id, text in read_queries(corpus / "queries.jsonl").items()
+        if query_id in qrels
+    }
+    return Collection(f"BEIR SciFact {split}", docs, queries, qrels)
+
+
+def bbc() -> Collection | None:
+    files = sorted(path for path in (CORPORA / "bbc").rglob("*.txt") if path.stem.isdigit())
+    headlines = {}
+    for path in files:
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        headline, _, body = text.partition("\n")
+        headlines[f"{path.parent.name}/{path.stem}"] = (headline.strip(), body.strip())
+    return _known_items("BBC", headlines) if files else None
+
+
+def reuters() -> Collection | None:
+    path = CORPORA / "news-large" / "reuters21578.jsonl.gz"
+    if not path.is_file():
+        return None
+    headlines = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record.get("headline") and record.get("body"):
+                headlines[record["id"]] = (record["headline"], record["body"])
+    return _known_items("Reuters", headlines)
+
+
+def _known_items(name: str, articles: dict[str, tuple[str, str]]) -> Collection:
+    """Bodies as documents; a sample of headlines as queries, each finding its own article."""
+    docs = [{"_id": id, "title": "", "text": body} for id, (_, body) in articles.items()]
+    sample = random.Random(0).sample(sorted(articles), min(KNOWN_ITEMS, len(articles)))
+    queries = {id: articles[id][0].lower() for id in sample}
+    title = f"{name} known-item (headline finds its article)"
+    return Collection(title, docs, queries, {id: {id: 1} for id in sample})
 
 
 def timed_run(queries: dict[str, str], rank: Callable[[str], list[str]]) -> tuple[Run, list]:
@@ -47,9 +115,12 @@ def timed_run(queries: dict[str, str], rank: Callable[[str], list[str]]) -> tupl
     return run, seconds
 
 
-def searchlib_ranker(corpus: Path, workspace: Path) -> Callable[[str], list[str]]:
+def searchlib_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[str]]:
+    corpus = workspace / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as lines:
+        lines.writelines(json.dumps(doc) + "\n" for doc in docs)
     index = Index(workspace / "searchlib")
-    index.add_file(corpus / "corpus.jsonl")
+    index.add_file(corpus)
 
     def rank(text: str) -> list[str]:
         try:
@@ -105,41 +176,44 @@ def fts5_ranker(docs: list[dict]) -> Callable[[str], list[str]]:
     return rank
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--split", default="test", choices=["test", "train"])
-    arguments = parser.parse_args()
-    if not (arguments.corpus / "corpus.jsonl").is_file():
-        print(f"skipped: no BEIR corpus at {arguments.corpus} (../shared/corpora/scifact)")
-        return
-    qrels = read_qrels(arguments.corpus / "qrels" / f"{arguments.split}.tsv")
-    queries = {
-        query_id: text
-        for query_id, text in read_queries(arguments.corpus / "queries.jsonl").items()
-        if query_id in qrels
-    }
-    docs = documents(arguments.corpus)
+def compare(collection: Collection) -> None:
+    """Rank the collection's queries with each engine and print the measures."""
     workspace = Path(tempfile.mkdtemp(prefix="searchlib-relevance-"))
     (workspace / "whoosh").mkdir()
     rankers = {
-        "searchlib": searchlib_ranker(arguments.corpus, workspace),
-        "raw Whoosh": whoosh_ranker(docs, workspace),
-        "SQLite FTS5": fts5_ranker(docs),
+        "searchlib": searchlib_ranker(collection.docs, workspace),
+        "raw Whoosh": whoosh_ranker(collection.docs, workspace),
+        "SQLite FTS5": fts5_ranker(collection.docs),
     }
-    print(f"BEIR SciFact {arguments.split}: {len(queries)} queries, {len(docs)} documents")
-    print(f"{'':12} {'nDCG@10':>8} {'R@100':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    print(
+        f"\n{collection.title}: {len(collection.queries)} queries, {len(collection.docs)} documents"
+    )
+    print(f"{'':12} {'nDCG@10':>8} {'MRR@10':>7} {'R@100':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    for name, rank in rankers.items():
+        run, seconds = timed_run(collection.queries, rank)
+        measures = evaluate(collection.qrels, run)
+        p50 = statistics.median(seconds) * 1000
+        p95 = statistics.quantiles(seconds, n=20)[-1] * 1000
+        print(
+            f"{name:12} {measures['nDCG@10']:8.3f} {measures['RR@10']:7.3f} "
+            f"{measures['R@100']:7.3f} {p50:7.1f} {p95:7.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="test", choices=["test", "train"])
+    parser.add_argument("--only", default="scifact,bbc,reuters")
+    arguments = parser.parse_args()
+    loaders = {"scifact": lambda: scifact(arguments.split), "bbc": bbc, "reuters": reuters}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, rank in rankers.items():
-            run, seconds = timed_run(queries, rank)
-            measures = evaluate(qrels, run)
-            p50 = statistics.median(seconds) * 1000
-            p95 = statistics.quantiles(seconds, n=20)[-1] * 1000
-            print(
-                f"{name:12} {measures['nDCG@10']:8.3f} {measures['R@100']:7.3f} "
-                f"{p50:7.1f} {p95:7.1f}"
-            )
+        for name in arguments.only.split(","):
+            collection = loaders[name]()
+            if collection is None:
+                print(f"skipped {name}: its corpus is not in {CORPORA}")
+                continue
+            compare(collection)
 
 
 if __name__ == "__main__":

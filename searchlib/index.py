@@ -25,7 +25,7 @@ from searchlib.errors import (
     SearchlibError,
     SkippedFileWarning,
 )
-from searchlib.query import DEFAULT_FIELDS, MAX_EXPANSIONS, Bool, Plan, parse, plan
+from searchlib.query import DEFAULT_FIELDS, MAX_EXPANSIONS, Plan, parse, plan
 from searchlib.ranking import Ranked, contributions, distinctive, matches, rank
 from searchlib.results import (
     FACET_LIMIT,
@@ -420,9 +420,10 @@ class Index:
 
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
-        With ``operators=False`` the query is plain words: no fields, signs or phrases. A
-        query finding fewer than ``SUGGEST_BELOW`` (3) articles may get a corrected one in
-        ``Results.suggestion``.
+        With ``operators=False`` the query is plain words (a claim, a question): no fields,
+        signs or phrases, and ranked by score alone, since such a text's words are seldom
+        all in one article. A query finding fewer than ``SUGGEST_BELOW`` (3) articles may
+        get a corrected one in ``Results.suggestion``.
 
         >>> index.search('speaker:Sessions "sanctuary cities"')[0].speakers  # doctest: +SKIP
         ('Jeff Sessions',)
@@ -493,9 +494,6 @@ class Index:
             return Results("", [], lambda: 0)
         query = " ".join(words)
         parsed = plan(parse(query, operators=False), self._vocabulary)
-        # One clause holding every word: ranked by score alone, not first by how many of
-        # the words an article holds (which favours long articles over close ones).
-        parsed.root = Bool(should=(parsed.root,))
         ranking = rank(searcher, parsed.root, _depth(limit + 1))
         best = [ranked for ranked in ranking.best if ranked.number != number]
         search = _Search(self, parsed, searcher, ranking.matched - {number}, excluded=id)

@@ -111,7 +111,12 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     if root is None:
         reasons = planner.plan.warnings or ["only common words, punctuation or symbols"]
         raise QueryError("nothing to search for: " + "; ".join(reasons))
-    planner.plan.root = root if isinstance(root, Bool) else Bool(should=(root,))
+    if parsed.plain or not isinstance(root, Bool):
+        # Plain words (a claim, a headline, an article's distinctive words) are ranked by
+        # score alone, as one clause: such a text's words are seldom all in one article,
+        # and ranking the articles holding them all first favours long ones over close ones.
+        root = Bool(should=(root,))
+    planner.plan.root = root
     return planner.plan
 
 

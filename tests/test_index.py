@@ -891,6 +891,9 @@ def test_every_word_ranks_first_even_when_one_word_scores_more(tmp_path: Path) -
         hits = index.search("cocoa ghana")
         assert [hit.id for hit in hits[:2]] == ["both", "only-cocoa"]
         assert hits[0].score < hits[1].score
+        # Plain words (a claim, a headline) are ranked by score alone.
+        plain = index.search("cocoa ghana", operators=False)
+        assert [hit.id for hit in plain[:2]] == ["only-cocoa", "both"]
 
 
 def test_records_shared_among_workers_match_one_process(
