@@ -4,8 +4,8 @@
 - News known-item search, a check that a ranking change isn't a gain for SciFact alone:
   BBC (2,225 articles) and Reuters-21578 (the 19,043 stories with a headline and a body)
   are indexed without their headlines, and each of 2,000 headlines (a fixed sample,
-  lower-cased: Reuters' are in capitals) is a query whose one relevant document is its
-  own article.
+  lower-cased: Reuters' are in capitals) is a query whose relevant document is its own
+  article (and any other with the very same body).
 
 All three engines index the same documents and answer the same queries as OR queries,
 keeping the top 100; measures come from searchlib.evaluate (equal to ir-measures). Raw
@@ -29,6 +29,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class Collection:
     """Documents in BEIR's shape (``_id``, ``title``, ``text``), queries and judgments."""
 
     title: str
-    docs: list[dict]
+    documents: list[dict]
     queries: dict[str, str]
     qrels: Qrels
 
@@ -58,19 +59,19 @@ def scifact(split: str) -> Collection | None:
     if not (corpus / "corpus.jsonl").is_file():
         return None
     with (corpus / "corpus.jsonl").open(encoding="utf-8") as lines:
-        docs = [json.loads(line) for line in lines if line.strip()]
+        documents = [json.loads(line) for line in lines if line.strip()]
     qrels = read_qrels(corpus / "qrels" / f"{split}.tsv")
     queries = {
         query_id: text
         for query_id, text in read_queries(corpus / "queries.jsonl").items()
         if query_id in qrels
     }
-    return Collection(f"BEIR SciFact {split}", docs, queries, qrels)
+    return Collection(f"BEIR SciFact {split}", documents, queries, qrels)
 
 
 def bbc() -> Collection | None:
     files = sorted(path for path in (CORPORA / "bbc").rglob("*.txt") if path.stem.isdigit())
-    headlines = {}
+    articles = {}
     for path in files:
         data = path.read_bytes()
         try:
@@ -78,30 +79,36 @@ def bbc() -> Collection | None:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
         headline, _, body = text.partition("\n")
-        headlines[f"{path.parent.name}/{path.stem}"] = (headline.strip(), body.strip())
-    return _known_items("BBC", headlines) if files else None
+        articles[f"{path.parent.name}/{path.stem}"] = (headline.strip(), body.strip())
+    return _known_items("BBC", articles) if files else None
 
 
 def reuters() -> Collection | None:
     path = CORPORA / "news-large" / "reuters21578.jsonl.gz"
     if not path.is_file():
         return None
-    headlines = {}
+    articles = {}
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
             if record.get("headline") and record.get("body"):
-                headlines[record["id"]] = (record["headline"], record["body"])
-    return _known_items("Reuters", headlines)
+                articles[record["id"]] = (record["headline"], record["body"])
+    return _known_items("Reuters", articles)
 
 
 def _known_items(name: str, articles: dict[str, tuple[str, str]]) -> Collection:
-    """Bodies as documents; a sample of headlines as queries, each finding its own article."""
-    docs = [{"_id": id, "title": "", "text": body} for id, (_, body) in articles.items()]
+    """Bodies as documents; a sample of headlines as queries, each finding its own article
+    (and any article with the very same body: both corpora hold some twice)."""
+    documents = [
+        {"_id": article_id, "title": "", "text": body} for article_id, (_, body) in articles.items()
+    ]
+    sharing: dict[str, dict[str, int]] = {}
+    for article_id, (_, body) in articles.items():
+        sharing.setdefault(body, {})[article_id] = 1
     sample = random.Random(0).sample(sorted(articles), min(KNOWN_ITEMS, len(articles)))
-    queries = {id: articles[id][0].lower() for id in sample}
-    title = f"{name} known-item (headline finds its article)"
-    return Collection(title, docs, queries, {id: {id: 1} for id in sample})
+    queries = {article_id: articles[article_id][0].lower() for article_id in sample}
+    qrels = {article_id: sharing[articles[article_id][1]] for article_id in sample}
+    return Collection(f"{name} known-item (headline finds its article)", documents, queries, qrels)
 
 
 def timed_run(queries: dict[str, str], rank: Callable[[str], list[str]]) -> tuple[Run, list]:
@@ -111,15 +118,19 @@ def timed_run(queries: dict[str, str], rank: Callable[[str], list[str]]) -> tupl
         started = time.perf_counter()
         ranking = rank(text)
         seconds.append(time.perf_counter() - started)
-        run[query_id] = {doc_id: float(len(ranking) - rank) for rank, doc_id in enumerate(ranking)}
+        run[query_id] = {
+            document_id: float(len(ranking) - rank) for rank, document_id in enumerate(ranking)
+        }
     return run, seconds
 
 
-def searchlib_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[str]]:
+def searchlib_ranker(
+    documents: list[dict], workspace: Path, stack: ExitStack
+) -> Callable[[str], list[str]]:
     corpus = workspace / "corpus.jsonl"
     with corpus.open("w", encoding="utf-8") as lines:
-        lines.writelines(json.dumps(doc) + "\n" for doc in docs)
-    index = Index(workspace / "searchlib")
+        lines.writelines(json.dumps(document) + "\n" for document in documents)
+    index = stack.enter_context(Index(workspace / "searchlib"))
     index.add_file(corpus)
 
     def rank(text: str) -> list[str]:
@@ -131,7 +142,9 @@ def searchlib_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[
     return rank
 
 
-def whoosh_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[str]]:
+def whoosh_ranker(
+    documents: list[dict], workspace: Path, stack: ExitStack
+) -> Callable[[str], list[str]]:
     from whoosh import fields, index, query, scoring
     from whoosh.analysis import StemmingAnalyzer
 
@@ -139,12 +152,13 @@ def whoosh_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[str
     schema = fields.Schema(
         id=fields.ID(stored=True), title=fields.TEXT(analyzer), text=fields.TEXT(analyzer)
     )
+    (workspace / "whoosh").mkdir()
     built = index.create_in(str(workspace / "whoosh"), schema)
     writer = built.writer()
-    for doc in docs:
-        writer.add_document(id=doc["_id"], title=doc["title"], text=doc["text"])
+    for document in documents:
+        writer.add_document(id=document["_id"], title=document["title"], text=document["text"])
     writer.commit()
-    searcher = built.searcher(weighting=scoring.BM25F())
+    searcher = stack.enter_context(built.searcher(weighting=scoring.BM25F()))
 
     def rank(text: str) -> list[str]:
         terms = {token.text for token in analyzer(text)}
@@ -154,14 +168,16 @@ def whoosh_ranker(docs: list[dict], workspace: Path) -> Callable[[str], list[str
     return rank
 
 
-def fts5_ranker(docs: list[dict]) -> Callable[[str], list[str]]:
+def fts5_ranker(documents: list[dict], stack: ExitStack) -> Callable[[str], list[str]]:
     database = sqlite3.connect(":memory:")
+    stack.callback(database.close)
     database.execute(
         "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, "
         "tokenize='porter unicode61')"
     )
     database.executemany(
-        "INSERT INTO docs VALUES (?, ?, ?)", ((d["_id"], d["title"], d["text"]) for d in docs)
+        "INSERT INTO docs VALUES (?, ?, ?)",
+        ((document["_id"], document["title"], document["text"]) for document in documents),
     )
 
     def rank(text: str) -> list[str]:
@@ -171,33 +187,36 @@ def fts5_ranker(docs: list[dict]) -> Callable[[str], list[str]]:
         rows = database.execute(
             "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (words, DEPTH)
         )
-        return [doc_id for (doc_id,) in rows]
+        return [document_id for (document_id,) in rows]
 
     return rank
 
 
 def compare(collection: Collection) -> None:
     """Rank the collection's queries with each engine and print the measures."""
-    workspace = Path(tempfile.mkdtemp(prefix="searchlib-relevance-"))
-    (workspace / "whoosh").mkdir()
-    rankers = {
-        "searchlib": searchlib_ranker(collection.docs, workspace),
-        "raw Whoosh": whoosh_ranker(collection.docs, workspace),
-        "SQLite FTS5": fts5_ranker(collection.docs),
-    }
-    print(
-        f"\n{collection.title}: {len(collection.queries)} queries, {len(collection.docs)} documents"
-    )
-    print(f"{'':12} {'nDCG@10':>8} {'MRR@10':>7} {'R@100':>7} {'p50 ms':>7} {'p95 ms':>7}")
-    for name, rank in rankers.items():
-        run, seconds = timed_run(collection.queries, rank)
-        measures = evaluate(collection.qrels, run)
-        p50 = statistics.median(seconds) * 1000
-        p95 = statistics.quantiles(seconds, n=20)[-1] * 1000
+    with (
+        tempfile.TemporaryDirectory(prefix="searchlib-relevance-") as scratch,
+        ExitStack() as stack,
+    ):
+        workspace, documents = Path(scratch), collection.documents
+        rankers = {
+            "searchlib": searchlib_ranker(documents, workspace, stack),
+            "raw Whoosh": whoosh_ranker(documents, workspace, stack),
+            "SQLite FTS5": fts5_ranker(documents, stack),
+        }
         print(
-            f"{name:12} {measures['nDCG@10']:8.3f} {measures['RR@10']:7.3f} "
-            f"{measures['R@100']:7.3f} {p50:7.1f} {p95:7.1f}"
+            f"\n{collection.title}: {len(collection.queries)} queries, {len(documents)} documents"
         )
+        print(f"{'':12} {'nDCG@10':>8} {'MRR@10':>7} {'R@100':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        for name, rank in rankers.items():
+            run, seconds = timed_run(collection.queries, rank)
+            measures = evaluate(collection.qrels, run)
+            p50 = statistics.median(seconds) * 1000
+            p95 = statistics.quantiles(seconds, n=20)[-1] * 1000
+            print(
+                f"{name:12} {measures['nDCG@10']:8.3f} {measures['RR@10']:7.3f} "
+                f"{measures['R@100']:7.3f} {p50:7.1f} {p95:7.1f}"
+            )
 
 
 def main() -> None:
@@ -206,9 +225,12 @@ def main() -> None:
     parser.add_argument("--only", default="scifact,bbc,reuters")
     arguments = parser.parse_args()
     loaders = {"scifact": lambda: scifact(arguments.split), "bbc": bbc, "reuters": reuters}
+    names = arguments.only.split(",")
+    if unknown := [name for name in names if name not in loaders]:
+        parser.error(f"--only takes {','.join(loaders)}, not {','.join(unknown)}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in arguments.only.split(","):
+        for name in names:
             collection = loaders[name]()
             if collection is None:
                 print(f"skipped {name}: its corpus is not in {CORPORA}")
