@@ -19,7 +19,6 @@ joined with OR. Latency is the wall time of each query in a warm process.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import re
@@ -33,11 +32,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from speed import BBC, CORPORA, REUTERS, SCIFACT, bbc_articles, bbc_files, reuters_articles
+
 from searchlib import Index, QueryError
 from searchlib.evaluate import Qrels, Run, evaluate, read_qrels, read_queries
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-CORPORA = REPOSITORY.parent / "shared" / "corpora"
 DEPTH = 100
 KNOWN_ITEMS = 2000
 """Headlines sampled as known-item queries from each news corpus."""
@@ -55,7 +54,7 @@ class Collection:
 
 
 def scifact(split: str) -> Collection | None:
-    corpus = CORPORA / "scifact"
+    corpus = SCIFACT
     if not (corpus / "corpus.jsonl").is_file():
         return None
     with (corpus / "corpus.jsonl").open(encoding="utf-8") as lines:
@@ -70,29 +69,22 @@ def scifact(split: str) -> Collection | None:
 
 
 def bbc() -> Collection | None:
-    files = sorted(path for path in (CORPORA / "bbc").rglob("*.txt") if path.stem.isdigit())
-    articles = {}
-    for path in files:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        headline, _, body = text.partition("\n")
-        articles[f"{path.parent.name}/{path.stem}"] = (headline.strip(), body.strip())
+    files = bbc_files() if BBC.is_dir() else []
+    articles = {
+        str(Path(path).relative_to(BBC)): (headline.strip(), body.strip())
+        for path, headline, body in bbc_articles(files)
+    }
     return _known_items("BBC", articles) if files else None
 
 
 def reuters() -> Collection | None:
-    path = CORPORA / "news-large" / "reuters21578.jsonl.gz"
-    if not path.is_file():
+    if not REUTERS.is_file():
         return None
-    articles = {}
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if record.get("headline") and record.get("body"):
-                articles[record["id"]] = (record["headline"], record["body"])
+    articles = {
+        article_id: (headline, body)
+        for article_id, headline, body in reuters_articles()
+        if headline and body
+    }
     return _known_items("Reuters", articles)
 
 

@@ -878,33 +878,31 @@ def test_explain_a_hit_whose_segment_holds_the_word_only_in_deleted_articles(
     assert {field for _, field, _ in hit.explain().contributions} == {"headline"}
 
 
-def test_every_word_ranks_first_even_when_one_word_scores_more(tmp_path: Path) -> None:
-    # "cocoa" alone, dense in a short text, outscores a long text holding both words; the
-    # exact-form bonus must not undo the tier that puts articles with every word first.
-    with Index(tmp_path / "index") as index:
-        filler = " ".join(f"word{number}" for number in range(300))
-        index.add(
-            Article(id="only-cocoa", body="Cocoa cocoa cocoa cocoa."),
-            Article(id="both", body=f"Cocoa crops in Ghana. {filler}"),
-            *(Article(id=f"ghana-{number}", body="Ghana news.") for number in range(20)),
-        )
-        hits = index.search("cocoa ghana")
-        assert [hit.id for hit in hits[:2]] == ["both", "only-cocoa"]
-        assert hits[0].score < hits[1].score
+@pytest.fixture
+def cocoa(index: Index) -> Index:
+    """Cocoa alone, dense in a short text, outscores a long text holding cocoa and Ghana
+    both."""
+    filler = " ".join(f"word{number}" for number in range(300))
+    index.add(
+        Article(id="only-cocoa", body="Cocoa cocoa cocoa cocoa."),
+        Article(id="both", body=f"Cocoa crops in Ghana. {filler}"),
+        *(Article(id=f"ghana-{number}", body="Ghana news.") for number in range(20)),
+    )
+    return index
 
 
-def test_plain_words_are_ranked_by_score_alone(tmp_path: Path) -> None:
+def test_every_word_ranks_first_even_when_one_word_scores_more(cocoa: Index) -> None:
+    # The exact-form bonus must not undo the tier that puts articles with every word first.
+    hits = cocoa.search("cocoa ghana")
+    assert [hit.id for hit in hits[:2]] == ["both", "only-cocoa"]
+    assert hits[0].score < hits[1].score
+
+
+def test_plain_words_are_ranked_by_score_alone(cocoa: Index) -> None:
     # A claim's or a headline's words are seldom all in one article: with operators=False
     # the article holding every word doesn't go first for it.
-    with Index(tmp_path / "index") as index:
-        filler = " ".join(f"word{number}" for number in range(300))
-        index.add(
-            Article(id="only-cocoa", body="Cocoa cocoa cocoa cocoa."),
-            Article(id="both", body=f"Cocoa crops in Ghana. {filler}"),
-            *(Article(id=f"ghana-{number}", body="Ghana news.") for number in range(20)),
-        )
-        hits = index.search("cocoa ghana", operators=False)
-        assert [hit.id for hit in hits[:2]] == ["only-cocoa", "both"]
+    hits = cocoa.search("cocoa ghana", operators=False)
+    assert [hit.id for hit in hits[:2]] == ["only-cocoa", "both"]
 
 
 def test_records_shared_among_workers_match_one_process(
