@@ -90,8 +90,8 @@ class Vocabulary:
         return [word for (word,) in rows]
 
     def near(self, word: str, edits: int, limit: int) -> list[str]:
-        """Words within ``edits`` insertions, deletions or substitutions of ``word`` (the
-        first letter as typed: typos seldom start a word), closest first.
+        """Words within ``edits`` edits of ``word`` (see ``edit_distance``; the first letter
+        as typed: typos seldom start a word), closest first.
 
         >>> import tempfile
         >>> vocabulary = Vocabulary(tempfile.mkdtemp())
@@ -127,23 +127,31 @@ class Vocabulary:
 
 
 def edit_distance(first: str, second: str, bound: int) -> int:
-    """Levenshtein distance, or ``bound + 1`` as soon as it must exceed ``bound``.
+    """Edits (insert, delete, substitute, or swap two neighbouring letters, as in
+    Elasticsearch's fuzzy queries) from one word to the other, or ``bound + 1`` as soon as
+    it must exceed ``bound``.
 
     >>> edit_distance("sanctuery", "sanctuary", 2), edit_distance("kitten", "sitting", 1)
     (1, 2)
+    >>> edit_distance("Bynre", "Byrne", 2)  # a swap is one edit
+    1
     """
+    before: list[int] = []
     previous = list(range(len(second) + 1))
     for row, character in enumerate(first, start=1):
         current = [row]
         for column, other in enumerate(second, start=1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (character != other),
-                )
+            distance = min(
+                previous[column] + 1,
+                current[column - 1] + 1,
+                previous[column - 1] + (character != other),
             )
+            if before and column > 1 and (character, other) == (second[column - 2], first[row - 2]):
+                distance = min(distance, before[column - 2] + 1)
+            current.append(distance)
+        # A row's smallest distance never falls again (a swap reaches back only one row
+        # further, and adds an edit), so a row all above the bound settles it.
         if min(current) > bound:
             return bound + 1
-        previous = current
+        before, previous = previous, current
     return min(previous[-1], bound + 1)

@@ -469,6 +469,7 @@ SESSION, SESSIONS = "articles/world/session", "articles/world/sessions"
         ("credit:AP", {SEED_ID}),
         ("sanctu*", {SEED_ID}),
         ("Homen~", {SEED_ID}),
+        ("Hmoan~", {SEED_ID}),  # two neighbouring letters swapped: one edit
     ],
 )
 def test_search_runs_each_operator(built: Path, query: str, found: set[str]) -> None:
