@@ -85,6 +85,8 @@ def index_command(
             started = time.perf_counter()
             with progress_bar(path, fields, shown) as progress:
                 if path.is_dir():
+                    if fields:
+                        warn(f"--field maps a records file's keys; ignored for folder {path}")
                     report = index.add_folder(path, progress=progress)
                 else:
                     report = index.add_file(path, fields=fields, progress=progress)

@@ -307,6 +307,17 @@ def test_searchlib_index_reads_csv_with_a_field_mapping(tmp_path: Path) -> None:
     assert (shown["headline"], shown["body"]) == ("Harbour plan", "The council approved it.")
 
 
+def test_searchlib_index_says_a_field_mapping_is_ignored_for_a_folder(
+    tmp_path: Path, articles: Path
+) -> None:
+    arguments = [str(articles), "--index", str(tmp_path / "made"), "--field", "body=content"]
+    result = run(searchlib_command, "index", *arguments)
+    assert result.exit_code == 0
+    assert f"warning: --field maps a records file's keys; ignored for folder {articles}" in (
+        result.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("field", "message"),
     [
