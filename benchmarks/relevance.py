@@ -32,7 +32,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from speed import BBC, CORPORA, REUTERS, SCIFACT, bbc_articles, bbc_files, reuters_articles
+from speed import (
+    BBC,
+    CORPORA,
+    REUTERS,
+    SCIFACT,
+    bbc_articles,
+    bbc_files,
+    reuters_articles,
+    scifact_articles,
+)
 
 from searchlib import Index, QueryError
 from searchlib.evaluate import Qrels, Run, evaluate, read_qrels, read_queries
@@ -54,15 +63,16 @@ class Collection:
 
 
 def scifact(split: str) -> Collection | None:
-    corpus = SCIFACT
-    if not (corpus / "corpus.jsonl").is_file():
+    if not (SCIFACT / "corpus.jsonl").is_file():
         return None
-    with (corpus / "corpus.jsonl").open(encoding="utf-8") as lines:
-        documents = [json.loads(line) for line in lines if line.strip()]
-    qrels = read_qrels(corpus / "qrels" / f"{split}.tsv")
+    documents = [
+        {"_id": article_id, "title": title, "text": text}
+        for article_id, title, text in scifact_articles()
+    ]
+    qrels = read_qrels(SCIFACT / "qrels" / f"{split}.tsv")
     queries = {
         query_id: text
-        for query_id, text in read_queries(corpus / "queries.jsonl").items()
+        for query_id, text in read_queries(SCIFACT / "queries.jsonl").items()
         if query_id in qrels
     }
     return Collection(f"BEIR SciFact {split}", documents, queries, qrels)
