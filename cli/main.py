@@ -11,9 +11,12 @@ from pathlib import Path
 
 import click
 
-from searchlib import Index, SearchlibError, ingest, integrity
+from searchlib import Index, SearchlibError
+from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
+from searchlib.indexing.progress import count_items
+from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
     EXIT_NO_HITS,
@@ -27,7 +30,7 @@ from searchlib_cli.common import (
     warn,
     warn_skipped,
 )
-from searchlib_cli.render import article_dict, article_text, to_json
+from searchlib_cli.render import article_text, to_json
 from searchlib_cli.search import chosen_output, limit_option, output_options, write_results
 
 
@@ -56,7 +59,7 @@ main.command_class = Command
     multiple=True,
     metavar="NAME=KEY",
     callback=lambda context, parameter, values: field_mapping(values),
-    help=f"Read NAME ({', '.join(ingest.RECORD_FIELDS)}) from a record's KEY: a JSON key "
+    help=f"Read NAME ({', '.join(RECORD_FIELDS)}) from a record's KEY: a JSON key "
     f"or CSV column. Repeatable.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (shown on a terminal only).")
@@ -153,7 +156,7 @@ def show(
         warn(f"no article with id {article_id!r} in the index")
         ctx.exit(EXIT_NO_HITS)
     elif as_json:
-        click.echo(to_json(article_dict(article)))
+        click.echo(to_json(article.to_dict()))
     else:
         click.echo(article_text(article), color=use_color(color))
 
@@ -287,7 +290,7 @@ def field_mapping(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{value!r} is not NAME=KEY")
         mapping[name] = key
     try:
-        ingest.record_keys(mapping)
+        record_keys(mapping)
     except SearchlibError as error:
         raise click.BadParameter(str(error)) from error
     return mapping
@@ -302,7 +305,7 @@ def progress_bar(
     if not shown:
         yield None
         return
-    total = ingest.count_items(path, fields)
+    total = count_items(path, fields)
     started = time.monotonic()
     with click.progressbar(
         # Without a length, click wants an iterable without one; it then shows a count.

@@ -111,22 +111,6 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str)
 
 
-def article_dict(article: Article) -> dict[str, Any]:
-    """An article as plain data, for ``show --json``."""
-    return {
-        "id": article.id,
-        "title": article.title,
-        "headline": article.headline,
-        "caption": article.caption,
-        "credit": article.credit,
-        "body": article.body,
-        "quotes": [{"text": quote.text, "speaker": quote.speaker} for quote in article.quotes],
-        "path": article.path,
-        "source": article.source,
-        "date": article.date.isoformat() if article.date else None,
-    }
-
-
 def article_text(article: Article) -> str:
     """An article for people: labelled parts, then the body, then its quotations."""
     label = {"headline": "Headline", "caption": "Caption", "credit": "Credit"}

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from searchlib import Hit, Results
-from searchlib.results import FACETS, HIT_KEYS
+from searchlib.results.facets import FACETS
+from searchlib.results.hits import HIT_KEYS
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,

@@ -6,7 +6,7 @@
 >>> index.search("Byrne JAG")[0].snippet          # doctest: +SKIP
 """
 
-from searchlib.article import Article, Quote
+from searchlib.articles.article import Article, Quote
 from searchlib.errors import (
     IndexCorruptError,
     IndexIncompatibleError,
@@ -18,15 +18,17 @@ from searchlib.errors import (
     SearchlibWarning,
     SkippedFileWarning,
 )
-from searchlib.index import Index, IndexReport
-from searchlib.results import Hit, Results, Snippet
+from searchlib.index import Index
+from searchlib.indexing.report import IndexReport
+from searchlib.results.hits import Hit, Results
+from searchlib.results.snippets import Snippet
 
 
 def __getattr__(name: str) -> object:
     # parse_article loads on first use: its patterns take ~40 ms to compile, and a
     # search never needs them.
     if name == "parse_article":
-        from searchlib.parse import parse_article
+        from searchlib.articles.parse import parse_article
 
         return parse_article
     raise AttributeError(f"module 'searchlib' has no attribute {name!r}")

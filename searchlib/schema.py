@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from searchlib.analysis import Stemmer, content_words
-from searchlib.article import Article, Quote
+from searchlib.articles.article import Article, Quote
 
 FORMAT_VERSION = "2"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""

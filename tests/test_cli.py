@@ -198,7 +198,7 @@ def test_bad_options_exit_2(built: Path) -> None:
 
 
 def test_locked_index_exits_2(built: Path, tmp_path: Path, articles: Path) -> None:
-    with Index(built) as holder, holder._writing():
+    with Index(built) as holder, holder._folder.writing():
         result = run(
             searchlib_command,
             "index",

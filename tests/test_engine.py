@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from searchlib import Article
-from searchlib import engine as engine_module
 from searchlib.analysis import Stemmer
-from searchlib.engine import Engine
+from searchlib.engine import codec, postings, writing
+from searchlib.engine.directory import Engine
+from searchlib.engine.integrity import check
 from searchlib.schema import to_document
 
 
@@ -58,7 +59,7 @@ def _build(directory: Path, memory_mb: int = 256) -> list[object]:
             searcher.date_documents("date", datetime(2021, 1, 1), datetime(2022, 1, 1)),
             sorted(searcher.all_documents()),
         ]
-    assert engine_module.check(directory) == []
+    assert check(directory) == []
     return [postings, statistics, found]
 
 
@@ -66,9 +67,9 @@ def test_postings_read_back_as_whoosh_writes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours = _build(tmp_path / "ours")
-    whoosh_flush = engine_module.SegmentWriter._flush_segment
-    monkeypatch.setattr(engine_module._SegmentWriter, "_flush_segment", whoosh_flush)
-    monkeypatch.setattr(engine_module._Codec, "field_writer", engine_module.W3Codec.field_writer)
+    whoosh_flush = writing.WhooshSegmentWriter._flush_segment
+    monkeypatch.setattr(writing.SegmentWriter, "_flush_segment", whoosh_flush)
+    monkeypatch.setattr(codec.Codec, "field_writer", codec.W3Codec.field_writer)
     whooshs = _build(tmp_path / "whoosh")
     assert ours == whooshs
     postings, _, (budget_w7, latest, dated, live) = ours
@@ -82,18 +83,18 @@ def test_a_segment_spilled_to_many_runs_reads_back_the_same(
 ) -> None:
     in_memory = _build(tmp_path / "in-memory")
     runs: list[str] = []
-    original_new_run = engine_module._PostingPool._new_run
+    original_new_run = postings.PostingPool._new_run
 
-    def counted_new_run(pool: engine_module._PostingPool) -> tuple[str, object]:
+    def counted_new_run(pool: postings.PostingPool) -> tuple[str, object]:
         path, run = original_new_run(pool)
         runs.append(path)
         return path, run
 
     # About 500 postings a run (in 1 MB), merged three runs at a time in chunks of 50.
-    monkeypatch.setattr(engine_module, "POSTING_SIZE", 2_000)
-    monkeypatch.setattr(engine_module._PostingPool, "_new_run", counted_new_run)
-    monkeypatch.setattr(engine_module._PostingPool, "MERGE_AT_ONCE", 3)
-    monkeypatch.setattr(engine_module._PostingPool, "CHUNK", 50)
+    monkeypatch.setattr(postings, "POSTING_SIZE", 2_000)
+    monkeypatch.setattr(postings.PostingPool, "_new_run", counted_new_run)
+    monkeypatch.setattr(postings.PostingPool, "MERGE_AT_ONCE", 3)
+    monkeypatch.setattr(postings.PostingPool, "CHUNK", 50)
     spilled = _build(tmp_path / "spilled", memory_mb=1)
     assert spilled == in_memory
     assert len(runs) > 10

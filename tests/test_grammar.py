@@ -7,17 +7,8 @@ from datetime import date
 
 import pytest
 
-from searchlib.grammar import (
-    FIELDS,
-    MAX_DEPTH,
-    MAX_LEAVES,
-    Bool,
-    DateRange,
-    Phrase,
-    Syntax,
-    Word,
-    parse,
-)
+from searchlib.search.grammar import FIELDS, MAX_DEPTH, MAX_LEAVES, parse
+from searchlib.search.syntax import Bool, DateRange, Phrase, Syntax, Word
 
 a, b, c, d = (Word(letter) for letter in "abcd")
 

@@ -26,11 +26,11 @@ from searchlib import (
     Quote,
     SearchlibError,
     SkippedFileWarning,
-    ingest,
 )
-from searchlib.engine import Writer
-from searchlib.preparation import FileShare
-from searchlib.vocabulary import FILENAME, Vocabulary
+from searchlib.engine.writing import Writer
+from searchlib.indexing.progress import count_items
+from searchlib.indexing.workers import FileShare
+from searchlib.storage.vocabulary import FILENAME, Vocabulary
 
 from .conftest import FIXTURES, SEED_ID
 
@@ -229,12 +229,12 @@ def test_fields_map_our_fields_to_a_records_keys(index: Index, tmp_path: Path) -
 def test_progress_adds_up_to_the_files_done(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    import searchlib.preparation
+    import searchlib.indexing.folders
 
-    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(searchlib.indexing.folders, "PARALLEL_FROM", 2)
     done: list[int] = []
     index.add_folder(articles, workers=workers, progress=done.append)
-    assert sum(done) == ingest.count_items(articles) == 6
+    assert sum(done) == count_items(articles) == 6
     assert min(done) > 0
     done.clear()
     index.add_folder(articles, workers=workers, progress=done.append)  # unchanged count too
@@ -247,7 +247,7 @@ def test_progress_counts_records_skipped_or_not(index: Index, tmp_path: Path) ->
     done: list[int] = []
     with pytest.warns(SkippedFileWarning):
         index.add_file(records, progress=done.append)
-    assert sum(done) == ingest.count_items(records) == 3
+    assert sum(done) == count_items(records) == 3
 
 
 def test_bad_files_are_skipped_with_named_warnings(index: Index, articles: Path) -> None:
@@ -314,12 +314,12 @@ def test_a_write_failure_midway_keeps_the_last_commit(
 def test_a_file_the_parser_chokes_on_is_skipped(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import searchlib.preparation
+    import searchlib.indexing.preparation
 
     def choking_to_article(*arguments):
         raise RecursionError("too deep")
 
-    monkeypatch.setattr(searchlib.preparation, "to_article", choking_to_article)
+    monkeypatch.setattr(searchlib.indexing.preparation, "to_article", choking_to_article)
     with pytest.warns(SkippedFileWarning, match=r"can't parse it \(RecursionError: too deep\)"):
         report = index.add_folder(articles)
     assert len(report.skipped) == 6 and len(index) == 0
@@ -328,9 +328,9 @@ def test_a_file_the_parser_chokes_on_is_skipped(
 def test_worker_processes_index_the_same_as_one_process(
     tmp_path: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import searchlib.preparation
+    import searchlib.indexing.folders
 
-    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(searchlib.indexing.folders, "PARALLEL_FROM", 2)
     (articles / "binary.txt").write_bytes(b"\x00\x01")
     results = {}
     for workers in (1, 2):
@@ -352,9 +352,9 @@ def test_worker_processes_index_the_same_as_one_process(
 def test_workers_run_from_a_script_without_a_main_guard(tmp_path: Path, articles: Path) -> None:
     script = tmp_path / "unguarded.py"
     script.write_text(
-        "import searchlib.preparation\n"
+        "import searchlib.indexing.folders\n"
         "from searchlib import Index\n"
-        "searchlib.preparation.PARALLEL_FROM = 2\n"
+        "searchlib.indexing.folders.PARALLEL_FROM = 2\n"
         f"with Index({str(tmp_path / 'index')!r}) as index:\n"
         f"    print(len(index.add_folder({str(articles)!r}, workers=2).added), len(index))\n"
     )
@@ -373,7 +373,7 @@ def test_a_worker_imports_nltk_without_numpy_and_scipy(tmp_path: Path, articles:
     share = FileShare([(path, None, path.stem) for path in files], "articles")
     job.write_bytes(pickle.dumps((share, tmp_path / "index", 16)))
     check = (
-        "import sys; from pathlib import Path; from searchlib.preparation import run_job\n"
+        "import sys; from pathlib import Path; from searchlib.indexing.workers import run_job\n"
         f"run_job(Path({str(job)!r}))\n"
         "print(sorted(name for name in ('numpy', 'scipy', 'nltk') if name in sys.modules))\n"
     )
@@ -387,9 +387,9 @@ def test_a_worker_imports_nltk_without_numpy_and_scipy(tmp_path: Path, articles:
 def test_workers_replace_changed_files(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import searchlib.preparation
+    import searchlib.indexing.folders
 
-    monkeypatch.setattr(searchlib.preparation, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(searchlib.indexing.folders, "PARALLEL_FROM", 2)
     index.add_folder(articles, workers=2)
     (articles / "world" / "runners.txt").write_text("Marathon moved\n\nThe zebra race moved.\n")
     report = index.add_folder(articles, workers=2)
@@ -572,7 +572,7 @@ def test_get_returns_the_parsed_article(filled: Index) -> None:
 
 
 def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path, articles: Path) -> None:
-    with Index(tmp_path / "index") as first, first._writing():
+    with Index(tmp_path / "index") as first, first._folder.writing():
         second = Index(tmp_path / "index", lock_timeout=0.2)
         with pytest.raises(IndexLockedError, match="being written by another process"):
             second.add_folder(articles)
@@ -635,10 +635,10 @@ def test_total_is_counted_on_demand_even_after_close(filled: Index) -> None:
     filled.close()
     assert results.total == len(filled.search("said", limit=50))
     filled.close()
-    assert results.total >= 3 and filled._searcher is None
+    assert results.total >= 3 and filled._folder._searcher is None
     fresh = filled.search("said")
     filled.close()
-    assert fresh.total == results.total and filled._searcher is None
+    assert fresh.total == results.total and filled._folder._searcher is None
 
 
 def test_searcher_sees_new_commits(index: Index) -> None:
@@ -920,7 +920,7 @@ def test_records_shared_among_workers_match_one_process(
     single, shared = tmp_path / "single", tmp_path / "shared"
     with Index(single) as index, pytest.warns(SkippedFileWarning):
         index.add_file(corpus, workers=1)
-    monkeypatch.setattr("searchlib.index.PARALLEL_RECORDS_FROM", 0)
+    monkeypatch.setattr("searchlib.indexing.records.PARALLEL_RECORDS_FROM", 0)
     with Index(shared) as index, pytest.warns(SkippedFileWarning) as caught:
         report = index.add_file(corpus, workers=2)
     assert [str(warning.message) for warning in caught] == [
@@ -937,7 +937,7 @@ def test_records_shared_among_workers_match_one_process(
 
 def test_a_segment_bigger_than_its_memory_spills_to_disk_and_reads_back(tmp_path: Path) -> None:
     from searchlib.analysis import Stemmer
-    from searchlib.engine import Engine
+    from searchlib.engine.directory import Engine
     from searchlib.schema import to_document
 
     articles = [
@@ -962,7 +962,7 @@ def test_a_segment_bigger_than_its_memory_spills_to_disk_and_reads_back(tmp_path
 def test_a_record_that_fails_to_parse_is_skipped_not_fatal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from searchlib import preparation
+    from searchlib.indexing import preparation
 
     corpus = tmp_path / "news.jsonl"
     corpus.write_text('{"id": "a", "body": "Walrus."}\n{"id": "b", "body": "Odd."}\n')

@@ -10,15 +10,15 @@ from types import ModuleType
 
 import pytest
 
-import searchlib.boilerplate
-import searchlib.parse
-import searchlib.quotes
-import searchlib.speakers
-from searchlib.article import Article, Quote
-from searchlib.boilerplate import boilerplate_phrases, strip_boilerplate
+import searchlib.articles.boilerplate
+import searchlib.articles.parse
+import searchlib.articles.quotes
+import searchlib.articles.speakers
+from searchlib.articles.article import Article, Quote
+from searchlib.articles.boilerplate import boilerplate_phrases, strip_boilerplate
+from searchlib.articles.parse import is_headline, parse_article, split_caption
+from searchlib.articles.quotes import extract_quotes
 from searchlib.data import data_lines
-from searchlib.parse import is_headline, parse_article, split_caption
-from searchlib.quotes import extract_quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_a130046a36110d8b.txt"
@@ -502,7 +502,13 @@ def test_tiny_quotes_are_ignored() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [searchlib.parse, searchlib.boilerplate, searchlib.quotes, searchlib.speakers]
+    "module",
+    [
+        searchlib.articles.parse,
+        searchlib.articles.boilerplate,
+        searchlib.articles.quotes,
+        searchlib.articles.speakers,
+    ],
 )
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)

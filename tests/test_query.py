@@ -11,7 +11,8 @@ import pytest
 
 from searchlib.analysis import stem
 from searchlib.errors import QueryError
-from searchlib.query import Bool, Dates, Phrase, Terms, parse, plan
+from searchlib.search.grammar import parse
+from searchlib.search.planning import Bool, Dates, Phrase, Terms, plan
 
 
 class Lexicon:

@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from searchlib import Article, Index, QueryWarning, Quote, SearchlibError, results
-from searchlib.results import Snippet, make_snippet
+from searchlib import Article, Index, QueryWarning, Quote, Results, SearchlibError
+from searchlib.results.hits import HIT_KEYS as RESULT_KEYS
+from searchlib.results.snippets import Snippet, make_snippet
 
 from .conftest import HIT_KEYS, SEED_ID
 
@@ -138,7 +139,7 @@ def test_summary_counts_pages(filled: Index) -> None:
 
 
 def test_hit_keys_are_the_keys_of_a_hit(filled: Index) -> None:
-    assert list(results.HIT_KEYS) == HIT_KEYS == list(filled.search("Byrne")[0].to_dict())
+    assert list(RESULT_KEYS) == HIT_KEYS == list(filled.search("Byrne")[0].to_dict())
 
 
 def test_to_pandas_has_a_row_a_hit_and_a_column_a_key(filled: Index) -> None:
@@ -169,6 +170,6 @@ def test_a_hit_explains_itself_and_pickles_as_plain_data(filled: Index) -> None:
 
 
 def test_facets_of_results_made_by_hand_are_empty() -> None:
-    made = results.Results("walrus", [], count=lambda: 0)
+    made = Results("walrus", [], count=lambda: 0)
     assert made.facets == {"speaker": [], "credit": [], "source": []}
     assert made.suggestion is None

@@ -39,12 +39,12 @@ from searchlib import (
     Quote,
     SearchlibError,
     SkippedFileWarning,
-    engine,
-    integrity,
 )
-from searchlib.engine import Writer
+from searchlib.engine import files as engine_files
+from searchlib.engine.writing import Writer
 from searchlib.schema import to_document
-from searchlib.vocabulary import FILENAME, Vocabulary
+from searchlib.storage import integrity
+from searchlib.storage.vocabulary import FILENAME, Vocabulary
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
@@ -114,7 +114,7 @@ def assert_committed(index_path: Path) -> int:
 def hold_lock(index_path: Path, article_id: str, locked: Any, release: Any) -> None:
     """In a child process: hold the index lock with ``article_id`` written but not committed,
     set ``locked``, and keep the lock until ``release`` is set (at most 60 s), then commit."""
-    with Index(index_path) as index, index._writing() as (writer, stemmer):
+    with Index(index_path) as index, index._folder.writing() as (writer, stemmer):
         writer.update(to_document(Article(id=article_id, body="walrus"), stemmer))
         locked.set()
         release.wait(60)
@@ -471,11 +471,11 @@ def table_of_contents(index_path: Path) -> Path:
 
 def miscount_a_segment(index_path: Path) -> None:
     """Write a table of contents that gives a segment one document more than it holds."""
-    storage = engine.FileStorage(str(index_path))
-    contents = engine.TOC.read(storage, engine.INDEX_NAME)
+    storage = engine_files.FileStorage(str(index_path))
+    contents = engine_files.TOC.read(storage, engine_files.INDEX_NAME)
     contents.segments[0]._doccount += 1
     contents.generation += 1
-    contents.write(storage, engine.INDEX_NAME)
+    contents.write(storage, engine_files.INDEX_NAME)
 
 
 DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {

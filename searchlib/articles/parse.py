@@ -1,4 +1,4 @@
-"""Turn raw article text into an :class:`~searchlib.article.Article`.
+"""Turn raw article text into an :class:`~searchlib.articles.article.Article`.
 
 This module reads the layout: an optional photo caption with its credit, an optional
 headline, and the body paragraphs. Boilerplate and quotations have their own modules.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from searchlib.article import Article
-from searchlib.boilerplate import strip_boilerplate
-from searchlib.quotes import extract_quotes
+from searchlib.articles.article import Article
+from searchlib.articles.boilerplate import strip_boilerplate
+from searchlib.articles.quotes import extract_quotes
 
 _HEADLINE_MAX_WORDS = 15
 _HEADLINE_MAX_CHARS = 150

@@ -22,12 +22,11 @@ Nothing a user types raises: what can't be used is dropped or read literally, an
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from datetime import date, timedelta
-from typing import Literal
 
 from searchlib.schema import SEARCHABLE
+from searchlib.search.dates import DATE_FORMATS, date_bounds
+from searchlib.search.syntax import Bool, DateRange, Occur, ParsedQuery, Phrase, Syntax, Word
 
 FIELDS = (*SEARCHABLE, "date")
 """The field names a query may use."""
@@ -41,82 +40,8 @@ MAX_EDITS = 2
 """Fuzzy words allow at most this many edits (``Byrne~2``): more would match almost anything."""
 MAX_SLOP = 100
 """Proximity (``"a b"~5``) is capped here."""
-DATE_FORMATS = (
-    "date:2017, date:2017-06, date:2017-06-01, date:>=2017-06-01, date:<2018 or "
-    "date:[2017-01-01 TO 2017-06-30] (* for an open end)"
-)
 
-_Occur = Literal["must", "should", "must_not"]
-
-
-class _Node:
-    """Reprs that show only what differs from the defaults, so trees read at a glance."""
-
-    def __repr__(self) -> str:
-        shown = [
-            f"{each.name}={getattr(self, each.name)!r}"
-            for each in dataclasses.fields(self)  # type: ignore[arg-type]
-            if each.repr and getattr(self, each.name) != each.default
-        ]
-        return f"{type(self).__name__}({', '.join(shown)})"
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class Word(_Node):
-    """A word, optionally in one field; ``econ*`` is a prefix, ``Byrne~2`` fuzzy (edits).
-
-    ``typed`` is the clause as the user wrote it, for messages; it takes no part in
-    equality."""
-
-    text: str
-    field: str | None = None
-    prefix: bool = False
-    fuzzy: int = 0
-    typed: str = dataclasses.field(default="", compare=False, repr=False)
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class Phrase(_Node):
-    """Words in order; ``slop`` is how many moves (words) apart they may stand."""
-
-    text: str
-    field: str | None = None
-    slop: int = 0
-    typed: str = dataclasses.field(default="", compare=False, repr=False)
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class DateRange(_Node):
-    """Dates from ``start`` (included) to ``end`` (excluded); ``None`` is an open end."""
-
-    start: date | None
-    end: date | None
-    typed: str = dataclasses.field(default="", compare=False, repr=False)
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class Bool(_Node):
-    """Clauses a document must match, should match (more rank higher) and must not match.
-
-    With no ``must`` and no ``should``, matches every document but the excluded ones."""
-
-    must: tuple[Syntax, ...] = ()
-    should: tuple[Syntax, ...] = ()
-    must_not: tuple[Syntax, ...] = ()
-
-
-Syntax = Word | Phrase | DateRange | Bool
-_Clause = tuple[_Occur, Syntax]
-
-
-@dataclasses.dataclass
-class ParsedQuery:
-    """A query's syntax tree, and what was ignored or reinterpreted while reading it."""
-
-    root: Bool
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    plain: bool = False
-    """Read as plain words (``operators=False``)."""
+_Clause = tuple[Occur, Syntax]
 
 
 def parse(query: str, operators: bool = True) -> ParsedQuery:
@@ -163,8 +88,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
-_SIGN_OCCUR: dict[str, _Occur] = {"+": "must", "-": "must_not", "NOT": "must_not"}
+_SIGN_OCCUR: dict[str, Occur] = {"+": "must", "-": "must_not", "NOT": "must_not"}
 _USAGE = {
     "AND": "a clause on each side (a AND b)",
     "OR": "a clause on each side (a OR b)",
@@ -273,7 +197,7 @@ class _Parser:
         return [("should", joined)]
 
     def _unary(self, field: str | None) -> _Clause | None:
-        occur: _Occur | None = None
+        occur: Occur | None = None
         # A loop, not recursion: "NOT NOT NOT ..." can be as long as the query.
         while (token := self._peek()) is not None and (
             token.lastgroup == "sign" or self._at_operator("NOT")
@@ -417,7 +341,7 @@ class _Parser:
         return Word(stem, field, prefix=True, typed=typed)
 
     def _date(self, text: str, typed: str) -> DateRange | None:
-        bounds = _date_bounds(text)
+        bounds = date_bounds(text)
         if bounds is None:
             self.warnings.append(f"ignored {typed}: unreadable date; write {DATE_FORMATS}")
             return None
@@ -431,7 +355,7 @@ class _Parser:
 def _combine(clauses: list[_Clause]) -> Bool:
     """The clauses as one ``Bool``, merging the parts of nested ones that mean the same
     inside it (required ``a AND b``, excluded ``a OR b``)."""
-    occurs: dict[_Occur, list[Syntax]] = {"must": [], "should": [], "must_not": []}
+    occurs: dict[Occur, list[Syntax]] = {"must": [], "should": [], "must_not": []}
     for occur, node in clauses:
         if isinstance(node, Bool) and occur == "must" and not node.should:
             occurs["must"].extend(node.must)
@@ -461,46 +385,3 @@ def _number(text: str) -> int | None:
         return None
     digits = text.lstrip("0") or "0"
     return int(digits) if len(digits) <= 6 else 10**6
-
-
-def _date_bounds(text: str) -> tuple[date | None, date | None] | None:
-    """Half-open bounds of ``2017``, ``>=2017-06``, ``[2017 TO *]``…; ``None`` if unreadable."""
-    if text.startswith("[") and text.endswith("]"):
-        parts = text[1:-1].split()
-        if len(parts) != 3 or parts[1].upper() != "TO":
-            return None
-        low, high = (None if part == "*" else _span(part) for part in (parts[0], parts[2]))
-        if (low is None and parts[0] != "*") or (high is None and parts[2] != "*"):
-            return None
-        return (low[0] if low else None, high[1] if high else None)
-    operator = next((each for each in (">=", "<=", ">", "<") if text.startswith(each)), "")
-    span = _span(text[len(operator) :])
-    if span is None:
-        return None
-    start, end = span
-    if operator == ">":
-        return (end, None) if end is not None else None
-    return {"": span, ">=": (start, None), "<": (None, start), "<=": (None, end)}[operator]
-
-
-def _span(text: str) -> tuple[date, date | None] | None:
-    """The days a year, month or day covers, as [first, first after); the end is ``None``
-    past the last representable day."""
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day = (int(part) if part else 0 for part in match.groups())
-    try:
-        start = date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    try:
-        if day:
-            end = start + timedelta(days=1)
-        elif month:
-            end = date(year + month // 12, month % 12 + 1, 1)
-        else:
-            end = date(year + 1, 1, 1)
-    except (ValueError, OverflowError):
-        return start, None
-    return start, end

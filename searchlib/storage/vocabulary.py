@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from searchlib.analysis import stem
-from searchlib.engine import snowball_stem
+from searchlib.analysis import edit_distance, stem
+from searchlib.engine.stemming import snowball_stem
 
 FILENAME = "searchlib.sqlite3"
 _BATCH = 500  # stays under SQLite's limit on bound parameters
@@ -124,34 +124,3 @@ class Vocabulary:
             placeholders = ",".join("?" * len(batch))
             rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
         return rows
-
-
-def edit_distance(first: str, second: str, bound: int) -> int:
-    """Edits (insert, delete, substitute, or swap two neighbouring letters, as in
-    Elasticsearch's fuzzy queries) from one word to the other, or ``bound + 1`` as soon as
-    it must exceed ``bound``.
-
-    >>> edit_distance("sanctuery", "sanctuary", 2), edit_distance("kitten", "sitting", 1)
-    (1, 2)
-    >>> edit_distance("Bynre", "Byrne", 2)  # a swap is one edit
-    1
-    """
-    before: list[int] = []
-    previous = list(range(len(second) + 1))
-    for row, character in enumerate(first, start=1):
-        current = [row]
-        for column, other in enumerate(second, start=1):
-            distance = min(
-                previous[column] + 1,
-                current[column - 1] + 1,
-                previous[column - 1] + (character != other),
-            )
-            if before and column > 1 and (character, other) == (second[column - 2], first[row - 2]):
-                distance = min(distance, before[column - 2] + 1)
-            current.append(distance)
-        # A row's smallest distance never falls again (a swap reaches back only one row
-        # further, and adds an edit), so a row all above the bound settles it.
-        if min(current) > bound:
-            return bound + 1
-        before, previous = previous, current
-    return min(previous[-1], bound + 1)

@@ -25,7 +25,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from typing import NamedTuple
 
-from searchlib.parse import split_caption
+from searchlib.articles.parse import split_caption
 
 _IGNORED = frozenset({"script", "style", "noscript", "template", "svg"})
 _PAGE_PARTS = frozenset({"nav", "header", "footer", "aside", "form"})

@@ -13,8 +13,8 @@ import re
 from functools import cached_property
 from typing import NamedTuple
 
-from searchlib.article import Quote
-from searchlib.speakers import (
+from searchlib.articles.article import Quote
+from searchlib.articles.speakers import (
     APPOSITIVE,
     AUXILIARY,
     LOWERCASE,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from searchlib.articles.speakers import word_pattern
 from searchlib.data import data_lines
-from searchlib.speakers import word_pattern
 
 # A prompt line is short; a longer paragraph that starts the same way is article text.
 _PROMPT_MAX_WORDS = 12

@@ -1,7 +1,7 @@
-"""Preparing files for the index (read, hash, parse, analyse), and for big jobs doing it in
-worker processes that also write the index segments, so every core does Whoosh's work too.
+"""Big jobs in worker processes, which prepare their share of the files or records and
+write it as a segment of the index, so every core does Whoosh's work too.
 
-Workers are fresh interpreters (``python -m searchlib.worker``), not ``multiprocessing``
+Workers are fresh interpreters (``python -m searchlib.indexing.worker``), not ``multiprocessing``
 children: those would either re-run a user's unguarded script (spawn, forkserver) or
 inherit the index lock and keep it if the parent were killed (fork).
 """
@@ -14,7 +14,6 @@ import pickle
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,18 +21,13 @@ from subprocess import PIPE
 from typing import Any
 
 from searchlib.analysis import Stemmer, snowball
+from searchlib.articles.files import SkippedFile
+from searchlib.articles.records import read_records
 from searchlib.deferred_imports import blocking
-from searchlib.engine import SegmentBuilder
+from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
-from searchlib.ingest import (
-    SkippedFile,
-    content_hash,
-    read_bytes,
-    read_records,
-    record_to_article,
-    to_article,
-)
-from searchlib.schema import Document, to_document
+from searchlib.indexing.preparation import Work, prepare, prepare_record
+from searchlib.indexing.progress import Progress
 
 WORKERS_MEMORY_MB = 256
 """Posting-pool memory (the pool's own estimate) shared among a job's workers: each
@@ -42,25 +36,6 @@ MINIMUM_MEMORY_MB = 16
 """A worker's part is never smaller (below it, runs get too small to merge well)."""
 NLTK_EXTRAS = ("numpy", "scipy")
 """Modules NLTK imports only for features searchlib doesn't use."""
-PARALLEL_FROM = 256
-"""Fewer files than this are prepared in this process: starting workers takes ~0.5 s."""
-
-Work = Sequence[tuple[Path, str | None, str]]
-"""Files to prepare: path, the content hash the index holds for it (or ``None``), and the
-id its article gets."""
-
-
-@dataclass
-class Prepared:
-    """What became of one file: a new document, unchanged, or skipped (and why)."""
-
-    path: str
-    known_hash: str | None
-    article_id: str | None = None
-    """Set when the file made a new document."""
-    document: Document | None = None
-    """The new document, unless a worker already wrote it into a segment."""
-    skipped: str | None = None
 
 
 @dataclass
@@ -127,85 +102,9 @@ class RecordShare:
 Share = FileShare | RecordShare
 
 
-class Progress:
-    """Counts items done and passes the count on to ``report`` at most ten times a second,
-    so that even a fast loop pays next to nothing for showing its progress.
-
-    >>> reports = []
-    >>> progress = Progress(reports.append)
-    >>> for _ in range(1000):
-    ...     progress.advance()
-    >>> progress.flush()
-    >>> sum(reports)
-    1000
-    """
-
-    INTERVAL = 0.1
-    """Seconds between reports."""
-
-    def __init__(self, report: Callable[[int], None] | None) -> None:
-        self._report = report
-        self._pending = 0
-        self._reported_at = time.monotonic()
-
-    def advance(self, done: int = 1) -> None:
-        """Count ``done`` more items."""
-        self._pending += done
-        if time.monotonic() - self._reported_at >= self.INTERVAL:
-            self.flush()
-
-    def flush(self) -> None:
-        """Pass on the items counted since the last report."""
-        if self._pending and self._report is not None:
-            self._report(self._pending)
-        self._pending = 0
-        self._reported_at = time.monotonic()
-
-
 def default_workers() -> int:
     """Worker processes for big jobs: one per core, at most four."""
     return min(4, os.cpu_count() or 1)
-
-
-def prepare(
-    path: Path, known_hash: str | None, article_id: str, source: str, stemmer: Stemmer
-) -> Prepared:
-    """Read, and unless unchanged, parse and analyse one file."""
-    key = str(path)
-    try:
-        data = read_bytes(path)
-        new_hash = content_hash(data)
-        if new_hash == known_hash:
-            return Prepared(key, known_hash)
-        article = to_article(data, path, article_id, source)
-        document = to_document(article, stemmer, new_hash)
-    except SkippedFile as skipped:
-        return Prepared(key, known_hash, skipped=str(skipped))
-    except Exception as error:  # one odd file must never stop a build
-        return Prepared(key, known_hash, skipped=_unparsable(error))
-    return Prepared(key, known_hash, article.id, document)
-
-
-def prepare_record(
-    record: dict[str, Any] | SkippedFile,
-    source: str,
-    fields: Mapping[str, str] | None,
-    stemmer: Stemmer,
-) -> Document | str:
-    """A record's document, or why it is skipped (a bad line, or any failure to parse it:
-    one odd record must never stop a build)."""
-    try:
-        if isinstance(record, SkippedFile):
-            raise record
-        return to_document(record_to_article(record, source, fields), stemmer)
-    except SkippedFile as skipped:
-        return str(skipped)
-    except Exception as error:
-        return _unparsable(error)
-
-
-def _unparsable(error: Exception) -> str:
-    return f"can't parse it ({type(error).__name__}: {error})"
 
 
 def split(work: Work, parts: int) -> list[Work]:
@@ -236,7 +135,7 @@ def write_in_workers(
     done as the workers go. Call it while holding the index lock: only the lock keeps other
     writers from deleting segments that are not committed yet.
     """
-    package_parent = str(Path(__file__).resolve().parent.parent)
+    package_parent = str(Path(__file__).resolve().parents[2])
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
@@ -248,7 +147,7 @@ def write_in_workers(
             for number, share in enumerate(shares):
                 job = Path(scratch, f"share-{number}.pickle")
                 job.write_bytes(pickle.dumps((share, directory, memory_mb)))
-                command = [sys.executable, "-m", "searchlib.worker", str(job)]
+                command = [sys.executable, "-m", "searchlib.indexing.worker", str(job)]
                 jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
             workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
             for job, process in jobs:

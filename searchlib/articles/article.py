@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from searchlib.html import article_html
+from searchlib.notebook import article_html
 
 _LEAD_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s")
@@ -59,8 +60,27 @@ class Article:
         """Distinct quote speakers, in order of first appearance."""
         return list(dict.fromkeys(q.speaker for q in self.quotes if q.speaker))
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view with stable keys (``searchlib show --json`` writes it).
+
+        >>> Article(id="a1", body="It rained.", quotes=[Quote("Wet.", "Al")]).to_dict()["quotes"]
+        [{'text': 'Wet.', 'speaker': 'Al'}]
+        """
+        return {
+            "id": self.id,
+            "title": self.title,
+            "headline": self.headline,
+            "caption": self.caption,
+            "credit": self.credit,
+            "body": self.body,
+            "quotes": [{"text": quote.text, "speaker": quote.speaker} for quote in self.quotes],
+            "path": self.path,
+            "source": self.source,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
     def _repr_html_(self) -> str:
-        return article_html(self)
+        return article_html(self.to_dict())
 
 
 def lead(text: str, length: int = _LEAD_LENGTH) -> str:

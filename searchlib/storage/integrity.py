@@ -7,12 +7,12 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from searchlib import engine
 from searchlib.analysis import ANALYZER_NAME
-from searchlib.engine import Engine
+from searchlib.engine import integrity as engine_integrity
+from searchlib.engine.directory import Engine
 from searchlib.errors import IndexNotFoundError
 from searchlib.schema import FORMAT_VERSION
-from searchlib.vocabulary import FILENAME
+from searchlib.storage.vocabulary import FILENAME
 
 
 def check(path: str | os.PathLike[str]) -> list[str]:
@@ -31,7 +31,7 @@ def check(path: str | os.PathLike[str]) -> list[str]:
     directory = Path(path)
     if not Engine.exists(directory):
         raise IndexNotFoundError(f"no index in {directory}; build one with `searchlib index PATH`")
-    return engine.check(directory) + _vocabulary_problems(directory / FILENAME)
+    return engine_integrity.check(directory) + _vocabulary_problems(directory / FILENAME)
 
 
 def _vocabulary_problems(file: Path) -> list[str]:

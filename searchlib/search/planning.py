@@ -1,4 +1,4 @@
-"""Query plans: a parsed query (``searchlib.grammar``) analysed into matching nodes.
+"""Query plans: a parsed query (``searchlib.search.grammar``) analysed into matching nodes.
 
 Each word is analysed as indexed text is (tokens, stop words, stems) and expanded over the
 fields it searches: a word with no field over every default text field, ranked as one
@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from searchlib import grammar
 from searchlib.analysis import TOKEN, content_words, words
 from searchlib.errors import QueryError
-from searchlib.grammar import ParsedQuery, parse
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
+from searchlib.search import syntax as tree
+from searchlib.search.grammar import parse
+from searchlib.search.syntax import ParsedQuery
 
 __all__ = ["Bool", "Dates", "Lexicon", "Node", "Phrase", "Plan", "Terms", "parse", "plan"]
 
@@ -126,15 +127,15 @@ class _Planner:
         self.lexicon = lexicon
         self.plain = parsed.plain
 
-    def node(self, syntax: grammar.Syntax, wanted: bool) -> Node | None:
-        if isinstance(syntax, grammar.Bool):
+    def node(self, syntax: tree.Syntax, wanted: bool) -> Node | None:
+        if isinstance(syntax, tree.Bool):
             return self.bool(syntax, wanted)
-        if isinstance(syntax, grammar.DateRange):
+        if isinstance(syntax, tree.DateRange):
             return Dates(_moment(syntax.start), _moment(syntax.end))
         return self.text(syntax, wanted)
 
-    def bool(self, syntax: grammar.Bool, wanted: bool) -> Node | None:
-        def planned(parts: tuple[grammar.Syntax, ...], part_wanted: bool) -> tuple[Node, ...]:
+    def bool(self, syntax: tree.Bool, wanted: bool) -> Node | None:
+        def planned(parts: tuple[tree.Syntax, ...], part_wanted: bool) -> tuple[Node, ...]:
             nodes = (self.node(part, part_wanted) for part in parts)
             return tuple(node for node in nodes if node is not None)
 
@@ -146,7 +147,7 @@ class _Planner:
             return should[0]
         return Bool(must, should, must_not)
 
-    def text(self, syntax: grammar.Word | grammar.Phrase, wanted: bool) -> Node | None:
+    def text(self, syntax: tree.Word | tree.Phrase, wanted: bool) -> Node | None:
         forms = content_words(syntax.text)
         typed = syntax.typed or syntax.text
         if not forms:
@@ -154,9 +155,9 @@ class _Planner:
                 self.plan.warnings.append(_nothing_searchable(typed, syntax.text))
             return None
         fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
-        if isinstance(syntax, grammar.Word) and (syntax.prefix or syntax.fuzzy):
+        if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
             return self.expanded(syntax, forms, fields, wanted)
-        if not self.plain and isinstance(syntax, grammar.Word):
+        if not self.plain and isinstance(syntax, tree.Word):
             dropped = "".join(_SYMBOLS.findall(TOKEN.sub(" ", syntax.text)))
             if dropped:
                 self.plan.warnings.append(
@@ -172,11 +173,11 @@ class _Planner:
         held = tuple(
             (each.name, tuple(stemmed if each.kind == "stemmed" else forms)) for each in fields
         )
-        slop = syntax.slop if isinstance(syntax, grammar.Phrase) else 0
+        slop = syntax.slop if isinstance(syntax, tree.Phrase) else 0
         return Phrase(words, held, slop)
 
     def expanded(
-        self, syntax: grammar.Word, forms: list[str], fields: list[Field], wanted: bool
+        self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool
     ) -> Node | None:
         typed = syntax.typed or syntax.text
         if len(forms) > 1:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
-from searchlib.engine import Searcher
-from searchlib.query import Bool, Dates, Node, Phrase, Terms
+from searchlib.engine.reading import Searcher
+from searchlib.search.planning import Bool, Dates, Node, Phrase, Terms
 
 K1 = 1.2
 """How quickly repeated occurrences of a word stop adding to the score."""
@@ -90,28 +90,6 @@ def contributions(searcher: Searcher, root: Bool, number: int) -> dict[tuple[str
     return shares
 
 
-def distinctive(
-    searcher: Searcher, counts: Mapping[str, int], fields: Sequence[str], limit: int
-) -> list[str]:
-    """The ``limit`` terms that most set a document apart, given its terms' ``counts``: count
-    times inverse document frequency (in whichever of ``fields`` holds the term most). A term
-    no other document holds is left out: it can't find another.
-
-    >>> class Searcher:  # 100 documents: "said" in 90 of them, "byrn" in 2, "jag" in 1
-    ...     def document_count(self): return 100
-    ...     def document_frequency(self, field, term): return {"said": 90, "byrn": 2}.get(term, 1)
-    >>> distinctive(Searcher(), {"said": 5, "byrn": 2, "jag": 3}, ["body"], 10)
-    ['byrn', 'said']
-    """
-    documents = searcher.document_count()
-    weights: dict[str, float] = {}
-    for term, count in counts.items():
-        holding = max(searcher.document_frequency(field, term) for field in fields)
-        if holding > 1:
-            weights[term] = count * _idf(documents, holding)
-    return sorted(weights, key=lambda term: (-weights[term], term))[:limit]
-
-
 def _tiers(evaluation: _Evaluation, root: Bool, matched: set[int]) -> dict[int, int]:
     """0 for documents with every ``should`` clause, 1 with some, 2 with none."""
     if len(root.should) < 2 and not root.must:
@@ -176,17 +154,17 @@ class _Evaluation:
             frequencies = self.frequencies(terms)
             if not frequencies:
                 continue
-            weight = (K1 + 1) * _idf(documents, len(frequencies)) * _recurrence(frequencies)
+            weight = (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies)
             for number, frequency in frequencies.items():
                 if number in matched:
                     scores[number] = get(number, 0.0) + weight * frequency / (K1 + frequency)
         return scores
 
 
-def _idf(documents: int, holding: int) -> float:
+def idf(documents: int, holding: int) -> float:
     """Lucene's BM25 inverse document frequency: never negative, even for common words.
 
-    >>> round(_idf(1000, 10), 3), round(_idf(1000, 1000), 4)
+    >>> round(idf(1000, 10), 3), round(idf(1000, 1000), 4)
     (4.557, 0.0005)
     """
     return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))

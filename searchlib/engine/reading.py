@@ -1,0 +1,220 @@
+"""Reading one commit of an index: postings and field lengths for ranking, phrase and date
+matches through Whoosh's matchers, stored fields, per-document word forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from whoosh import query as whoosh_query
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import _lenfield as _length_column_name
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from searchlib.engine.fields import FORMS_FIELD
+from searchlib.schema import held_forms
+
+LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
+"""Whoosh stores each field length as one byte; the lengths those bytes stand for."""
+
+
+class Searcher:
+    """Reads one commit of the index: postings and lengths for ranking, stored fields."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._lengths: dict[str, bytes] = {}
+        self._deleted: set[int] | None = None
+        self._scales: dict[tuple[str, float, float], list[float]] = {}
+        self._forms: Any = None
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index files."""
+        self._searcher.close()
+        # Results may keep this searcher (to compare with the current one): drop what it
+        # holds, so a closed searcher keeps no file or buffer alive.
+        self._searcher = self._reader = self._forms = None
+        self._leaves, self._lengths = [], {}
+
+    def is_current(self) -> bool:
+        """Whether no commit has happened since this searcher opened."""
+        return self._searcher.up_to_date()
+
+    def document_count(self) -> int:
+        """How many live documents this commit holds."""
+        return self._reader.doc_count()
+
+    def all_documents(self) -> set[int]:
+        """The numbers of every live document."""
+        return set(range(self._reader.doc_count_all())) - self.deleted()
+
+    def deleted(self) -> set[int]:
+        """The numbers of deleted documents (their postings remain until a merge)."""
+        if self._deleted is None:
+            self._deleted = {
+                base + number
+                for leaf, base in self._leaves
+                if leaf.has_deletions()
+                for number in leaf.deleted_docs_set
+            }
+        return self._deleted
+
+    def average_length(self, field: str) -> float:
+        """The mean number of terms ``field`` holds per document."""
+        documents = self._reader.doc_count_all()
+        return self._reader.field_length(field) / documents if documents else 0.0
+
+    def frequencies(
+        self, pairs: Iterable[tuple[str, str, float]], length_weight: float
+    ) -> dict[int, float]:
+        """Per document, the sum over ``(field, term, weight)`` pairs of the term's frequency
+        times ``weight``, divided by the field's relative length (BM25F's combined
+        frequency): ``1 - b + b * length / average`` with ``b = length_weight``.
+        """
+        combined: dict[int, float] = {}
+        get = combined.get
+        for field, term, weight in pairs:
+            average = self.average_length(field)
+            if not average:
+                continue
+            lengths = self._field_lengths(field)
+            scale = self._scale(field, weight, length_weight, average)
+            for base, numbers, counts in self._postings(field, term):
+                for number, count in zip(numbers, counts, strict=True):
+                    document = base + number
+                    combined[document] = get(document, 0.0) + count * scale[lengths[document]]
+        return combined
+
+    def _scale(
+        self, field: str, weight: float, length_weight: float, average: float
+    ) -> list[float]:
+        """``_length_scale`` for each of the 256 length codes (lengths are stored as bytes)."""
+        key = (field, weight, length_weight)
+        if key not in self._scales:
+            self._scales[key] = [
+                _length_scale(weight, length_weight, average, code) for code in range(256)
+            ]
+        return self._scales[key]
+
+    def frequency(self, number: int, pair: tuple[str, str, float], length_weight: float) -> float:
+        """``frequencies`` of one ``(field, term, weight)`` pair, in document ``number`` only."""
+        field, term, weight = pair
+        average = self.average_length(field)
+        count = self._count(number, field, term)
+        if not (average and count):
+            return 0.0
+        code = self._field_lengths(field)[number]
+        return count * _length_scale(weight, length_weight, average, code)
+
+    def _count(self, number: int, field: str, term: str) -> float:
+        """How often ``term`` occurs in ``field`` of document ``number``."""
+        for leaf, base in self._leaves:
+            if base <= number < base + leaf.doc_count_all():
+                try:
+                    matcher = leaf.postings(field, term)
+                except TermNotFound:
+                    return 0.0
+                # Skips whole blocks of postings: one document's count costs little. (A
+                # matcher over only deleted documents starts inactive, and can't skip.)
+                if matcher.is_active():
+                    matcher.skip_to(number - base)
+                found = matcher.is_active() and matcher.id() == number - base
+                return matcher.weight() if found else 0.0
+        return 0.0
+
+    def document_frequency(self, field: str, term: str) -> int:
+        """How many documents hold ``term`` in ``field`` (deleted ones until a merge)."""
+        return self._reader.doc_frequency(field, term)
+
+    def document_number(self, field: str, value: str) -> int | None:
+        """The number of the live document whose ``field`` is ``value``, if any."""
+        return self._searcher.document_number(**{field: value})
+
+    def _postings(self, field: str, term: str) -> Iterator[tuple[int, Any, Any]]:
+        """``(base, numbers, counts)`` blocks of a term's postings, deleted documents included."""
+        term_bytes = term.encode("utf-8")
+        for leaf, base in self._leaves:
+            try:
+                info = leaf._terms.term_info(field, term_bytes)
+            except TermNotFound:
+                continue
+            if info.is_inlined():
+                numbers, counts, _ = info.inlined_postings()
+                yield base, numbers, counts
+                continue
+            matcher = leaf._terms.matcher(field, term_bytes, leaf.schema[field].format)
+            # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                yield base, matcher._ids, matcher._weights
+                matcher._next_block()
+
+    def _field_lengths(self, field: str) -> bytes:
+        """Every document's length code for ``field``, one byte per document number."""
+        if field not in self._lengths:
+            self._lengths[field] = b"".join(
+                _segment_lengths(leaf, field) for leaf, _ in self._leaves
+            )
+        return self._lengths[field]
+
+    def phrase_documents(self, field: str, terms: Sequence[str], slop: int = 0) -> set[int]:
+        """Documents with ``terms`` in order in ``field``, at most ``slop`` words apart."""
+        phrase = whoosh_query.Phrase(field, list(terms), slop=slop + 1)
+        return set(self._searcher.docs_for_query(phrase))
+
+    def date_documents(self, field: str, start: datetime | None, end: datetime | None) -> set[int]:
+        """Documents whose ``field`` date is in ``[start, end)`` (an open end is ``None``)."""
+        dates = whoosh_query.DateRange(field, start, end, endexcl=True)
+        return set(self._searcher.docs_for_query(dates))
+
+    def forms_held(self, number: int, forms: Iterable[str]) -> set[str]:
+        """Which of ``forms`` document ``number`` holds as exact word forms."""
+        if self._forms is None:
+            if not self._reader.has_column(FORMS_FIELD):
+                return set()
+            self._forms = self._reader.column_reader(FORMS_FIELD)
+        return held_forms(self._forms[number], forms)
+
+    def stored_fields(self, number: int) -> dict[str, Any]:
+        """The stored fields of document ``number``."""
+        return self._searcher.stored_fields(number)
+
+    def stored(self, field: str, value: str) -> dict[str, Any] | None:
+        """The stored fields of the document whose ``field`` is ``value``."""
+        return self._searcher.document(**{field: value})
+
+    def terms(self, field: str) -> Iterator[str]:
+        """Every term of ``field`` held by a live document."""
+        reader = self._reader
+        check_live = reader.has_deletions()
+        for term in reader.lexicon(field):
+            text = term.decode("utf-8")
+            if not check_live or self._searcher.document_number(**{field: text}) is not None:
+                yield text
+
+
+def _length_scale(weight: float, length_weight: float, average: float, code: int) -> float:
+    """BM25F's factor for a term's count in a field whose length is stored as byte ``code``:
+    ``weight`` over the field's relative length."""
+    return weight / (1 - length_weight + length_weight * LENGTH_OF_BYTE[code] / average)
+
+
+def _segment_lengths(leaf: Any, field: str) -> bytes:
+    documents = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_length_column_name(field), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(documents)
+    # A length column stores one byte per document up to the last non-zero one.
+    stored = column._dbfile.get(column._basepos, column._count)
+    return stored + bytes(documents - len(stored))

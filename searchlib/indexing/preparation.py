@@ -1,0 +1,79 @@
+"""Preparing an article for the index: reading a file (unless unchanged) or taking a
+record, parsing it and analysing it into a document; anything that fails is a reason to skip
+it, never an error that stops a build."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from searchlib.analysis import Stemmer
+from searchlib.articles.files import SkippedFile, read_bytes, to_article
+from searchlib.articles.records import record_to_article
+from searchlib.schema import FORMAT_VERSION, Document, to_document
+
+Work = Sequence[tuple[Path, str | None, str]]
+"""Files to prepare: path, the content hash the index holds for it (or ``None``), and the
+id its article gets."""
+
+
+@dataclass
+class Prepared:
+    """What became of one file: a new document, unchanged, or skipped (and why)."""
+
+    path: str
+    known_hash: str | None
+    article_id: str | None = None
+    """Set when the file made a new document."""
+    document: Document | None = None
+    """The new document, unless a worker already wrote it into a segment."""
+    skipped: str | None = None
+
+
+def content_hash(data: bytes) -> str:
+    """A file version's identity; includes the document format, so a format change re-reads."""
+    return hashlib.blake2b(data, digest_size=16, person=FORMAT_VERSION.encode()).hexdigest()
+
+
+def prepare(
+    path: Path, known_hash: str | None, article_id: str, source: str, stemmer: Stemmer
+) -> Prepared:
+    """Read, and unless unchanged, parse and analyse one file."""
+    key = str(path)
+    try:
+        data = read_bytes(path)
+        new_hash = content_hash(data)
+        if new_hash == known_hash:
+            return Prepared(key, known_hash)
+        article = to_article(data, path, article_id, source)
+        document = to_document(article, stemmer, new_hash)
+    except SkippedFile as skipped:
+        return Prepared(key, known_hash, skipped=str(skipped))
+    except Exception as error:  # one odd file must never stop a build
+        return Prepared(key, known_hash, skipped=_unparsable(error))
+    return Prepared(key, known_hash, article.id, document)
+
+
+def prepare_record(
+    record: dict[str, Any] | SkippedFile,
+    source: str,
+    fields: Mapping[str, str] | None,
+    stemmer: Stemmer,
+) -> Document | str:
+    """A record's document, or why it is skipped (a bad line, or any failure to parse it:
+    one odd record must never stop a build)."""
+    try:
+        if isinstance(record, SkippedFile):
+            raise record
+        return to_document(record_to_article(record, source, fields), stemmer)
+    except SkippedFile as skipped:
+        return str(skipped)
+    except Exception as error:
+        return _unparsable(error)
+
+
+def _unparsable(error: Exception) -> str:
+    return f"can't parse it ({type(error).__name__}: {error})"

@@ -1,0 +1,243 @@
+"""The hits of a search: ``Results``, best first, with what is counted about all its
+matches (the total, facets) when first asked for; and each ``Hit``, one ranked article, with
+what can be asked of it: its snippet, the fields and quotations the query matched, why it
+scored so (``explain``) and articles like it (``similar``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol, overload
+
+from searchlib.analysis import words
+from searchlib.articles.article import Article
+from searchlib.errors import SearchlibError
+from searchlib.notebook import hit_html, results_html
+from searchlib.results.explanation import Explanation
+from searchlib.results.facets import Facets, count_facets
+from searchlib.results.snippets import Snippet, best_snippet
+from searchlib.schema import SEARCHABLE
+
+if TYPE_CHECKING:
+    import pandas
+
+HIT_KEYS = (
+    "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
+    "speakers",
+)  # fmt: skip
+"""The keys of ``Hit.to_dict()``, in order."""
+
+
+class Origin(Protocol):
+    """What a hit can ask of the search that found it (``Index.search`` gives one)."""
+
+    def explain(self, id: str) -> Explanation:
+        """Why the article with this id scored what it did."""
+
+    def similar(self, id: str, limit: int) -> Results:
+        """Articles like the one with this id."""
+
+
+@dataclass
+class Hit:
+    """One ranked result."""
+
+    id: str
+    rank: int
+    score: float
+    title: str
+    article: Article = field(repr=False)
+    matching: frozenset[str] = field(default=frozenset(), repr=False)
+    """The word forms that match the query (for snippet, fields and speakers)."""
+    searched: frozenset[str] = field(default=frozenset(SEARCHABLE), repr=False)
+    """The fields the query looked in."""
+    origin: Origin | None = field(default=None, repr=False, compare=False)
+    """The search that found the hit, for ``explain`` and ``similar`` (not pickled)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled hit is plain data: the way back to its index stays behind.
+        return {**self.__dict__, "origin": None}
+
+    def explain(self) -> Explanation:
+        """What each query word added to the score, per field, and the exact-form bonus.
+
+        >>> print(index.search("Byrne JAG")[0].explain())  # doctest: +SKIP
+        byrne: body 0.34, quotes 0.09; jag: body 0.34, quotes 0.09
+        exact forms +1.00 (byrne, jag)
+        """
+        return self._origin().explain(self.id)
+
+    def similar(self, limit: int = 10) -> Results:
+        """The ``limit`` articles most like this one (see ``Index.similar``)."""
+        return self._origin().similar(self.id, limit)
+
+    def _origin(self) -> Origin:
+        if self.origin is None:
+            raise SearchlibError(
+                f"hit {self.id!r} has no index to ask: it was unpickled or made by hand"
+            )
+        return self.origin
+
+    @cached_property
+    def fields(self) -> tuple[str, ...]:
+        """The searched fields holding a query word, e.g. ``("body", "quotes")``."""
+        texts = {
+            "headline": [self.article.headline],
+            "caption": [self.article.caption],
+            "body": [self.article.body],
+            "quotes": [quote.text for quote in self.article.quotes],
+            "speaker": self.article.speakers,
+            "credit": [self.article.credit],
+        }
+        return tuple(
+            name
+            for name in SEARCHABLE
+            if name in self.searched
+            and any(text and not self.matching.isdisjoint(words(text)) for text in texts[name])
+        )
+
+    @cached_property
+    def snippet(self) -> Snippet:
+        """The passage showing the most query words, highlighted (made when first asked)."""
+        return best_snippet(self.article, self.matching)
+
+    @cached_property
+    def speakers(self) -> tuple[str, ...]:
+        """Who said the quotations the query matched."""
+        return quoting(self.article, self.matching, by_speaker="speaker" in self.fields)
+
+    @property
+    def headline(self) -> str | None:
+        return self.article.headline
+
+    @property
+    def path(self) -> str | None:
+        return self.article.path
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view with stable keys."""
+        return {
+            "id": self.id,
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "title": self.title,
+            "headline": self.headline,
+            "snippet": self.snippet.text,
+            "highlights": [list(span) for span in self.snippet.highlights],
+            "path": self.path,
+            "fields": list(self.fields),
+            "speakers": list(self.speakers),
+        }
+
+    def _repr_html_(self) -> str:
+        return hit_html(self._shown())
+
+    def _shown(self) -> dict[str, Any]:
+        # The notebook shows the score to two places, from the score itself.
+        return {**self.to_dict(), "score": self.score}
+
+
+def quoting(
+    article: Article, matching: frozenset[str], by_speaker: bool = False
+) -> tuple[str, ...]:
+    """Speakers of the article's quotations that contain a matching form, and with
+    ``by_speaker`` (a ``speaker:`` match) the speakers whose names match."""
+    return tuple(
+        dict.fromkeys(
+            quote.speaker
+            for quote in article.quotes
+            if quote.speaker
+            and (
+                not matching.isdisjoint(words(quote.text))
+                or (by_speaker and not matching.isdisjoint(words(quote.speaker)))
+            )
+        )
+    )
+
+
+@dataclass
+class Results(Sequence[Hit]):
+    """The hits of a search, best first, with the total count and any query warnings."""
+
+    query: str
+    hits: list[Hit]
+    count: Callable[[], int] = field(repr=False)
+    """Counts every matching article (done when ``total`` is first asked for)."""
+    offset: int = 0
+    warnings: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    """When the query found few articles (``Index.search``: fewer than 3), the query with its
+    unknown or rare words replaced by near words the index holds in many more articles."""
+    facet_counter: Callable[[], Facets] = field(default=lambda: count_facets([]), repr=False)
+    """Counts every matching article's facets (done when ``facets`` is first asked for)."""
+
+    @cached_property
+    def total(self) -> int:
+        """How many articles match in all (counted when first asked for)."""
+        return self.count()
+
+    @cached_property
+    def facets(self) -> Facets:
+        """Every matching article (not only this page's), counted by speaker, credit and
+        source; most first. Counted when first asked for, from the first ``FACET_LIMIT``
+        (10,000) matching articles in index order.
+
+        >>> index.search("sanctuary").facets["speaker"]  # doctest: +SKIP
+        [('Jeff Sessions', 1), ('Thomas Homan', 1)]
+        """
+        return self.facet_counter()
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Hit]: ...
+    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
+        return self.hits[index]
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Every hit as a plain dict (see ``Hit.to_dict``)."""
+        return [hit.to_dict() for hit in self.hits]
+
+    @property
+    def summary(self) -> str:
+        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``.
+
+        >>> Results("walrus", [], count=lambda: 1).summary
+        '1 hit'
+        >>> Results("walrus", [], count=lambda: 1, offset=10).summary
+        'none from rank 11 on, of 1 hit'
+        """
+        summary = f"{self.total} {'hit' if self.total == 1 else 'hits'}"
+        if self and len(self) < self.total:
+            return f"{self.offset + 1}-{self.offset + len(self)} of {summary}"
+        if not self and self.offset and self.total:
+            return f"none from rank {self.offset + 1} on, of {summary}"
+        return summary
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key
+        (needs pandas: ``pip install 'searchlib[pandas]'``).
+
+        >>> index.search("Byrne JAG").to_pandas()[["rank", "id"]]  # doctest: +SKIP
+           rank                           id
+        0     1  seeds/000_a130046a36110d8b
+        """
+        try:
+            import pandas
+        except ImportError as error:
+            raise ImportError(
+                "Results.to_pandas needs pandas: pip install 'searchlib[pandas]'"
+            ) from error
+        return pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+
+    def _repr_html_(self) -> str:
+        return results_html(
+            self.query, self.summary, self.warnings, [hit._shown() for hit in self.hits]
+        )

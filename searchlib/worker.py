@@ -1,9 +1,0 @@
-"""Entry point of an indexing worker process: ``python -m searchlib.worker JOB``."""
-
-import sys
-from pathlib import Path
-
-from searchlib.preparation import run_job
-
-if __name__ == "__main__":
-    run_job(Path(sys.argv[1]))
