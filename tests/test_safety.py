@@ -309,7 +309,7 @@ def is_running(process: int) -> bool:
 
 @needs_fork
 @needs_proc
-def test_workers_of_a_killed_indexer_stop_without_finishing(
+def test_workers_of_a_killed_indexer_stop_without_finishing_or_leaving_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stories = write_stories(tmp_path / "stories", batches=12)
@@ -317,9 +317,9 @@ def test_workers_of_a_killed_indexer_stop_without_finishing(
         for file in folder.iterdir():
             file.rename(stories / "batch00" / file.name)
         folder.rmdir()
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the workers' jobs go
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the system's temporary folder
     index_path = tmp_path / "index"
     Index(index_path).close()
 
@@ -342,11 +342,15 @@ def test_workers_of_a_killed_indexer_stop_without_finishing(
     while any(map(is_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(map(is_running, workers))
-    assert list(scratch.rglob("*.result")) == []  # neither finished its share
+    assert list(index_path.rglob("*.result")) == []  # neither finished its share
+    assert list(temporary.iterdir()) == []
     assert assert_committed(index_path) == 0
     with Index(index_path) as index:
         assert len(index.add_folder(stories / "batch00", workers=1).added) == 12 * PER_BATCH
     assert integrity.check(index_path) == []
+    # The next commit deleted what the killed one had written (segments, jobs).
+    assert {path.suffix for path in index_path.iterdir()} == {"", ".seg", ".toc", ".sqlite3"}
+    assert len(list(index_path.glob("*.seg"))) == 1
 
 
 # Concurrency

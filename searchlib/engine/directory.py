@@ -56,7 +56,7 @@ class Engine:
         index exists from the moment its table of contents is written."""
         directory.mkdir(parents=True, exist_ok=True)
         storage = open_storage(directory)
-        lock = storage.lock(f"{INDEX_NAME}_{LOCK_NAME}")
+        lock = storage.lock(LOCK_NAME)
         # Another creator may finish and go on to write, holding the lock for long.
         if not _acquire(lock, timeout, lambda: cls.exists(directory)):
             if cls.exists(directory):
@@ -86,7 +86,7 @@ class Engine:
         """A writer holding the index lock; commits on success. On failure, or when the
         block raises, the writer's files are deleted: the index keeps its last commit."""
         storage = self._index.storage
-        lock = storage.lock(f"{INDEX_NAME}_{LOCK_NAME}")
+        lock = storage.lock(LOCK_NAME)
         if not _acquire(lock, timeout):
             raise IndexLockedError(
                 f"the index in {self.directory} is being written by another process "

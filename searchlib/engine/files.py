@@ -21,8 +21,8 @@ from searchlib.errors import IndexCorruptError, IndexStorageError, SearchlibErro
 
 INDEX_NAME = "MAIN"
 """Whoosh's name for the index: its files are ``_MAIN_<generation>.toc`` and ``MAIN_*``."""
-LOCK_NAME = "WRITELOCK"
-"""The index lock's name: the file ``MAIN_WRITELOCK``, locked by the operating system."""
+LOCK_NAME = f"{INDEX_NAME}_WRITELOCK"
+"""The index lock's file, locked by the operating system: free once its holder is gone."""
 SCRATCH = f"{INDEX_NAME}.tmp"
 """The lock holder's folder of temporary files (spilled postings, worker jobs)."""
 _TABLE_OF_CONTENTS = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
@@ -75,7 +75,7 @@ def is_engine_file(name: str) -> bool:
     (True, True, False)
     """
     return bool(
-        name in (SCRATCH, f"{INDEX_NAME}_{LOCK_NAME}")
+        name in (SCRATCH, LOCK_NAME)
         or _TABLE_OF_CONTENTS.fullmatch(name)
         or _UNFINISHED_TABLE_OF_CONTENTS.match(name)
         or _SEGMENT_FILE.match(name)
