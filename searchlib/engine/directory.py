@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,8 @@ class Engine:
             remove_uncommitted(storage)
             writer = SegmentWriter(self._index, _lk=False, limitmb=memory_mb, codec=CODEC)
         except BaseException:
+            with suppress(OSError):  # what the writer wrote before it failed
+                remove_uncommitted(storage)
             lock.release()
             raise
         writer.writelock = lock  # released when the writer finishes

@@ -99,12 +99,7 @@ def remove_uncommitted(storage: FileStorage, keep: Sequence[Any] = ()) -> None:
     for name in os.listdir(directory):
         if _UNFINISHED_TABLE_OF_CONTENTS.match(name):
             (directory / name).unlink(missing_ok=True)
-    scratch = directory / SCRATCH
-    for entry in scratch.iterdir() if scratch.is_dir() else ():
-        if entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+    shutil.rmtree(directory / SCRATCH, ignore_errors=True)
 
 
 # Failures of the operating system that the user can mend, and what to do about them.

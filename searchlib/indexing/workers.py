@@ -166,6 +166,8 @@ def write_in_workers(
             if process.poll() is None:
                 process.kill()
                 process.wait()
+            if process.stderr is not None:  # unread when another worker failed first
+                process.stderr.close()
 
 
 def _failure(lines: list[str]) -> Exception:

@@ -151,6 +151,8 @@ class IndexFolder:
         thread = threading.get_ident()
         searcher = self._searchers.get(thread)
         if searcher is not None and not searcher.is_current():
+            with self._searchers_turn:
+                del self._searchers[thread]
             searcher.close()
             searcher = None
         if searcher is None:
