@@ -370,7 +370,7 @@ def is_running(process: int) -> bool:
 def test_workers_of_a_killed_indexer_stop_without_finishing_or_leaving_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stories = write_stories(tmp_path / "stories", batches=12)
+    stories = write_stories(tmp_path / "stories", batches=30)
     for folder in sorted(stories.iterdir())[1:]:  # one big folder, for two workers
         for file in folder.iterdir():
             file.rename(stories / "batch00" / file.name)
@@ -404,7 +404,7 @@ def test_workers_of_a_killed_indexer_stop_without_finishing_or_leaving_files(
     assert list(temporary.iterdir()) == []
     assert assert_committed(index_path) == 0
     with Index(index_path) as index:
-        assert len(index.add_folder(stories / "batch00", workers=1).added) == 12 * PER_BATCH
+        assert len(index.add_folder(stories / "batch00", workers=1).added) == 30 * PER_BATCH
     assert integrity.check(index_path) == []
     # The next commit deleted what the killed one had written (segments, jobs).
     assert {path.suffix for path in index_path.iterdir()} == {"", ".seg", ".toc", ".sqlite3"}

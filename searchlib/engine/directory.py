@@ -16,6 +16,7 @@ from searchlib.engine.fields import whoosh_schema
 from searchlib.engine.files import (
     INDEX_NAME,
     LOCK_NAME,
+    close_files_left_open,
     open_index,
     open_storage,
     remove_uncommitted,
@@ -107,7 +108,8 @@ class Engine:
         try:
             yield wrapped
             wrapped.commit()
-        except BaseException:
+        except BaseException as error:
+            close_files_left_open(error)
             wrapped.abandon()
             raise
 

@@ -13,7 +13,7 @@ from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from searchlib.engine.codec import CODEC
 from searchlib.engine.fields import TermListPositions, whoosh_schema
-from searchlib.engine.files import open_storage, remove_uncommitted
+from searchlib.engine.files import close_files_left_open, open_storage, remove_uncommitted
 from searchlib.engine.postings import PostingPool
 from searchlib.errors import SearchlibError
 from searchlib.schema import Document
@@ -26,7 +26,12 @@ class SegmentWriter(WhooshSegmentWriter):
     until the garbage collector ran."""
 
     def __init__(self, index: FileIndex, **options: Any) -> None:
-        super().__init__(index, **options)
+        try:
+            super().__init__(index, **options)
+        except BaseException as error:
+            close_files_left_open(error)
+            close_quietly(self)
+            raise
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=options["limitmb"])
 
     def add_document(self, **values: Any) -> None:
@@ -77,6 +82,20 @@ class SegmentWriter(WhooshSegmentWriter):
         super()._finish()
         if searcher is not None:
             del searcher._orig_close  # a bound method of the searcher, stored on it
+
+
+def close_quietly(writer: WhooshSegmentWriter) -> None:
+    """Close the files a failed writer has open (Whoosh's cancel, but closing may fail as
+    writing did, on a full disk: the files are deleted all the same)."""
+    parts = [getattr(writer, name, None) for name in ("perdocwriter", "fieldwriter")]
+    for part in parts:
+        if part is not None and not part.is_closed:
+            try:
+                part.close()
+            except Exception as error:
+                close_files_left_open(error)
+    with suppress(Exception):
+        writer.pool.cleanup()
 
 
 def release_lock(writer: WhooshSegmentWriter) -> None:
@@ -131,8 +150,7 @@ class Writer:
         try:
             # Whoosh's cancel, but closing the files may fail as writing them did (on a full
             # disk, flushing); they are deleted all the same.
-            with suppress(Exception):
-                writer._close_segment()
+            close_quietly(writer)
             with suppress(OSError):  # the folder has gone: nothing to delete
                 remove_uncommitted(writer.storage)
             writer._finish()

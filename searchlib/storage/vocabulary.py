@@ -19,7 +19,7 @@ from pathlib import Path
 from searchlib.analysis import edit_distance, stem
 from searchlib.engine.files import refused
 from searchlib.engine.stemming import snowball_stem
-from searchlib.errors import IndexCorruptError, SearchlibError
+from searchlib.errors import IndexCorruptError, IndexLockedError, SearchlibError
 
 FILENAME = "searchlib.sqlite3"
 _BATCH = 500  # stays under SQLite's limit on bound parameters
@@ -68,7 +68,10 @@ class Vocabulary:
                     self._connection = self._connect()
                 yield self._connection
             except sqlite3.Error as error:
-                raise self._failure(error) from error
+                failure = self._failure(error)
+                if failure is None:
+                    raise
+                raise failure from error
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
@@ -79,19 +82,24 @@ class Vocabulary:
             raise
         return connection
 
-    def _failure(self, error: sqlite3.Error) -> SearchlibError:
-        """The error to raise for a failure of the database."""
+    def _failure(self, error: sqlite3.Error) -> SearchlibError | None:
+        """The error to raise for a failure of the database: the operating system's
+        refusal, another process's lock, or damage (``None``: none of these)."""
         message = str(error)
         code = next((code for text, code in _REFUSALS.items() if text in message), None)
         if code is not None:
-            refusal = OSError(code, message, str(self.path))
-            failure = refused(self.path.parent, refusal)
-            if failure is not None:
-                return failure
-        return IndexCorruptError(
-            f"{self.path} can't be read ({type(error).__name__}: {message}); delete the "
-            f"folder and build it again with `searchlib index PATH`"
-        )
+            return refused(self.path.parent, OSError(code, message, str(self.path)))
+        if "database is locked" in message:
+            return IndexLockedError(
+                f"{self.path} is being written by another process (waited 30 s); try again "
+                f"when it has finished"
+            )
+        if type(error) is sqlite3.DatabaseError:  # not a database, or a damaged one
+            return IndexCorruptError(
+                f"{self.path} can't be read ({type(error).__name__}: {message}); delete the "
+                f"folder and build it again with `searchlib index PATH`"
+            )
+        return None
 
     def close(self) -> None:
         """Close the database connection (it reopens on next use)."""
