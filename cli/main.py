@@ -231,7 +231,8 @@ def run(
     """Rank every query in QUERIES and write a TREC run file (qid Q0 docid rank score tag).
 
     QUERIES is JSON Lines (BEIR's queries.jsonl: _id, text) or id<TAB>text lines; each is
-    read as plain words.
+    read as plain words. Whitespace and % in ids are written percent-encoded (my%20story),
+    as `searchlib eval` reads them.
 
     \b
     Example:

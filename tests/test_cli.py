@@ -550,6 +550,36 @@ def test_run_and_eval_on_a_small_collection(tmp_path: Path) -> None:
     assert text.splitlines()[0] == "nDCG@10  1.0000"
 
 
+def test_run_writes_ids_holding_spaces_and_eval_matches_them(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "my story.txt").write_text("The walrus story.\n")
+    (tmp_path / "news" / "other.txt").write_text("A walrus and a walrus.\n")
+    index = str(tmp_path / "index")
+    assert run(searchlib_command, "index", str(tmp_path / "news"), "--index", index).exit_code == 0
+    (tmp_path / "queries.tsv").write_text("q 1\twalrus story\n")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("query-id\tcorpus-id\tscore\nq 1\tnews/my story\t1\n")
+    output = tmp_path / "run.trec"
+    arguments = [str(tmp_path / "queries.tsv"), "--index", index, "-o", str(output)]
+    ranked = run(searchlib_command, "run", *arguments)
+    assert ranked.exit_code == 0, ranked.stderr
+    assert output.read_text().splitlines()[0].startswith("q%201 Q0 news/my%20story 1 ")
+    scored = run(searchlib_command, "eval", "--qrels", str(qrels), str(output), "--json")
+    assert json.loads(scored.stdout)["RR@10"] == 1.0
+
+
+def test_run_refuses_queries_without_ids_in_one_line(tmp_path: Path, seeds: Path) -> None:
+    (tmp_path / "queries.txt").write_text("sanctuary cities\nByrne JAG\n")
+    output = tmp_path / "run.trec"
+    arguments = ["run", str(tmp_path / "queries.txt"), "-o", str(output)]
+    result = run(searchlib_command, *arguments, "--index", str(tmp_path / "absent"))
+    assert_one_line_error(
+        result,
+        "queries.txt, line 1: expected a query as id<TAB>text or as JSON Lines with _id and text",
+    )
+    assert not output.exists()
+
+
 def test_eval_reports_a_malformed_file_in_one_line(tmp_path: Path) -> None:
     qrels = tmp_path / "qrels.txt"
     qrels.write_text("q1 0 d1 yes\n")
