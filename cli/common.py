@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from searchlib import Index, IndexNotFoundError, SearchlibError, SearchlibWarning
+from searchlib.articles.files import find_files
 from searchlib.index import DEFAULT_PATH
 
 INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
@@ -142,14 +143,21 @@ def use_color(choice: str) -> bool:
 
 
 def open_index(index_path: Path | None) -> Index:
-    """Open the index for reading; the default one is built from ``./seeds`` on first use."""
+    """Open the index for reading; the default one is built on first use from ``./seeds``,
+    when that folder holds article files (text, Markdown or HTML)."""
     path = index_path or Path(DEFAULT_PATH)
     try:
         return Index(path, create=False)
     except IndexNotFoundError:
-        if index_path is not None or not SEEDS.is_dir():
+        # Only a folder holding articles: programs keep seed data in ./seeds too (users.rb).
+        articles = len(list(find_files(SEEDS))) if index_path is None else 0
+        if not articles:
             raise
-    click.echo(f"No index in ./{path} yet: building it from ./{SEEDS} (once).", err=True)
+    click.echo(
+        f"No index in ./{path} yet: building it from ./{SEEDS} (once): {articles} article "
+        f"file{'s' if articles > 1 else ''} in {one_line(str(SEEDS.resolve()))}.",
+        err=True,
+    )
     index = Index(path)
     report = index.add_folder(SEEDS)
     warn_skipped(report.skipped)

@@ -355,12 +355,26 @@ def test_missing_default_index_is_built_from_seeds(
     (tmp_path / "index" / ".gitkeep").touch()
     first = run(search_command, "Byrne JAG")
     assert first.exit_code == 0
-    assert "No index in ./index yet: building it from ./seeds" in first.stderr
+    assert "No index in ./index yet: building it from ./seeds (once): 1 article file in " in (
+        first.stderr
+    )
     assert "Indexed ./seeds: 1 added" in first.stderr
     assert (tmp_path / "index").is_dir()
     second = run(search_command, "Byrne JAG")
     assert second.exit_code == 0 and second.stderr == ""
     assert second.stdout == first.stdout
+
+
+def test_a_seeds_folder_without_articles_builds_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a program's folder: ./seeds holds its seed data
+    monkeypatch.delenv("SEARCHLIB_INDEX", raising=False)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "users.rb").write_text('User.create!(name: "Byrne")\n')
+    result = run(search_command, "Byrne")
+    assert_one_line_error(result, "no index in index; build one with `searchlib index PATH`")
+    assert not (tmp_path / "index").exists()
 
 
 def test_index_environment_variable(built: Path) -> None:
