@@ -20,7 +20,7 @@ from searchlib_cli import common
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
-from .conftest import HIT_KEYS, SEED, SEED_ID
+from .conftest import HIT_KEYS, REPOSITORY, SEED, SEED_ID
 from .test_index import DATED, README_DATES
 
 
@@ -668,7 +668,7 @@ def test_search_runs_each_date_form_the_readme_shows(tmp_path: Path) -> None:
         ("(Homan OR Gimenez) AND immigration", {SEED_ID}),
         ("headline:(Byrne OR marathon)", {RUNNERS}),  # Byrne is in bodies only
         ("Miami-Dade", {SEED_ID}),
-        ("U.S.", {"articles/world/economy", SEED_ID}),
+        ("U.S.", {"articles/world/economy", SEED_ID}),  # "US"; the seed's pronoun "us"
         ("Gimenes~2", {SEED_ID}),
     ],
 )
@@ -740,6 +740,24 @@ def test_facets_follow_the_hits_or_go_to_stderr(built: Path) -> None:
     assert len(json.loads(machine.stdout)) == 1
     assert machine.stderr.splitlines() == [f"facet {speakers}", f"facet {sources}"]
     assert "speaker:" not in run(search_command, *arguments).stdout
+
+
+def test_the_readmes_explain_example_is_what_search_writes(tmp_path: Path, seeds: Path) -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`search 'Byrne JAG' --explain`:\n\n```\n", 1)[1].split("```")[0]
+    with Index(tmp_path / "index") as index:  # what the first search builds from ./seeds
+        index.add_folder(seeds)
+    result = run(search_command, "Byrne JAG", "--index", str(tmp_path / "index"), "--explain")
+    assert result.stdout.splitlines()[3:5] == shown.splitlines()
+
+
+def test_the_readme_uses_no_folder_users_lack_and_says_to_activate_the_environment() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    before = readme.split("## Development", 1)[0]
+    assert "../shared" not in before.split("## Sample corpora")[0]
+    assert "../shared" not in before.split("## Query language")[1]
+    commands = [line for line in before.splitlines() if line.startswith(("search", "searchlib "))]
+    assert commands and readme.index(". .venv/bin/activate") < readme.index(commands[0])
 
 
 def test_explain_shows_what_each_word_added_in_each_field(built: Path) -> None:
