@@ -107,14 +107,14 @@ def csv_cell(value: Any) -> Any:
         )
     if not isinstance(value, str):
         return value
-    # A spreadsheet runs a cell starting with = + - @ (or tab or carriage return, or their
-    # full-width forms) as a formula, which can fetch URLs or run commands: OWASP's advice
-    # on CSV injection is to make such text a plain string with a leading quote.
+    # A spreadsheet runs a cell starting with = + - @ or a tab (or their full-width forms;
+    # carriage returns are dropped as controls) as a formula, which can fetch URLs or run
+    # commands: OWASP's advice on CSV injection is to make it plain text with a leading quote.
     text = clean(value)
     return f"'{text}" if text.lstrip(" ")[:1] in _FORMULA_STARTS else text
 
 
-_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_FORMULA_STARTS = frozenset("=+-@\t\uff1d\uff0b\uff0d\uff20")
 
 
 def to_json(value: Any, indent: int | None = 2) -> str:
@@ -138,13 +138,13 @@ def article_text(article: Article) -> str:
         click.style(one_line(article.id), dim=True),
     ]
     for name, text in (
-        ("headline", article.headline),
-        ("caption", article.caption),
-        ("credit", article.credit),
+        ("headline", flat(article.headline or "")),
+        ("caption", flat(article.caption or "")),
+        ("credit", flat(article.credit or "")),
         ("path", display_path(article.path)),
     ):
         if text:
-            lines.append(f"{label.get(name, 'Path')}: {flat(text)}")
+            lines.append(f"{label.get(name, 'Path')}: {text}")
     lines += ["", clean(article.body)]
     if article.quotes:
         lines += ["", click.style(f"Quotations ({len(article.quotes)})", bold=True)]
