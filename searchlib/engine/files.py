@@ -8,9 +8,7 @@ import errno
 import os
 import re
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
@@ -82,11 +80,10 @@ def is_engine_file(name: str) -> bool:
     )
 
 
-def remove_uncommitted(storage: FileStorage, keep: Sequence[Any] = ()) -> None:
+def remove_uncommitted(storage: FileStorage) -> None:
     """Delete what no commit holds: segments written for a commit that failed or was killed
     (the lock holder's own and its workers'), unfinished tables of contents, and temporary
-    files (spilled postings, worker jobs); the segments in ``keep`` stay. Call it holding
-    the index lock."""
+    files (spilled postings, worker jobs). Call it holding the index lock."""
     directory = Path(storage.folder)
     generation = latest_generation(storage)
     if generation >= 0:
@@ -95,7 +92,7 @@ def remove_uncommitted(storage: FileStorage, keep: Sequence[Any] = ()) -> None:
         except Exception:  # a damaged table of contents: `searchlib check` names it
             committed = None
         if committed is not None:
-            clean_files(storage, INDEX_NAME, generation, [*committed, *keep])
+            clean_files(storage, INDEX_NAME, generation, committed)
     for name in os.listdir(directory):
         if _UNFINISHED_TABLE_OF_CONTENTS.match(name):
             (directory / name).unlink(missing_ok=True)

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from searchlib.engine.directory import Engine
-from searchlib.engine.files import LOCK_NAME, is_table_of_contents, open_storage
+from searchlib.engine.files import LOCK_NAME, is_table_of_contents, open_storage, refused
+from searchlib.storage.folder import refusals_reported
 
 DRAFT_LOCK = ".draft-lock"
 """Held by the process building a draft: a draft whose lock is free was abandoned."""
@@ -36,22 +37,29 @@ def drafted(path: Path) -> Iterator[Path]:
     """
     parent = path.parent
     prefix = f".{path.name}-draft-"
-    for abandoned in parent.glob(f"{prefix}*"):
-        lock = open_storage(abandoned).lock(DRAFT_LOCK)
-        if lock.acquire():
-            lock.release()
-            shutil.rmtree(abandoned, ignore_errors=True)
-    # Locked before it takes a draft's name, so that no other process takes it for an
-    # abandoned one.
-    unnamed = Path(tempfile.mkdtemp(prefix=f".{path.name}-new-", dir=parent))
-    lock = open_storage(unnamed).lock(DRAFT_LOCK)
-    lock.acquire()
-    draft = parent / f"{prefix}{unnamed.name.rsplit('-', 1)[1]}"
-    unnamed.rename(draft)
+    try:
+        for abandoned in parent.glob(f"{prefix}*"):
+            lock = open_storage(abandoned).lock(DRAFT_LOCK)
+            if lock.acquire():
+                lock.release()
+                shutil.rmtree(abandoned, ignore_errors=True)
+        # Locked before it takes a draft's name, so that no other process takes it for an
+        # abandoned one.
+        unnamed = Path(tempfile.mkdtemp(prefix=f".{path.name}-new-", dir=parent))
+        lock = open_storage(unnamed).lock(DRAFT_LOCK)
+        lock.acquire()
+        draft = parent / f"{prefix}{unnamed.name.removeprefix(f'.{path.name}-new-')}"
+        unnamed.rename(draft)
+    except OSError as error:
+        failure = refused(parent, error)
+        if failure is None:
+            raise
+        raise failure from error
     try:
         yield draft
         if not Engine.exists(path):
-            _move_in(draft, path)
+            with refusals_reported(path):
+                _move_in(draft, path)
     finally:
         lock.release()
         shutil.rmtree(draft, ignore_errors=True)

@@ -44,7 +44,7 @@ class IndexFolder:
         self.vocabulary = Vocabulary(path)
         self._searchers: dict[int, Searcher] = {}
         self._searchers_turn = threading.Lock()
-        with self.refusals_reported():
+        with refusals_reported(self.path):
             if Engine.exists(path):
                 self.engine = Engine(path)
             elif not create:
@@ -102,24 +102,6 @@ class IndexFolder:
                 f"{FORMAT_VERSION!r}. Delete the folder and index your articles again"
             )
 
-    @contextmanager
-    def refusals_reported(self, suffix: str = "") -> Iterator[None]:
-        """Report the operating system's refusals to read or write the folder (full disk,
-        read-only, not permitted, gone) as ``IndexStorageError``, with ``suffix``."""
-        try:
-            yield
-        except OSError as error:
-            failure = refused(self.path, error)
-            if failure is None:
-                raise
-            if not self.path.is_dir():  # gone: nothing is kept
-                raise failure from error
-            raise IndexStorageError(f"{failure}{suffix}") from error
-        except IndexStorageError as error:
-            if not suffix or str(error).endswith(suffix) or not self.path.is_dir():
-                raise
-            raise IndexStorageError(f"{error}{suffix}") from error
-
     def close(self) -> None:
         """Release open files (they reopen when needed). Call it when no thread is
         searching."""
@@ -131,7 +113,7 @@ class IndexFolder:
 
     def document_count(self) -> int:
         """How many articles the last commit holds."""
-        with self.refusals_reported():
+        with refusals_reported(self.path):
             return self.engine.doc_count()
 
     @contextmanager
@@ -140,7 +122,10 @@ class IndexFolder:
         stemmer whose words join the vocabulary when the commit succeeds. A failed commit
         leaves nothing behind."""
         stemmer = Stemmer()
-        with self.refusals_reported(f"; {KEPT}"), self.engine.writer(self.lock_timeout) as writer:
+        with (
+            refusals_reported(self.path, f"; {KEPT}"),
+            self.engine.writer(self.lock_timeout) as writer,
+        ):
             yield writer, stemmer
             # Stems go in before the commit: a vocabulary entry without documents is harmless.
             self.vocabulary.add(stemmer.seen)
@@ -156,7 +141,7 @@ class IndexFolder:
             searcher.close()
             searcher = None
         if searcher is None:
-            with self.refusals_reported():
+            with refusals_reported(self.path):
                 searcher = self.engine.searcher()
             with self._searchers_turn:
                 self._searchers[thread] = searcher
@@ -168,8 +153,28 @@ class IndexFolder:
 
     def size_bytes(self) -> int:
         """The bytes of the files in the folder."""
-        with self.refusals_reported():
+        with refusals_reported(self.path):
             return sum(path.stat().st_size for path in self.path.iterdir() if path.is_file())
+
+
+@contextmanager
+def refusals_reported(path: Path, suffix: str = "") -> Iterator[None]:
+    """Report the operating system's refusals to read or write the index folder ``path``
+    (full disk, read-only, not permitted, gone) as ``IndexStorageError``, with ``suffix``
+    unless the folder has gone."""
+    try:
+        yield
+    except OSError as error:
+        failure = refused(path, error)
+        if failure is None:
+            raise
+        if not path.is_dir():
+            raise failure from error
+        raise IndexStorageError(f"{failure}{suffix}") from error
+    except IndexStorageError as error:
+        if not suffix or str(error).endswith(suffix) or not path.is_dir():
+            raise
+        raise IndexStorageError(f"{error}{suffix}") from error
 
 
 def _is_ours(entry: Path) -> bool:
