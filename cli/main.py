@@ -16,6 +16,7 @@ from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
+from searchlib.search.pipeline import MAX_RESULT_WINDOW
 from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
@@ -211,8 +212,8 @@ def similar(
     "--depth",
     default=100,
     show_default=True,
-    type=click.IntRange(min=1),
-    help="Hits kept per query.",
+    type=click.IntRange(min=1, max=MAX_RESULT_WINDOW),
+    help=f"Hits kept per query (at most {MAX_RESULT_WINDOW:,}).",
 )
 @click.option(
     "--qrels",

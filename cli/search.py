@@ -10,6 +10,7 @@ import click
 from searchlib import Hit, Results
 from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
+from searchlib.search.pipeline import MAX_RESULT_WINDOW
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
@@ -27,6 +28,9 @@ from searchlib_cli.render import results_text, rows_text
 
 FACET_VALUES_SHOWN = 10
 """How many values of a facet are written, most common first."""
+MAX_LIMIT = 1000
+"""The most hits a command writes: each hit's snippet costs about a millisecond, so a page of
+1,000 keeps a search within 2 s; deeper ones are pages (``--offset``)."""
 
 
 def limit_option(function: Function) -> Function:
@@ -36,8 +40,8 @@ def limit_option(function: Function) -> Function:
         "--limit",
         default=10,
         show_default=True,
-        type=click.IntRange(min=1),
-        help="How many hits to show.",
+        type=click.IntRange(min=1, max=MAX_LIMIT),
+        help=f"How many hits to show (at most {MAX_LIMIT:,}).",
     )(function)
 
 
@@ -72,8 +76,9 @@ def output_options(function: Function) -> Function:
     "--offset",
     default=0,
     show_default=True,
-    type=click.IntRange(min=0),
-    help="How many of the best hits to skip (for the next page: --offset 10).",
+    type=click.IntRange(min=0, max=MAX_RESULT_WINDOW - 1),
+    help=f"How many of the best hits to skip (for the next page: --offset 10); offset + limit "
+    f"at most {MAX_RESULT_WINDOW:,}.",
 )
 @output_options
 @click.option(

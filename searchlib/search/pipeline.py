@@ -10,7 +10,7 @@ from collections.abc import Set
 from dataclasses import dataclass, replace
 
 from searchlib.engine.reading import Searcher
-from searchlib.errors import SearchlibError
+from searchlib.errors import RequestLimitError, SearchlibError
 from searchlib.results.explanation import Contribution, Explanation
 from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
 from searchlib.results.hits import Hit, Results
@@ -25,11 +25,15 @@ from searchlib.storage.folder import IndexFolder
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
+MAX_RESULT_WINDOW = 10_000
+"""The deepest rank a search or ``similar`` reaches (``offset + limit``), as Elasticsearch's
+``index.max_result_window``: ranking costs grow with it, and deeper pages are never read."""
 
 
 def search(index: IndexFolder, query: str, limit: int, offset: int, operators: bool) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` (see
     ``Index.search``); ``QueryError`` when it has nothing searchable."""
+    _check_window(offset, limit)
     syntax = parse(query, operators)
     parsed = plan(syntax, index.vocabulary)
     searcher = index.searcher()
@@ -43,6 +47,7 @@ def search(index: IndexFolder, query: str, limit: int, offset: int, operators: b
 
 def similar(index: IndexFolder, id: str, limit: int) -> Results:
     """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``)."""
+    _check_window(0, limit)
     searcher = index.searcher()
     number = document_number(searcher, id)
     article = to_article(searcher.stored_fields(number))
@@ -65,12 +70,26 @@ def document_number(searcher: Searcher, id: str) -> int:
     return number
 
 
+def _check_window(offset: int, limit: int) -> None:
+    """Refuse hits ranked beyond ``MAX_RESULT_WINDOW``.
+
+    >>> _check_window(10**20, 10)
+    Traceback (most recent call last):
+    searchlib.errors.RequestLimitError: offset + limit can be at most 10,000 (got 100,000,000,000,000,000,010): narrow the query (a word, a field, a date) rather than page deeper
+    """
+    if offset + limit > MAX_RESULT_WINDOW:
+        raise RequestLimitError(
+            f"offset + limit can be at most {MAX_RESULT_WINDOW:,} (got {offset + limit:,}): "
+            "narrow the query (a word, a field, a date) rather than page deeper"
+        )
+
+
 def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit: int) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
     whole number of blocks), with the exact-form bonus."""
     searcher, parsed = search.searcher, search.plan
     found: list[Ranked] = []
-    for start in range(0, offset + limit, EXACT_FORM_BLOCK):
+    for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
         block = best[start : start + EXACT_FORM_BLOCK]
         wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
         found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
