@@ -16,7 +16,7 @@ from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
-from searchlib.search.pipeline import MAX_RESULT_WINDOW
+from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
@@ -33,7 +33,13 @@ from searchlib_cli.common import (
     warn_skipped,
 )
 from searchlib_cli.render import article_text, to_json
-from searchlib_cli.search import chosen_output, limit_option, output_options, write_results
+from searchlib_cli.search import (
+    chosen_output,
+    limit_option,
+    output_options,
+    timeout_option,
+    write_results,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,6 +173,7 @@ def show(
 @click.argument("article_id", metavar="ID")
 @index_option
 @limit_option
+@timeout_option
 @output_options
 @click.pass_context
 def similar(
@@ -174,6 +181,7 @@ def similar(
     article_id: str,
     index_path: Path | None,
     limit: int,
+    timeout: float,
     as_json: bool,
     as_jsonl: bool,
     as_csv: bool,
@@ -190,7 +198,7 @@ def similar(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.similar(article_id, limit)
+        results = index.similar(article_id, limit, timeout=timeout)
         write_results(results, output_format, fields, color)
     if not results:
         ctx.exit(EXIT_NO_HITS)

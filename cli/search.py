@@ -10,7 +10,8 @@ import click
 from searchlib import Hit, Results
 from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
-from searchlib.search.pipeline import MAX_RESULT_WINDOW
+from searchlib.search.bounds import MAX_RESULT_WINDOW
+from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
@@ -42,6 +43,18 @@ def limit_option(function: Function) -> Function:
         show_default=True,
         type=click.IntRange(min=1, max=MAX_LIMIT),
         help=f"How many hits to show (at most {MAX_LIMIT:,}).",
+    )(function)
+
+
+def timeout_option(function: Function) -> Function:
+    """``--timeout SECONDS``: how long a search may take before it is stopped."""
+    return click.option(
+        "--timeout",
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Stop a search that takes longer than this.",
     )(function)
 
 
@@ -80,6 +93,7 @@ def output_options(function: Function) -> Function:
     help=f"How many of the best hits to skip (for the next page: --offset 10); offset + limit "
     f"at most {MAX_RESULT_WINDOW:,}.",
 )
+@timeout_option
 @output_options
 @click.option(
     "--facet",
@@ -102,6 +116,7 @@ def search(
     index_path: Path | None,
     limit: int,
     offset: int,
+    timeout: float,
     as_json: bool,
     as_jsonl: bool,
     as_csv: bool,
@@ -129,7 +144,7 @@ def search(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.search(query, limit=limit, offset=offset)
+        results = index.search(query, limit=limit, offset=offset, timeout=timeout)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:
         ctx.exit(EXIT_NO_HITS)

@@ -17,6 +17,7 @@ from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
 from searchlib.schema import to_article, to_document
 from searchlib.search import pipeline
+from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib.storage.folder import IndexFolder
 
 if TYPE_CHECKING:
@@ -146,7 +147,13 @@ class Index:
         return to_article(stored) if stored else None
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, *, operators: bool = True
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        operators: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
 
@@ -157,6 +164,10 @@ class Index:
         all in one article. A query finding fewer than ``SUGGEST_BELOW`` (3) articles may
         get a corrected one in ``Results.suggestion``.
 
+        Every search is bounded: ``RequestLimitError`` refuses hits ranked beyond
+        ``MAX_RESULT_WINDOW`` (``offset + limit`` over 10,000) and stops a search that takes
+        more than ``timeout`` seconds (``None``: no limit).
+
         >>> index.search('speaker:Sessions "sanctuary cities"')[0].speakers  # doctest: +SKIP
         ('Jeff Sessions',)
         >>> index.search("Sesions sanctuery").suggestion  # doctest: +SKIP
@@ -164,23 +175,28 @@ class Index:
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        results = pipeline.search(self._folder, query, limit, offset, operators)
+        _check_timeout(timeout)
+        results = pipeline.search(self._folder, query, limit, offset, operators, timeout)
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
 
-    def similar(self, id: str, limit: int = 10) -> Results:
+    def similar(
+        self, id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> Results:
         """The ``limit`` articles most like the one with this ``id``, best first: ranked for
         its ``SIMILAR_WORDS`` (25) most distinctive words (frequent in its headline and body,
         rare in the index), which ``Results.query`` lists; the article itself left out.
-        Raises ``SearchlibError`` when no article has this id.
+        Raises ``SearchlibError`` when no article has this id, ``RequestLimitError`` as
+        ``search`` does.
 
         >>> [hit.id for hit in index.similar("bbc/tech/109", limit=3)]  # doctest: +SKIP
         ['bbc/tech/347', 'bbc/tech/383', 'bbc/tech/378']
         """
         if limit < 0:
             raise ValueError(f"limit can't be negative (got {limit})")
-        return pipeline.similar(self._folder, id, limit)
+        _check_timeout(timeout)
+        return pipeline.similar(self._folder, id, limit, timeout)
 
     def stats(self) -> dict[str, Any]:
         """Facts about the index: path, documents, bytes on disk, analyzer, format."""
@@ -192,3 +208,8 @@ class Index:
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
         }
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and not timeout > 0:  # NaN too
+        raise ValueError(f"timeout must be a positive number of seconds or None (got {timeout})")

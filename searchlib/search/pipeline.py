@@ -10,11 +10,13 @@ from collections.abc import Set
 from dataclasses import dataclass, replace
 
 from searchlib.engine.reading import Searcher
-from searchlib.errors import RequestLimitError, SearchlibError
+from searchlib.errors import SearchlibError
 from searchlib.results.explanation import Contribution, Explanation
 from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
 from searchlib.results.hits import Hit, Results
 from searchlib.schema import FIELDS_BY_NAME, to_article
+from searchlib.search.bounds import check_window
+from searchlib.search.deadline import Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import Ranked, contributions, matches, rank
@@ -25,29 +27,36 @@ from searchlib.storage.folder import IndexFolder
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
-MAX_RESULT_WINDOW = 10_000
-"""The deepest rank a search or ``similar`` reaches (``offset + limit``), as Elasticsearch's
-``index.max_result_window``: ranking costs grow with it, and deeper pages are never read."""
 
 
-def search(index: IndexFolder, query: str, limit: int, offset: int, operators: bool) -> Results:
+def search(
+    index: IndexFolder,
+    query: str,
+    limit: int,
+    offset: int,
+    operators: bool,
+    timeout: float | None = None,
+) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` (see
-    ``Index.search``); ``QueryError`` when it has nothing searchable."""
-    _check_window(offset, limit)
+    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
+    beyond the result window or the ``timeout`` (seconds)."""
+    check_window(offset, limit)
+    deadline = Deadline(timeout)
     syntax = parse(query, operators)
     parsed = plan(syntax, index.vocabulary)
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit))
+    ranking = rank(searcher, parsed.root, _depth(offset + limit), deadline)
     found = _Search(index, parsed, searcher, ranking.matched)
     results = _results(found, query, ranking.best, offset, limit)
     if ranking.total < SUGGEST_BELOW:
-        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root)
+        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
     return results
 
 
-def similar(index: IndexFolder, id: str, limit: int) -> Results:
+def similar(index: IndexFolder, id: str, limit: int, timeout: float | None = None) -> Results:
     """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``)."""
-    _check_window(0, limit)
+    check_window(0, limit)
+    deadline = Deadline(timeout)
     searcher = index.searcher()
     number = document_number(searcher, id)
     article = to_article(searcher.stored_fields(number))
@@ -56,7 +65,7 @@ def similar(index: IndexFolder, id: str, limit: int) -> Results:
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = rank(searcher, parsed.root, _depth(limit + 1))
+    ranking = rank(searcher, parsed.root, _depth(limit + 1), deadline)
     best = [ranked for ranked in ranking.best if ranked.number != number]
     found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
     return _results(found, query, best, 0, limit)
@@ -68,20 +77,6 @@ def document_number(searcher: Searcher, id: str) -> int:
     if number is None:
         raise SearchlibError(f"no article with id {id!r} in the index")
     return number
-
-
-def _check_window(offset: int, limit: int) -> None:
-    """Refuse hits ranked beyond ``MAX_RESULT_WINDOW``.
-
-    >>> _check_window(10**20, 10)
-    Traceback (most recent call last):
-    searchlib.errors.RequestLimitError: offset + limit can be at most 10,000 (got 100,000,000,000,000,000,010): narrow the query (a word, a field, a date) rather than page deeper
-    """
-    if offset + limit > MAX_RESULT_WINDOW:
-        raise RequestLimitError(
-            f"offset + limit can be at most {MAX_RESULT_WINDOW:,} (got {offset + limit:,}): "
-            "narrow the query (a word, a field, a date) rather than page deeper"
-        )
 
 
 def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit: int) -> Results:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from searchlib.engine.reading import Searcher
+from searchlib.search.deadline import NO_DEADLINE, Deadline
 from searchlib.search.planning import Bool, Dates, Node, Phrase, Terms
 
 K1 = 1.2
@@ -47,12 +48,12 @@ class Ranking:
     matched: Set[int] = frozenset()
 
 
-def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
+def rank(searcher: Searcher, root: Bool, depth: int, deadline: Deadline = NO_DEADLINE) -> Ranking:
     """The ``depth`` best documents for ``root``: documents matching every ``should``
     clause of it first, then some, then none (when ``must`` clauses make that possible);
-    by score within each.
+    by score within each. Raises ``RequestLimitError`` once the ``deadline`` has passed.
     """
-    evaluation = _Evaluation(searcher)
+    evaluation = _Evaluation(searcher, deadline)
     matched = evaluation.matches(root)
     scores = evaluation.scores(wanted_words(root), matched)
     tier = _tiers(evaluation, root, matched)
@@ -105,14 +106,16 @@ def _tiers(evaluation: _Evaluation, root: Bool, matched: set[int]) -> dict[int, 
 class _Evaluation:
     """One query's evaluation against one searcher, remembering each word's frequencies."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, deadline: Deadline = NO_DEADLINE) -> None:
         self._searcher = searcher
+        self._deadline = deadline
         self._frequencies: dict[Terms, dict[int, float]] = {}
         self._matches: dict[Node, set[int]] = {}
 
     def frequencies(self, terms: Terms) -> dict[int, float]:
         """BM25F's combined frequency of a word in each document holding it."""
         if terms not in self._frequencies:
+            self._deadline.check()
             self._frequencies[terms] = self._searcher.frequencies(terms.pairs, B)
         return self._frequencies[terms]
 
@@ -131,9 +134,11 @@ class _Evaluation:
             candidates = set.intersection(*(self.matches(word) for word in node.words))
             found: set[int] = set()
             for field, terms in node.fields if candidates else ():
+                self._deadline.check()  # a phrase's positions are read in one go, per field
                 found |= self._searcher.phrase_documents(field, terms, node.slop)
             return found & candidates
         if isinstance(node, Dates):
+            self._deadline.check()
             return self._searcher.date_documents("date", node.start, node.end)
         if node.must:
             result = set.intersection(*sorted(map(self.matches, node.must), key=len))
