@@ -17,6 +17,7 @@ from searchlib.articles import pages
 from searchlib.articles.pages import read_page
 from searchlib.search import pipeline, suggestions
 from searchlib.search.bounds import MAX_PHRASE_WORDS, MAX_RESULT_WINDOW
+from searchlib.search.grammar import parse
 from searchlib.search.planning import MAX_FUZZY_WORDS
 from searchlib.search.suggestions import SUGGESTED_WORDS
 from searchlib_cli.main import main as searchlib_command
@@ -212,3 +213,22 @@ def test_a_page_the_parser_gives_up_on_is_read_as_text(monkeypatch: pytest.Monke
     monkeypatch.setattr(pages._PageReader, "feed", give_up)
     page = read_page("<title>Rain</title><p>It rained &amp; rained.</p>")
     assert page == pages.Page(None, None, None, "Rain It rained & rained.")
+
+
+@pytest.mark.parametrize(
+    ("query", "operators"),
+    [
+        ('"' + " ".join(["walrus"] * 40) + '"', True),
+        ("-".join(["walrus"] * 40), True),
+        ("body:" + "-".join(["walrus"] * 40), True),
+        ("-".join(["walrus"] * 40), False),
+    ],
+)
+def test_phrases_and_joined_words_are_cut_to_their_first_words(query: str, operators: bool) -> None:
+    parsed = parse(query, operators)
+    (leaf,) = parsed.root.should if parsed.root.should else (parsed.root,)
+    assert leaf.text.count("walrus") == MAX_PHRASE_WORDS
+    assert parsed.warnings == [
+        f"searched the first {MAX_PHRASE_WORDS} words of {query[:40]}…: a phrase has at most "
+        f"{MAX_PHRASE_WORDS} words"
+    ]
