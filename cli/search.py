@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,8 +55,20 @@ def timeout_option(function: Function) -> Function:
         show_default=True,
         type=click.FloatRange(min=0, min_open=True),
         metavar="SECONDS",
+        callback=lambda context, parameter, value: number_of_seconds(value),
         help="Stop a search that takes longer than this.",
     )(function)
+
+
+def number_of_seconds(value: float) -> float:
+    """``value``, unless it is NaN (which ``click.FloatRange`` lets through).
+
+    >>> number_of_seconds(1.5)
+    1.5
+    """
+    if math.isnan(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 def output_options(function: Function) -> Function:

@@ -90,6 +90,7 @@ def test_the_commands_refuse_huge_numbers_in_one_line(small: Index) -> None:
         (search_command, ["walrus", "-n", "1000000000"], "is not in the range 1<=x<=500"),
         (search_command, ["walrus", "--offset", "9995"], "offset + limit can be at most 10,000"),
         (search_command, ["walrus", "--timeout", "0"], "is not in the range x>0"),
+        (search_command, ["walrus", "--timeout", "nan"], "nan is not a number of seconds"),
         (searchlib_command, ["similar", "a1", "-n", "1000000000"], "1<=x<=500"),
     ]:
         result = CliRunner().invoke(command, [*arguments, "--index", folder])
