@@ -233,3 +233,12 @@ def test_phrases_and_joined_words_are_cut_to_their_first_words(query: str, opera
         f"searched the first {MAX_PHRASE_WORDS} words of {query[:40]}…: a phrase has at most "
         f"{MAX_PHRASE_WORDS} words"
     ]
+
+
+def test_a_hits_similar_articles_are_bounded_too(
+    small: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "DEFAULT_TIMEOUT", 1e-9)
+    (hit,) = small.search("walrus", limit=1, timeout=None)
+    with pytest.raises(RequestLimitError):
+        hit.similar()

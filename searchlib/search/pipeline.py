@@ -16,7 +16,7 @@ from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
 from searchlib.results.hits import Hit, Results
 from searchlib.schema import FIELDS_BY_NAME, to_article
 from searchlib.search.bounds import check_window
-from searchlib.search.deadline import Deadline
+from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import Ranked, contributions, matches, rank
@@ -191,8 +191,8 @@ class _Search:
         )
 
     def similar(self, id: str, limit: int) -> Results:
-        """Articles like the one with this id (``Index.similar``)."""
-        return similar(self.index, id, limit)
+        """Articles like the one with this id (``Index.similar``, within its default time)."""
+        return similar(self.index, id, limit, DEFAULT_TIMEOUT)
 
 
 def _labels(parsed: Plan, lexicon: Lexicon) -> dict[str, str]:
