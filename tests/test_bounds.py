@@ -17,6 +17,7 @@ from searchlib.articles import pages
 from searchlib.articles.pages import read_page
 from searchlib.search import pipeline, suggestions
 from searchlib.search.bounds import MAX_PHRASE_WORDS, MAX_RESULT_WINDOW
+from searchlib.search.deadline import Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import MAX_FUZZY_WORDS
 from searchlib.search.suggestions import SUGGESTED_WORDS
@@ -242,3 +243,9 @@ def test_a_hits_similar_articles_are_bounded_too(
     (hit,) = small.search("walrus", limit=1, timeout=None)
     with pytest.raises(RequestLimitError):
         hit.similar()
+
+
+def test_did_you_mean_stops_at_the_deadline_and_keeps_the_query() -> None:
+    # Neither the searcher nor the vocabulary is asked once the time is up.
+    syntax = parse("walrsu harbuor").root
+    assert suggestions.suggestion(None, None, "walrsu harbuor", syntax, Deadline(0)) is None  # type: ignore[arg-type]
