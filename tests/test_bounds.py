@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from searchlib import Article, Index, QueryError, RequestLimitError
 from searchlib.articles import pages
 from searchlib.articles.pages import read_page
+from searchlib.engine.reading import Searcher
 from searchlib.search import pipeline, suggestions
 from searchlib.search.bounds import MAX_PHRASE_WORDS, MAX_RESULT_WINDOW
 from searchlib.search.deadline import Deadline
@@ -249,3 +250,22 @@ def test_did_you_mean_stops_at_the_deadline_and_keeps_the_query() -> None:
     # Neither the searcher nor the vocabulary is asked once the time is up.
     syntax = parse("walrsu harbuor").root
     assert suggestions.suggestion(None, None, "walrsu harbuor", syntax, Deadline(0)) is None  # type: ignore[arg-type]
+
+
+def test_explaining_every_hit_reads_each_words_postings_once(
+    small: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[object] = []
+    postings = Searcher.frequencies
+    monkeypatch.setattr(
+        Searcher,
+        "frequencies",
+        lambda self, pairs, length_weight: (
+            read.append(pairs) or postings(self, pairs, length_weight)
+        ),
+    )
+    results = small.search("walrus harbour walrus storm", limit=100)
+    searched = len(read)
+    explanations = [hit.explain() for hit in results]
+    assert len(explanations) == 100 and all(each.score > 0 for each in explanations)
+    assert len(read) - searched == 3  # once per distinct word, not per hit

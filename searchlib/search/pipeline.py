@@ -19,7 +19,7 @@ from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
-from searchlib.search.ranking import Ranked, contributions, matches, rank
+from searchlib.search.ranking import Evaluation, Ranked, contributions, matches, rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
@@ -158,6 +158,8 @@ class _Search:
     matched: Set[int]
     excluded: str | None = None
     """The id of the article a ``similar`` query leaves out."""
+    evaluation: Evaluation | None = None
+    """The query's words' postings and weights, kept while hits are explained."""
 
     def facets(self) -> Facets:
         """The facets of the first ``FACET_LIMIT`` matching articles, in index order."""
@@ -175,9 +177,12 @@ class _Search:
         and its exact-form bonus."""
         searcher = self.index.searcher()
         number = document_number(searcher, id)
+        if self.evaluation is None or self.evaluation.searcher is not searcher:
+            self.evaluation = Evaluation(searcher)
         labels = _labels(self.plan, self.index.vocabulary)
         by_word: dict[str, Counter[str]] = {}
-        for (field_name, term), score in contributions(searcher, self.plan.root, number).items():
+        explained = contributions(self.evaluation, self.plan.root, number)
+        for (field_name, term), score in explained.items():
             by_word.setdefault(labels.get(term, term), Counter())[field_name] += score
         found = _exact_forms_found(searcher, number, self.plan.exact_forms)
         return Explanation(
