@@ -124,7 +124,8 @@ class Index:
         replacing any article with its id. ``fields`` maps our fields to a record's keys where
         they differ; ``progress`` is called as by ``add_folder``, with records done. A records
         file of ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among
-        ``workers`` processes (by default one per core, at most four).
+        ``workers`` processes (by default one per core, at most four). Any other file raises
+        ``SearchlibError``.
 
         >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)

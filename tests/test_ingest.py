@@ -372,9 +372,13 @@ TAGS = (
 attributes = st.lists(
     st.tuples(st.sampled_from(["class", "href", "id", "x"]), st.text(max_size=10)), max_size=2
 ).map(lambda pairs: "".join(f' {name}="{value}"' for name, value in pairs))
+HTML_PIECES = [
+    "&amp;", "&#xd800;", "&#x110000;", "&#0;", "&bogus;", "<!-- c -->", "<!--", "</p>", "<p",
+    "</>", "<!DOCTYPE html>", "<?php x ?>", "<![CDATA[walrus]]>", "<![if x]>", "“", '"',
+]  # fmt: skip
 html_text = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["&amp;", "&#xd800;", "&#0;", "&bogus;", "<!-- c -->", "</p>", "<p", "“", '"']),
+    st.sampled_from(HTML_PIECES),
 )
 markup = st.recursive(
     html_text,
@@ -392,5 +396,6 @@ markup = st.recursive(
 @settings(deadline=None, database=None, max_examples=300)
 @given(page=st.lists(markup, max_size=5).map("".join))
 def test_any_nesting_of_html_tags_and_text_reads_as_a_page(page: str) -> None:
-    read = read_page(page)
+    read = read_page(page)  # '<![0' (issue 14, case 8) is left to the tests of pages
     assert all(part is None or isinstance(part, str) for part in read)
+    assert valid(list(read))
