@@ -8,6 +8,7 @@ and could run in other processes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -88,6 +89,10 @@ def held_forms(value: bytes, forms: Iterable[str]) -> set[str]:
     return {form for form in forms if f" {form} " in text}
 
 
+_TAB_SEPARATED = re.compile(r"(.*)\t([0-9a-f]{32})\t(.*)", re.DOTALL)
+"""A file state's term as older indexes hold it."""
+
+
 class FileState(NamedTuple):
     """Which version of a file the index holds, and the id its article has.
 
@@ -110,9 +115,10 @@ class FileState(NamedTuple):
         """Read a state back from its term."""
         if term.startswith("["):
             return cls(*json.loads(term))
-        # Older indexes hold the three tab-separated (garbled by a tab in a name); a path
-        # starts with "/" or a drive letter, never "[", so the two never clash.
-        path, content_hash, article_id = term.split("\t", 2)
+        # Older indexes hold the three tab-separated, told apart by the hash between them (a
+        # name may hold a tab). A path starts with "/" or a drive letter, never "[".
+        match = _TAB_SEPARATED.fullmatch(term)
+        path, content_hash, article_id = match.groups() if match else term.split("\t", 2)
         return cls(path, content_hash, article_id)
 
 

@@ -150,13 +150,14 @@ def test_file_names_of_any_bytes_index_once_and_stay_unchanged(
 
 
 def test_file_states_written_tab_separated_are_still_read(index: Index, tmp_path: Path) -> None:
-    # As indexes before file states were written as JSON hold them.
+    # As indexes before file states were written as JSON hold them, tabs in names included.
     folder = tmp_path / "old"
     folder.mkdir()
-    for name in ("kept", "gone"):
+    names = ("kept", "tab\tkept", "gone")
+    for name in names:
         (folder / f"{name}.txt").write_bytes(STORY)
     with index._folder.writing() as (writer, _):
-        for name in ("kept", "gone"):
+        for name in names:
             state = "\t".join([str(folder / f"{name}.txt"), content_hash(STORY), f"old/{name}"])
             writer.update(
                 Document({"id": f"old/{name}", "file_state": state}, {"id": f"old/{name}"})
@@ -166,8 +167,8 @@ def test_file_states_written_tab_separated_are_still_read(index: Index, tmp_path
     )
     (folder / "gone.txt").unlink()
     report = index.add_folder(folder)
-    assert (report.added, report.removed, report.unchanged) == ([], [str(folder / "gone.txt")], 1)
-    assert index.get("old/gone") is None and index.get("old/kept") is not None
+    assert (report.added, report.removed, report.unchanged) == ([], [str(folder / "gone.txt")], 2)
+    assert index.get("old/gone") is None and len(index) == 2
 
 
 # Folders
