@@ -66,10 +66,12 @@ def sync(
                 _apply(writer, prepare(*item, source, stemmer), report)
                 tally.advance()
         if files is None:
-            # Links out of the folder go, along with the files deleted from it.
-            links_out = {str(path) for path, _ in left_out}
+            # Files left out (links out of the folder) go, along with those deleted from it;
+            # folders left out (can't be listed) hold no file states.
+            left_out_paths = {str(path) for path, _ in left_out}
             for path, (_, term) in states.items():
-                if path.startswith(f"{root}{os.sep}") and (path in links_out or is_gone(path)):
+                under_root = path.startswith(f"{root}{os.sep}")
+                if under_root and (path in left_out_paths or is_gone(path)):
                     writer.delete("file_state", term)
                     report.removed.append(shown_path(path))
     tally.flush()
