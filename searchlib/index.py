@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from searchlib.articles.article import Article
+from searchlib.articles.article import Article, shown_path, valid_text
 from searchlib.errors import QueryWarning, SearchlibError
 from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
@@ -74,9 +74,11 @@ class Index:
         return f"Index({str(self.path)!r})"
 
     def add(self, *articles: Article) -> None:
-        """Add articles, replacing any with the same id."""
+        """Add articles, replacing any with the same id (of those given with one id, the
+        last). Text is stored as valid Unicode: a lone surrogate becomes U+FFFD."""
+        latest = {valid_text(article.id): article for article in articles}
         with self._folder.writing() as (writer, stemmer):
-            for article in articles:
+            for article in latest.values():
                 writer.update(to_document(article, stemmer))
 
     def add_folder(
@@ -123,12 +125,14 @@ class Index:
         replacing any article with its id. ``fields`` maps our fields to a record's keys where
         they differ; ``progress`` is called as by ``add_folder``, with records done. A records
         file of ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among
-        ``workers`` processes (by default one per core, at most four).
+        ``workers`` processes (by default one per core, at most four). Any other file raises
+        ``SearchlibError``.
 
         >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
         """
-        from searchlib.articles.records import is_records, record_keys
+        from searchlib.articles.files import ARTICLE_SUFFIXES
+        from searchlib.articles.records import RECORD_SUFFIXES, is_records, record_keys
         from searchlib.indexing import folders, records
         from searchlib.indexing import workers as worker_processes
 
@@ -136,6 +140,12 @@ class Index:
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
+        if not (is_records(file) or file.suffix.lower() in ARTICLE_SUFFIXES):
+            raise SearchlibError(
+                f"{shown_path(str(path))} is neither an article file "
+                f"({' '.join(sorted(ARTICLE_SUFFIXES))}) nor a records file "
+                f"({' '.join(sorted(RECORD_SUFFIXES))})"
+            )
         if is_records(file):
             count = worker_processes.default_workers() if workers is None else workers
             return records.add_records(self._folder, file, fields, progress, count)
@@ -143,7 +153,7 @@ class Index:
 
     def get(self, id: str) -> Article | None:
         """The article with this id, or ``None``."""
-        stored = self._folder.searcher().stored("id", id)
+        stored = self._folder.searcher().stored("id", valid_text(id))
         return to_article(stored) if stored else None
 
     def search(
