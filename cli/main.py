@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from searchlib import Index, SearchlibError
+from searchlib import Index, QueryWarning, SearchlibError
 from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
@@ -253,8 +254,11 @@ def run(
             judged = read_qrels(qrels)
             queries = {query: text for query, text in queries.items() if query in judged}
     started = time.perf_counter()
-    with open_index(index_path) as index:
+    with open_index(index_path) as index, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QueryWarning)
         ranking = run_queries(index, queries, depth)
+    for warning in caught:
+        warn(str(warning.message))
     write_run(ranking, output, tag)
     elapsed = time.perf_counter() - started
     click.echo(f"{len(ranking)} queries ranked into {one_line(str(output))} ({elapsed:.1f} s)")
