@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import click
 
-from searchlib import Index, SearchlibError
+from searchlib import Index, QueryWarning, SearchlibError
 from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
+from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
@@ -32,7 +34,13 @@ from searchlib_cli.common import (
     warn_skipped,
 )
 from searchlib_cli.render import article_text, to_json
-from searchlib_cli.search import chosen_output, limit_option, output_options, write_results
+from searchlib_cli.search import (
+    chosen_output,
+    limit_option,
+    output_options,
+    timeout_option,
+    write_results,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,6 +174,7 @@ def show(
 @click.argument("article_id", metavar="ID")
 @index_option
 @limit_option
+@timeout_option
 @output_options
 @click.pass_context
 def similar(
@@ -173,6 +182,7 @@ def similar(
     article_id: str,
     index_path: Path | None,
     limit: int,
+    timeout: float,
     as_json: bool,
     as_jsonl: bool,
     as_csv: bool,
@@ -189,7 +199,7 @@ def similar(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.similar(article_id, limit)
+        results = index.similar(article_id, limit, timeout=timeout)
         write_results(results, output_format, fields, color)
     if not results:
         ctx.exit(EXIT_NO_HITS)
@@ -211,8 +221,8 @@ def similar(
     "--depth",
     default=100,
     show_default=True,
-    type=click.IntRange(min=1),
-    help="Hits kept per query.",
+    type=click.IntRange(min=1, max=MAX_RESULT_WINDOW),
+    help=f"Hits kept per query (at most {MAX_RESULT_WINDOW:,}).",
 )
 @click.option(
     "--qrels",
@@ -244,8 +254,11 @@ def run(
             judged = read_qrels(qrels)
             queries = {query: text for query, text in queries.items() if query in judged}
     started = time.perf_counter()
-    with open_index(index_path) as index:
+    with open_index(index_path) as index, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QueryWarning)
         ranking = run_queries(index, queries, depth)
+    for warning in caught:
+        warn(str(warning.message))
     write_run(ranking, output, tag)
     elapsed = time.perf_counter() - started
     click.echo(f"{len(ranking)} queries ranked into {one_line(str(output))} ({elapsed:.1f} s)")

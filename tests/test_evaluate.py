@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from searchlib.errors import QueryWarning, RequestLimitError
 from searchlib.evaluate import (
     MEASURES,
     Qrels,
@@ -23,6 +24,7 @@ from searchlib.evaluate import (
     read_run,
     recall,
     reciprocal_rank,
+    run_queries,
     write_run,
 )
 
@@ -296,3 +298,15 @@ def test_files_read_as_ir_measures_reads_them(tmp_path: Path) -> None:
         theirs_run.setdefault(scored.query_id, {})[scored.doc_id] = scored.score
     assert read_qrels(qrels_path) == theirs_qrels == qrels
     assert read_run(tmp_path / "run.txt") == theirs_run
+
+
+def test_a_query_stopped_at_the_time_limit_ranks_nothing_and_says_so() -> None:
+    class Slow:
+        def search(self, query, limit=10, offset=0, *, operators=True):
+            if query == "slow":
+                raise RequestLimitError("the search took longer than 2 s")
+            return [type("Hit", (), {"id": "d1"})]
+
+    with pytest.warns(QueryWarning, match="query q2 ranked nothing: the search took longer"):
+        run = run_queries(Slow(), {"q1": "fast", "q2": "slow"})
+    assert run == {"q1": {"d1": 1.0}, "q2": {}}

@@ -16,12 +16,18 @@ What is read, and where from:
 
 Each paragraph of a block quotation stays a paragraph, and ``<q>`` gets its quotation marks,
 so the quotation finder sees what a reader sees.
+
+Any page is read in time linear in its length, and never raises: the standard parser of
+CPython before 3.13.4 reads markup left open at the end of a page again from every ``<`` in
+it (CVE-2025-6069) and raises on some ``<![`` sections, so those are dropped first, as HTML5
+drops them, and comments left open are looked for once.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -45,6 +51,11 @@ _INLINE = _IGNORED | frozenset(
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 """Elements that have no end tag."""
 _WHITESPACE = re.compile(r"\s+")
+_MARKED_SECTION = re.compile(r"<!\[[^>]*>?")
+"""``<![CDATA[…]]>``, ``<![if IE]>``: HTML5 reads them (outside SVG and MathML) as comments
+up to the next ``>``; html.parser reads them as SGML sections, slowly, and raises on some."""
+_MARKUP_OPENING = re.compile(r"<[A-Za-z/!?]")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class Page(NamedTuple):
@@ -80,9 +91,24 @@ def read_page(html: str) -> Page:
     ('Rain', 'Floods in Leeds', 'Jon Super / AP', 'It rained & rained.')
     """
     reader = _PageReader()
-    reader.feed(html)
-    reader.close()
+    try:
+        reader.feed(_readable(html))
+        reader.close()
+    except AssertionError:  # html.parser's way of giving up on markup it can't read
+        return Page(None, None, None, " ".join(unescape(_TAG.sub(" ", html)).split()))
     return _page(reader.blocks)
+
+
+def _readable(html: str) -> str:
+    """``html`` without what HTML5 drops and html.parser reads slowly or not at all: ``<![``
+    sections, and markup opened after the page's last ``>`` (which can never end).
+
+    >>> _readable("<p>3 < 4 <![CDATA[x]]></p><a href")
+    '<p>3 < 4 </p>'
+    """
+    html = _MARKED_SECTION.sub("", html)
+    opening = _MARKUP_OPENING.search(html, html.rfind(">") + 1)
+    return html[: opening.start()] if opening else html
 
 
 def _page(blocks: list[_Block]) -> Page:
@@ -130,7 +156,10 @@ class _PageReader(HTMLParser):
         self._counts: Counter[str] = Counter()
         self._holders: list[str] = []
         """The open elements of ``_HOLDERS``, innermost last."""
+        self._whole: list[str] = []
+        """The open elements of ``_READ_WHOLE``, innermost last."""
         self._text: list[str] = []
+        self._unclosed_comment_from: int | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
@@ -150,6 +179,8 @@ class _PageReader(HTMLParser):
             self._counts[tag] += 1
             if tag in _HOLDERS:
                 self._holders.append(tag)
+            if tag in _READ_WHOLE:
+                self._whole.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self._counts[tag]:
@@ -164,7 +195,19 @@ class _PageReader(HTMLParser):
         if not self._inside(_IGNORED):
             self._text.append(_WHITESPACE.sub(" ", data))
 
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        # html.parser looks for the end of each "<!--" it meets; when one has none after
+        # it, none after it has either (positions hold within one pass over the page).
+        unclosed = self._unclosed_comment_from
+        if unclosed is not None and i >= unclosed:
+            return -1
+        end: int = super().parse_comment(i, report)
+        if end < 0:
+            self._unclosed_comment_from = i
+        return end
+
     def close(self) -> None:
+        self._unclosed_comment_from = None  # the pass at the end reads from a new start
         super().close()
         while self._open:  # what the page left open ends with it
             self.handle_endtag(self._open[-1])
@@ -177,6 +220,8 @@ class _PageReader(HTMLParser):
             self._counts[name] -= 1
             if name in _HOLDERS:
                 self._holders.pop()
+            if name in _READ_WHOLE:
+                self._whole.pop()
             if name == tag:
                 return
 
@@ -186,12 +231,10 @@ class _PageReader(HTMLParser):
     def _end_block(self, closing: str | None = None) -> None:
         """End the text read so far as a block; inside an element read whole (a headline
         with a line break in it), only its own end does."""
-        whole = None
-        if self._inside(_READ_WHOLE):
-            whole = next(name for name in reversed(self._holders) if name in _READ_WHOLE)
-            if closing != whole:
-                self._text.append(" ")
-                return
+        whole = self._whole[-1] if self._whole else None
+        if whole and closing != whole:
+            self._text.append(" ")
+            return
         text = "".join(self._text)
         self._text.clear()
         # A line break ends a line of a paragraph; a headline or caption stays one line.
