@@ -73,9 +73,9 @@ def index_command(
     """Index the articles in PATHS: folders (their text and HTML files, recursively), article
     files, or records files (JSON Lines or CSV with a header row, one article a record).
 
-    Re-running is cheap: unchanged files are skipped, changed ones replaced and, within
-    a folder, deleted ones removed. Unreadable or binary files are skipped with a warning.
-    On a terminal, a progress bar shows on stderr.
+    Re-running is cheap: unchanged files and records are skipped, changed ones replaced,
+    and files deleted from a folder or records gone from their file removed. Unreadable or
+    binary files are skipped with a warning. On a terminal, a progress bar shows on stderr.
 
     \b
     Examples:
@@ -159,6 +159,44 @@ def show(
         click.echo(to_json(article.to_dict()))
     else:
         click.echo(article_text(article), color=use_color(color))
+
+
+@main.command()
+@click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
+@index_option
+@click.pass_context
+def delete(ctx: click.Context, article_ids: tuple[str, ...], index_path: Path | None) -> None:
+    """Delete the articles with these IDs (exit 1 when one is not in the index). An article
+    of a folder or records file comes back if that source is indexed again while it still
+    holds it.
+
+    \b
+    Example:
+      searchlib delete reuters21578/1 reuters21578/2
+    """
+    with open_index(index_path) as index:
+        found = index.delete(*article_ids)
+        for article_id in dict.fromkeys(article_ids):
+            if article_id not in found:
+                warn(f"no article with id {article_id!r} in the index")
+        click.echo(f"{index.path}: {len(found)} deleted, {len(index)} articles")
+    if len(found) < len(set(article_ids)):
+        ctx.exit(EXIT_NO_HITS)
+
+
+@main.command()
+@index_option
+def optimize(index_path: Path | None) -> None:
+    """Merge the index into one segment, reclaiming the space of replaced and deleted
+    articles (Whoosh merges small segments by itself). Scores don't change.
+    """
+    with open_index(index_path) as index:
+        before = index.stats()["size_bytes"]
+        started = time.perf_counter()
+        index.optimize()
+        elapsed = time.perf_counter() - started
+        after = index.stats()["size_bytes"]
+        click.echo(f"{index.path}: {before:,} → {after:,} bytes ({elapsed:.1f} s)")
 
 
 @main.command()

@@ -140,6 +140,27 @@ class Index:
             return records.add_records(self._folder, file, fields, progress, count)
         return folders.sync(self._folder, file.parent, [file], 1, progress)
 
+    def delete(self, *ids: str) -> list[str]:
+        """Delete the articles with these ids; returns the ids found (and deleted). An
+        article from a folder or records file comes back if that source is indexed again
+        while it still holds it.
+
+        >>> index.delete("bbc/tech/109", "no-such-id")  # doctest: +SKIP
+        ['bbc/tech/109']
+        """
+        found = []
+        with self._folder.writing() as (writer, _):
+            for id in dict.fromkeys(ids):
+                if writer.delete("id", id):
+                    found.append(id)
+        return found
+
+    def optimize(self) -> None:
+        """Merge the index's segments into one, reclaiming the space of replaced and deleted
+        articles (updates leave them until Whoosh merges their segment); takes about as long
+        as indexing everything again, and changes no score."""
+        self._folder.optimize()
+
     def get(self, id: str) -> Article | None:
         """The article with this id, or ``None``."""
         stored = self._folder.searcher().stored("id", id)

@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 from searchlib.analysis import Stemmer, content_words
 from searchlib.articles.article import Article, Quote
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
@@ -41,6 +41,7 @@ FIELDS: tuple[Field, ...] = (
     Field("id", "id", stored=True),
     Field("path", "stored", stored=True),
     Field("file_state", "id"),
+    Field("record_state", "id"),
     Field("source", "id", stored=True),
     Field("date", "date", stored=True),
     Field("headline", "stemmed", stored=True, boost=2.0),
@@ -88,7 +89,8 @@ def held_forms(value: bytes, forms: Iterable[str]) -> set[str]:
 
 
 class FileState(NamedTuple):
-    """Which version of a file the index holds, and the id its article has.
+    """Which version of a file (or of a record in a records file: ``path`` is the file's)
+    the index holds, and the id its article has.
 
     >>> state = FileState("/a/seeds/x.txt", "f00d", "seeds/x")
     >>> FileState.from_term(state.term()) == state
@@ -110,8 +112,14 @@ class FileState(NamedTuple):
         return cls(path, content_hash, article_id)
 
 
-def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
-    """Analyse an article into a ``Document`` (``content_hash`` marks a file's version)."""
+def to_document(
+    article: Article,
+    stemmer: Stemmer,
+    content_hash: str | None = None,
+    records_file: str | None = None,
+) -> Document:
+    """Analyse an article into a ``Document``: ``content_hash`` marks the version of its
+    file, or of its record in ``records_file``."""
     headline, caption, body = (
         content_words(text or "") for text in (article.headline, article.caption, article.body)
     )
@@ -130,7 +138,9 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "credit": content_words(article.credit or ""),
         "exact": encode_forms({*headline, *caption, *body}),
     }
-    if article.path and content_hash:
+    if records_file and content_hash:
+        indexed["record_state"] = FileState(records_file, content_hash, article.id).term()
+    elif article.path and content_hash:
         indexed["file_state"] = FileState(article.path, content_hash, article.id).term()
     if article.source:
         indexed["source"] = article.source

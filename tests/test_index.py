@@ -926,7 +926,7 @@ def test_records_shared_among_workers_match_one_process(
     assert [str(warning.message) for warning in caught] == [
         f"skipped {corpus}:11: not JSON (Expecting value)"
     ]
-    assert len(report.added) == 40
+    assert len(report.added) == 39  # each id once: r3 is given twice
     with Index(single) as one, Index(shared) as two:
         assert len(one) == len(two) == 39
         assert two.get("r3").headline == "Walrus report three, revised"

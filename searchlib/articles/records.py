@@ -154,7 +154,7 @@ def record_to_article(
     'It works.'
     """
     keys = record_keys(fields)
-    values = {
+    values: dict[str, str | None] = {
         name: next((str(record[key]) for key in names if record.get(key) is not None), None)
         for name, names in keys.items()
     }
@@ -165,6 +165,18 @@ def record_to_article(
     article.date = _date(values["date"])
     article.source = values["source"] or source
     return article
+
+
+def record_id(record: Mapping[str, Any], fields: Mapping[str, str] | None = None) -> str | None:
+    """The id of a record (as ``record_to_article`` reads it), ``None`` when it has none.
+
+    >>> record_id({"_id": 7, "text": "x"}), record_id({"text": "x"})
+    ('7', None)
+    """
+    value = next(
+        (record[key] for key in record_keys(fields)["id"] if record.get(key) is not None), None
+    )
+    return str(value) if value is not None and str(value) else None
 
 
 def _date(value: str | None) -> datetime | None:

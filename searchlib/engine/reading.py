@@ -3,6 +3,7 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ class Searcher:
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         self._lengths: dict[str, bytes] = {}
+        self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
@@ -70,9 +72,19 @@ class Searcher:
         return self._deleted
 
     def average_length(self, field: str) -> float:
-        """The mean number of terms ``field`` holds per document."""
-        documents = self._reader.doc_count_all()
-        return self._reader.field_length(field) / documents if documents else 0.0
+        """The mean number of terms ``field`` holds per live document, from the lengths as
+        stored (one byte each): Whoosh's totals count deleted documents until a merge, and
+        their exact lengths are gone, so this is what an updated index and a fresh build of
+        the same articles agree on."""
+        if field not in self._averages:
+            lengths = self._field_lengths(field)
+            codes = Counter(lengths)
+            for number in self.deleted():
+                codes[lengths[number]] -= 1
+            total = sum(LENGTH_OF_BYTE[code] * count for code, count in codes.items())
+            live = self.document_count()
+            self._averages[field] = total / live if live else 0.0
+        return self._averages[field]
 
     def frequencies(
         self, pairs: Iterable[tuple[str, str, float]], length_weight: float
@@ -93,7 +105,7 @@ class Searcher:
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
-        return combined
+        return _live(combined, self.deleted())
 
     def _scale(
         self, field: str, weight: float, length_weight: float, average: float
@@ -133,8 +145,14 @@ class Searcher:
         return 0.0
 
     def document_frequency(self, field: str, term: str) -> int:
-        """How many documents hold ``term`` in ``field`` (deleted ones until a merge)."""
-        return self._reader.doc_frequency(field, term)
+        """How many live documents hold ``term`` in ``field``."""
+        if not self._reader.has_deletions():
+            return self._reader.doc_frequency(field, term)
+        deleted = self.deleted()
+        return sum(
+            sum(1 for number in numbers if base + number not in deleted)
+            for base, numbers, _ in self._postings(field, term)
+        )
 
     def document_number(self, field: str, value: str) -> int | None:
         """The number of the live document whose ``field`` is ``value``, if any."""
@@ -202,6 +220,17 @@ class Searcher:
             text = term.decode("utf-8")
             if not check_live or self._searcher.document_number(**{field: text}) is not None:
                 yield text
+
+
+def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:
+    """``combined`` without the ``deleted`` documents."""
+    if not deleted:
+        return combined
+    if len(deleted) < len(combined):
+        for number in deleted:
+            combined.pop(number, None)
+        return combined
+    return {number: value for number, value in combined.items() if number not in deleted}
 
 
 def _length_scale(weight: float, length_weight: float, average: float, code: int) -> float:

@@ -5,14 +5,15 @@ it, never an error that stops a build."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from searchlib.analysis import Stemmer
 from searchlib.articles.files import SkippedFile, read_bytes, to_article
-from searchlib.articles.records import record_to_article
+from searchlib.articles.records import record_id, record_to_article
 from searchlib.schema import FORMAT_VERSION, Document, to_document
 
 Work = Sequence[tuple[Path, str | None, str]]
@@ -57,18 +58,50 @@ def prepare(
     return Prepared(key, known_hash, article.id, document)
 
 
+class Unchanged(NamedTuple):
+    """A record the index already holds as it is."""
+
+    article_id: str
+
+
+@dataclass(frozen=True)
+class RecordsSource:
+    """A records file as a source of articles: its path (as records' states name it), the
+    source its articles get, the key mapping, and the content hash of each record the
+    index holds from it, by id."""
+
+    path: str
+    source: str
+    fields: Mapping[str, str] | None
+    known: Mapping[str, str]
+
+
+def record_hash(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> str:
+    """A record version's identity: its keys and values, the key mapping it is read with
+    and the document format.
+
+    >>> record_hash({"a": 1, "b": 2}, None) == record_hash({"b": 2, "a": 1}, None)
+    True
+    """
+    text = json.dumps([record, fields or {}], sort_keys=True, ensure_ascii=False, default=str)
+    return content_hash(text.encode("utf-8", "surrogatepass"))
+
+
 def prepare_record(
-    record: dict[str, Any] | SkippedFile,
-    source: str,
-    fields: Mapping[str, str] | None,
-    stemmer: Stemmer,
-) -> Document | str:
-    """A record's document, or why it is skipped (a bad line, or any failure to parse it:
-    one odd record must never stop a build)."""
+    record: dict[str, Any] | SkippedFile, origin: RecordsSource, stemmer: Stemmer
+) -> Document | Unchanged | str:
+    """A record's document, ``Unchanged`` when the index holds it as it is, or why it is
+    skipped (a bad line, or any failure to parse it: one odd record must never stop a
+    build)."""
     try:
         if isinstance(record, SkippedFile):
             raise record
-        return to_document(record_to_article(record, source, fields), stemmer)
+        version = record_hash(record, origin.fields)
+        article_id = record_id(record, origin.fields)
+        if article_id is not None and origin.known.get(article_id) == version:
+            return Unchanged(article_id)
+        article = record_to_article(record, origin.source, origin.fields)
+        return to_document(article, stemmer, version, origin.path)
     except SkippedFile as skipped:
         return str(skipped)
     except Exception as error:

@@ -124,9 +124,9 @@ class _Evaluation:
 
     def _match(self, node: Node) -> set[int]:
         if isinstance(node, Terms):
-            # Postings keep deleted documents until a merge; Whoosh's own matchers (phrases,
-            # dates) skip them, and the other nodes combine live sets.
-            return set(self.frequencies(node)).difference(self._searcher.deleted())
+            # Frequencies are of live documents only; Whoosh's own matchers (phrases, dates)
+            # skip deleted ones, and the other nodes combine live sets.
+            return set(self.frequencies(node))
         if isinstance(node, Phrase):
             candidates = set.intersection(*(self.matches(word) for word in node.words))
             found: set[int] = set()

@@ -1,0 +1,119 @@
+"""An archive kept in step and counted right (issue 16): records files synced record by
+record, deleting, filters, dates shown and sorted, metadata fields, exact counts, timelines."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searchlib import Index
+from searchlib_cli.main import main
+
+WORDS = "cocoa bahia money supply grain wheat tin rubber coffee sugar oil gas bank rate".split()
+QUERIES = ["cocoa", "money supply", "wheat OR sugar", "bank rate", "oil -gas", '"cocoa bahia"']
+
+
+def _record(generator: random.Random, number: int) -> dict[str, str]:
+    words = generator.choices(WORDS, k=generator.randint(3, 60))
+    return {"id": f"r{number}", "title": " ".join(words[:3]), "text": " ".join(words)}
+
+
+def _write(file: Path, records: dict[str, dict[str, str]]) -> None:
+    file.write_text("".join(json.dumps(record) + "\n" for record in records.values()))
+
+
+def _scores(index: Index) -> list[dict[str, float]]:
+    return [
+        {hit.id: round(hit.score, 9) for hit in index.search(query, limit=1000)}
+        for query in QUERIES
+    ]
+
+
+def test_records_updated_in_rounds_score_as_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generator = random.Random(16)
+    records = {f"r{n}": _record(generator, n) for n in range(120)}
+    corpus = tmp_path / "news.jsonl"
+    _write(corpus, records)
+    monkeypatch.setattr("searchlib.indexing.records.PARALLEL_RECORDS_FROM", 0)
+    with Index(tmp_path / "kept") as kept:
+        first = kept.add_file(corpus, workers=1)
+        assert (len(first.added), first.unchanged) == (120, 0)
+        again = kept.add_file(corpus, workers=1)
+        assert (again.added, again.updated, again.removed, again.unchanged) == ([], [], [], 120)
+        for round_number in range(5):
+            changed = generator.sample(sorted(records), 15)
+            for key in changed[:10]:
+                records[key] = _record(generator, int(key[1:]))
+            for key in changed[10:]:
+                del records[key]
+            added = [f"r{1000 + round_number * 10 + n}" for n in range(4)]
+            for key in added:
+                records[key] = _record(generator, int(key[1:]))
+            _write(corpus, records)
+            report = kept.add_file(corpus, workers=1 + round_number % 2)
+            assert sorted(report.removed) == sorted(changed[10:])
+            assert sorted(report.added) == sorted(added)
+            assert len(report.updated) <= 10
+            assert report.unchanged == len(records) - len(added) - len(report.updated)
+            with Index(tmp_path / f"fresh{round_number}") as fresh:
+                fresh.add_file(corpus, workers=1)
+                assert len(kept) == len(fresh) == len(records)
+                expected = _scores(fresh)
+                assert _scores(kept) == expected
+                assert kept.stats()["size_bytes"] < 4 * fresh.stats()["size_bytes"]
+        kept.optimize()
+        assert _scores(kept) == expected
+        assert kept.stats()["size_bytes"] < 1.5 * fresh.stats()["size_bytes"]
+
+
+def test_a_record_repeated_in_its_file_keeps_the_last_across_runs(
+    index: Index, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "news.jsonl"
+    lines = [{"id": "a", "text": "old walrus"}, {"id": "b", "text": "seal"}]
+    lines.append({"id": "a", "text": "new walrus"})
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    for _ in range(2):
+        index.add_file(corpus, workers=1)
+        assert index.get("a").body == "new walrus"
+        assert len(index) == 2
+
+
+def test_an_unreadable_records_file_keeps_its_articles(index: Index, tmp_path: Path) -> None:
+    corpus = tmp_path / "news.csv"
+    corpus.write_text("id,body\na,walrus\n")
+    index.add_file(corpus, workers=1)
+    corpus.write_bytes(b"\x1f\x8b broken")
+    corpus.rename(tmp_path / "news.csv.gz")
+    (tmp_path / "news.csv").write_text("id,body\n")  # now empty: its one record is gone
+    with pytest.warns(UserWarning):
+        index.add_file(tmp_path / "news.csv.gz", workers=1)
+    assert len(index) == 1
+    assert index.add_file(corpus, workers=1).removed == ["a"]
+    assert len(index) == 0
+
+
+def test_delete_removes_articles_and_names_the_ids_found(index: Index, tmp_path: Path) -> None:
+    corpus = tmp_path / "news.jsonl"
+    _write(corpus, {key: {"id": key, "text": f"walrus {key}"} for key in ("a", "b", "c")})
+    index.add_file(corpus, workers=1)
+    assert index.delete("a", "zzz", "a") == ["a"]
+    assert sorted(hit.id for hit in index.search("walrus")) == ["b", "c"]
+    runner = CliRunner()
+    where = ["--index", str(index.path)]
+    result = runner.invoke(main, ["delete", "b", *where])
+    assert (result.exit_code, result.output) == (0, f"{index.path}: 1 deleted, 1 articles\n")
+    result = runner.invoke(main, ["delete", "c", "nope", *where])
+    assert result.exit_code == 1
+    assert "no article with id 'nope'" in result.output
+    assert len(index) == 0
+    # The file is the source: indexing it again brings its records back.
+    assert sorted(index.add_file(corpus, workers=1).added) == ["a", "b", "c"]
+    result = runner.invoke(main, ["optimize", *where])
+    assert result.exit_code == 0, result.output
