@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from searchlib import Index
 from searchlib_cli.main import main
+from searchlib_cli.search import search as main_search
 
 WORDS = "cocoa bahia money supply grain wheat tin rubber coffee sugar oil gas bank rate".split()
 QUERIES = ["cocoa", "money supply", "wheat OR sugar", "bank rate", "oil -gas", '"cocoa bahia"']
@@ -117,3 +118,58 @@ def test_delete_removes_articles_and_names_the_ids_found(index: Index, tmp_path:
     assert sorted(index.add_file(corpus, workers=1).added) == ["a", "b", "c"]
     result = runner.invoke(main, ["optimize", *where])
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def dated(tmp_path: Path) -> Index:
+    """Twelve stories, one a month of 1987: "money supply" in the odd months, cocoa in the
+    even ones; every third one also mentions wheat."""
+    corpus = tmp_path / "wire.jsonl"
+    records = {}
+    for month in range(1, 13):
+        words = "money supply grew" if month % 2 else "cocoa harvest in Bahia"
+        extra = " Wheat too." if month % 3 == 0 else ""
+        records[f"m{month}"] = {
+            "id": f"m{month}",
+            "title": f"Story {month}",
+            "text": f"The {words}.{extra}",
+            "date": f"1987-{month:02d}-15T10:00:00",
+        }
+    _write(corpus, records)
+    index = Index(tmp_path / "index")
+    index.add_file(corpus, workers=1)
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ('"money supply" date:1987-03', {"m3"}),
+        ('"money supply" date:[1987-01-01 TO 1987-06-30]', {"m1", "m3", "m5"}),
+        ("cocoa wheat date:<1987-07", {"m2", "m4", "m6", "m3"}),
+        ("(cocoa date:1987-02) OR wheat", {"m2", "m3", "m6", "m9", "m12"}),
+        ("cocoa -date:1987-02", {"m4", "m6", "m8", "m10", "m12"}),
+        ("date:1987-02 OR date:1987-03", {"m2", "m3"}),
+    ],
+)
+def test_date_clauses_filter_the_words_beside_them(
+    dated: Index, query: str, found: set[str]
+) -> None:
+    results = dated.search(query, limit=50)
+    assert {hit.id for hit in results} == found
+    assert results.total == len(found)
+
+
+def test_a_filter_adds_nothing_to_a_score(dated: Index) -> None:
+    alone = {hit.id: hit.score for hit in dated.search('"money supply"')}
+    filtered = dated.search('"money supply" date:1987-05')
+    assert [(hit.id, hit.score) for hit in filtered] == [("m5", alone["m5"])]
+
+
+def test_the_search_command_counts_only_filtered_matches(dated: Index) -> None:
+    result = CliRunner().invoke(
+        main_search, ['"money supply" date:1987-05', "--index", str(dated.path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("1 hit")

@@ -141,6 +141,8 @@ class _Evaluation:
             result = set().union(*map(self.matches, node.should))
         else:
             result = self._searcher.all_documents()
+        for restriction in node.filter:
+            result &= self.matches(restriction)
         for excluded in node.must_not:
             result -= self.matches(excluded)
         return result
