@@ -22,7 +22,8 @@ def hit_lines(hit: Hit) -> Iterable[str]:
         click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
         for piece, lit in hit.snippet.parts()
     )
-    details = [clean(hit.id), f"score {hit.score:.2f}", _where(hit)]
+    details = [clean(hit.id), f"{hit.date:%Y-%m-%d}" if hit.date else "", f"score {hit.score:.2f}"]
+    details.append(_where(hit))
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
@@ -113,12 +114,13 @@ def to_json(value: Any) -> str:
 
 def article_text(article: Article) -> str:
     """An article for people: labelled parts, then the body, then its quotations."""
-    label = {"headline": "Headline", "caption": "Caption", "credit": "Credit"}
+    label = {"headline": "Headline", "caption": "Caption", "credit": "Credit", "date": "Date"}
     lines = [click.style(clean(article.title), bold=True), click.style(clean(article.id), dim=True)]
     for name, text in (
         ("headline", article.headline),
         ("caption", article.caption),
         ("credit", article.credit),
+        ("date", article.date.isoformat() if article.date else None),
         ("path", display_path(article.path)),
     ):
         if text:

@@ -10,6 +10,7 @@ import click
 from searchlib import Hit, Results
 from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
+from searchlib.search.ranking import SORTS
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
@@ -75,6 +76,12 @@ def output_options(function: Function) -> Function:
 )
 @output_options
 @click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order hits by score (best first), date (oldest first) or -date (newest first). "
+    "Default: score; newest first for a query of filters alone (date:1987-04).",
+)
+@click.option(
     "--facet",
     "facets",
     multiple=True,
@@ -100,6 +107,7 @@ def search(
     as_csv: bool,
     fields: tuple[str, ...] | None,
     color: str,
+    sort: str | None,
     facets: tuple[str, ...],
     explain: bool,
 ) -> None:
@@ -119,10 +127,11 @@ def search(
       search 'speaker:Sessions "sanctuary cities" -Trump' --json
       search 'immigration' --offset 10 --csv --fields rank,id,title,speakers
       search sanctuary --facet speaker --facet credit --explain
+      search '"money supply" date:1987-04' --sort -date
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.search(query, limit=limit, offset=offset)
+        results = index.search(query, limit=limit, offset=offset, sort=sort)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:
         ctx.exit(EXIT_NO_HITS)

@@ -167,9 +167,20 @@ class Index:
         return to_article(stored) if stored else None
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, *, operators: bool = True
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        operators: bool = True,
+        sort: str | None = None,
     ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
+
+        ``sort`` orders them: ``"score"`` (best first, the default), ``"date"`` (oldest
+        first) or ``"-date"`` (newest first; the default for a query of filters alone, such
+        as ``date:1987-04``); undated articles come last, and ties go in a fixed order, so
+        pages agree.
 
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
@@ -185,7 +196,7 @@ class Index:
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        results = pipeline.search(self._folder, query, limit, offset, operators)
+        results = pipeline.search(self._folder, query, limit, offset, operators, sort)
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results

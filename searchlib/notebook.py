@@ -15,7 +15,7 @@ from typing import Any
 
 _CELL = "text-align:left;vertical-align:top;padding:0.25em 0.6em"
 _MUTED = "color:#666"
-_COLUMNS = ("#", "hit", "id", "score", "fields", "speakers")
+_COLUMNS = ("#", "hit", "id", "date", "score", "fields", "speakers")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 Data = Mapping[str, Any]
@@ -74,6 +74,7 @@ def article_html(article: Data) -> str:
     parts = [
         f'<h3 style="margin:0.2em 0">{escape(title)}</h3>',
         f'<p style="{_MUTED};margin-top:0"><code>{escape(article["id"])}</code>'
+        + (f" · {escape(_day(article['date']))}" if article.get("date") else "")
         + (f" · {escape(article['path'])}" if article.get("path") else "")
         + "</p>",
     ]
@@ -96,6 +97,15 @@ def article_html(article: Data) -> str:
     return f'<div style="max-width:48em">{"".join(parts)}</div>'
 
 
+def _day(moment: str | None) -> str:
+    """An ISO 8601 date and time as its day (the time of a news story rarely matters).
+
+    >>> _day("1987-02-26T15:01:01"), _day(None)
+    ('1987-02-26', '')
+    """
+    return moment[:10] if moment else ""
+
+
 def _speaker(name: str | None) -> str:
     return f"<b>{escape(name)}</b>" if name else f'<i style="{_MUTED}">unattributed</i>'
 
@@ -105,6 +115,7 @@ def _hit_row(hit: Data) -> str:
         str(hit["rank"]),
         f"<b>{escape(hit['title'])}</b><br>{snippet_html(hit['snippet'], hit['highlights'])}",
         f"<code>{escape(hit['id'])}</code>",
+        escape(_day(hit.get("date"))),
         f"{hit['score']:.2f}",
         escape(", ".join(hit["fields"])),
         escape(", ".join(hit["speakers"])),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchlib import Index
+from searchlib import Index, SearchlibError
 from searchlib_cli.main import main
 from searchlib_cli.search import search as main_search
 
@@ -173,3 +173,46 @@ def test_the_search_command_counts_only_filtered_matches(dated: Index) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("1 hit")
+
+
+def test_hits_sort_by_date_and_pages_agree(dated: Index) -> None:
+    newest = [hit.id for hit in dated.search("cocoa OR money", limit=12, sort="-date")]
+    assert newest == [f"m{month}" for month in range(12, 0, -1)]
+    oldest = [hit.id for hit in dated.search("cocoa OR money", limit=12, sort="date")]
+    assert oldest == newest[::-1]
+    pages = [
+        hit.id
+        for offset in range(0, 12, 5)
+        for hit in dated.search("cocoa OR money", limit=5, offset=offset, sort="date")
+    ]
+    assert pages == oldest
+    with pytest.raises(SearchlibError, match="no sort order 'newest'"):
+        dated.search("cocoa", sort="newest")
+
+
+def test_a_query_of_filters_alone_lists_newest_first(dated: Index) -> None:
+    hits = dated.search("date:[1987-03-01 TO 1987-06-30]")
+    assert [hit.id for hit in hits] == ["m6", "m5", "m4", "m3"]
+
+
+def test_dates_show_in_every_output(dated: Index) -> None:
+    hit = dated.search("date:1987-03")[0]
+    assert hit.to_dict()["date"] == "1987-03-15T10:00:00"
+    assert ">1987-03-15<" in dated.search("date:1987-03")._repr_html_()
+    assert "1987-03-15" in dated.get("m3")._repr_html_()
+    pandas = pytest.importorskip("pandas")
+    frame = dated.search("cocoa", sort="date").to_pandas()
+    assert frame["date"].dtype.kind == "M"
+    expected = [pandas.Timestamp(f"1987-{month:02d}-15 10:00") for month in (2, 4, 6)]
+    assert list(frame["date"])[:3] == expected
+    runner, where = CliRunner(), ["--index", str(dated.path)]
+    view = runner.invoke(main_search, ["date:1987-03", *where]).output
+    assert "m3 · 1987-03-15 · score 0.00" in view
+    rows = runner.invoke(main_search, ["date:1987-03", "--csv", *where]).output.splitlines()
+    assert rows[0].endswith(",date") and rows[1].endswith(",1987-03-15T10:00:00")
+    lines = runner.invoke(main_search, ["cocoa", "--sort", "-date", "--jsonl", *where]).output
+    assert [json.loads(line)["date"][:7] for line in lines.splitlines()][:2] == [
+        "1987-12",
+        "1987-10",
+    ]
+    assert "Date: 1987-03-15T10:00:00" in runner.invoke(main, ["show", "m3", *where]).output

@@ -30,7 +30,8 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     if field.kind == "id":
         return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
     if field.kind == "date":
-        return whoosh_fields.DATETIME(stored=field.stored)
+        # A column too: sorting and timelines read every match's date without its document.
+        return whoosh_fields.DATETIME(stored=field.stored, sortable=True)
     return whoosh_fields.STORED()
 
 

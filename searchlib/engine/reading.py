@@ -13,6 +13,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.codec.whoosh3 import _lenfield as _length_column_name
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.fields import FORMS_FIELD
 from searchlib.schema import held_forms
@@ -33,6 +34,7 @@ class Searcher:
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
+        self._dates: list[int | None] | None = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -76,14 +78,15 @@ class Searcher:
         stored (one byte each): Whoosh's totals count deleted documents until a merge, and
         their exact lengths are gone, so this is what an updated index and a fresh build of
         the same articles agree on."""
+        if not self.document_count():
+            return 0.0
         if field not in self._averages:
             lengths = self._field_lengths(field)
             codes = Counter(lengths)
             for number in self.deleted():
                 codes[lengths[number]] -= 1
             total = sum(LENGTH_OF_BYTE[code] * count for code, count in codes.items())
-            live = self.document_count()
-            self._averages[field] = total / live if live else 0.0
+            self._averages[field] = total / self.document_count()
         return self._averages[field]
 
     def frequencies(
@@ -196,6 +199,18 @@ class Searcher:
         dates = whoosh_query.DateRange(field, start, end, endexcl=True)
         return set(self._searcher.docs_for_query(dates))
 
+    def dates(self) -> list[int | None]:
+        """Each document's date as a number that sorts as dates do (microseconds since the
+        year 1; see ``moment``), ``None`` for an undated one; by document number."""
+        if self._dates is None:
+            if self._reader.has_column("date"):
+                missing = self._reader.schema["date"].column_type.default_value()
+                values = list(self._reader.column_reader("date", translate=False))
+                self._dates = [None if value == missing else value for value in values]
+            else:
+                self._dates = [None] * self._reader.doc_count_all()
+        return self._dates
+
     def forms_held(self, number: int, forms: Iterable[str]) -> set[str]:
         """Which of ``forms`` document ``number`` holds as exact word forms."""
         if self._forms is None:
@@ -220,6 +235,15 @@ class Searcher:
             text = term.decode("utf-8")
             if not check_live or self._searcher.document_number(**{field: text}) is not None:
                 yield text
+
+
+def moment(value: int) -> datetime:
+    """A date of ``Searcher.dates`` as a ``datetime``.
+
+    >>> moment(62679830400000000)
+    datetime.datetime(1987, 4, 1, 0, 0)
+    """
+    return long_to_datetime(value)
 
 
 def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 HIT_KEYS = (
     "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
-    "speakers",
+    "speakers", "date",
 )  # fmt: skip
 """The keys of ``Hit.to_dict()``, in order."""
 
@@ -115,6 +116,10 @@ class Hit:
     def path(self) -> str | None:
         return self.article.path
 
+    @property
+    def date(self) -> datetime | None:
+        return self.article.date
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view with stable keys."""
         return {
@@ -128,6 +133,7 @@ class Hit:
             "path": self.path,
             "fields": list(self.fields),
             "speakers": list(self.speakers),
+            "date": self.date.isoformat() if self.date else None,
         }
 
     def _repr_html_(self) -> str:
@@ -222,8 +228,8 @@ class Results(Sequence[Hit]):
         return summary
 
     def to_pandas(self) -> pandas.DataFrame:
-        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key
-        (needs pandas: ``pip install 'searchlib[pandas]'``).
+        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key, ``date``
+        a datetime column (needs pandas: ``pip install 'searchlib[pandas]'``).
 
         >>> index.search("Byrne JAG").to_pandas()[["rank", "id"]]  # doctest: +SKIP
            rank                           id
@@ -235,7 +241,9 @@ class Results(Sequence[Hit]):
             raise ImportError(
                 "Results.to_pandas needs pandas: pip install 'searchlib[pandas]'"
             ) from error
-        return pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+        frame = pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+        frame["date"] = pandas.to_datetime(frame["date"])
+        return frame
 
     def _repr_html_(self) -> str:
         return results_html(

@@ -17,7 +17,7 @@ from searchlib.results.hits import Hit, Results
 from searchlib.schema import FIELDS_BY_NAME, to_article
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
-from searchlib.search.ranking import Ranked, contributions, matches, rank
+from searchlib.search.ranking import SORTS, Ranked, contributions, matches, rank, wanted_words
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
@@ -27,15 +27,26 @@ EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
 
 
-def search(index: IndexFolder, query: str, limit: int, offset: int, operators: bool) -> Results:
-    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` (see
-    ``Index.search``); ``QueryError`` when it has nothing searchable."""
+def search(
+    index: IndexFolder,
+    query: str,
+    limit: int,
+    offset: int,
+    operators: bool,
+    sort: str | None = None,
+) -> Results:
+    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order
+    (see ``Index.search``); ``QueryError`` when it has nothing searchable."""
+    if sort not in (None, *SORTS):
+        raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     syntax = parse(query, operators)
     parsed = plan(syntax, index.vocabulary)
+    # A query of filters alone has nothing to score: its matches come newest first.
+    order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit))
+    ranking = rank(searcher, parsed.root, _depth(offset + limit), order)
     found = _Search(index, parsed, searcher, ranking.matched)
-    results = _results(found, query, ranking.best, offset, limit)
+    results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
     if ranking.total < SUGGEST_BELOW:
         results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root)
     return results
@@ -65,15 +76,19 @@ def document_number(searcher: Searcher, id: str) -> int:
     return number
 
 
-def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit: int) -> Results:
+def _results(
+    search: _Search, query: str, best: list[Ranked], offset: int, limit: int, bonus: bool = True
+) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
-    whole number of blocks), with the exact-form bonus."""
+    whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
     searcher, parsed = search.searcher, search.plan
-    found: list[Ranked] = []
-    for start in range(0, offset + limit, EXACT_FORM_BLOCK):
-        block = best[start : start + EXACT_FORM_BLOCK]
-        wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
-        found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
+    found: list[Ranked] = best
+    if bonus:
+        found = []
+        for start in range(0, offset + limit, EXACT_FORM_BLOCK):
+            block = best[start : start + EXACT_FORM_BLOCK]
+            wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
+            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [

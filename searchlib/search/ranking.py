@@ -47,14 +47,28 @@ class Ranking:
     matched: Set[int] = frozenset()
 
 
-def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
-    """The ``depth`` best documents for ``root``: documents matching every ``should``
-    clause of it first, then some, then none (when ``must`` clauses make that possible);
-    by score within each.
+SORTS = ("score", "date", "-date")
+"""How hits may be ordered: best first, oldest first, newest first."""
+
+
+def rank(searcher: Searcher, root: Bool, depth: int, sort: str = "score") -> Ranking:
+    """The ``depth`` first documents for ``root`` in ``sort`` order. By score: documents
+    matching every ``should`` clause of it first, then some, then none (when ``must``
+    clauses make that possible); by score within each. By date (``"date"`` oldest first,
+    ``"-date"`` newest first): undated documents last. Ties go by document number.
     """
     evaluation = _Evaluation(searcher)
     matched = evaluation.matches(root)
     scores = evaluation.scores(wanted_words(root), matched)
+    if sort != "score":
+        dates, sign = searcher.dates(), -1 if sort == "-date" else 1
+        best = heapq.nsmallest(
+            depth,
+            matched,
+            key=lambda number: (dates[number] is None, sign * (dates[number] or 0), number),
+        )
+        ranked = [Ranked(number, scores.get(number, 0.0)) for number in best]
+        return Ranking(ranked, len(matched), matched)
     tier = _tiers(evaluation, root, matched)
     best = heapq.nlargest(
         depth,
