@@ -60,7 +60,8 @@ main.command_class = Command
     metavar="NAME=KEY",
     callback=lambda context, parameter, values: field_mapping(values),
     help=f"Read NAME ({', '.join(RECORD_FIELDS)}) from a record's KEY: a JSON key "
-    f"or CSV column. Repeatable.",
+    f"or CSV column; any other NAME is a keyword field (--field topic=topics: exact values, "
+    f"a list giving several, for filters like topic:cocoa and --facet topic). Repeatable.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (shown on a terminal only).")
 def index_command(
@@ -81,6 +82,7 @@ def index_command(
     Examples:
       searchlib index ../archive/bbc seeds
       searchlib index news.csv --field headline=title --field body=content
+      searchlib index reuters21578.jsonl.gz --field topic=topics --field place=places
     """
     shown = not quiet and sys.stderr.isatty()
     with Index(index_path or Path(DEFAULT_PATH), lock_timeout=lock_timeout) as index:
@@ -94,6 +96,8 @@ def index_command(
                 else:
                     report = index.add_file(path, fields=fields, progress=progress)
             warn_skipped(report.skipped)
+            for note in report.notes:
+                warn(note)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
         click.echo(f"{index.path}: {len(index)} articles")

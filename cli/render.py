@@ -27,6 +27,17 @@ def hit_lines(hit: Hit) -> Iterable[str]:
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
+    if hit.article.metadata:
+        yield "   " + click.style(clean(metadata_text(hit.article.metadata)), dim=True)
+
+
+def metadata_text(metadata: dict[str, list[str]]) -> str:
+    """Keyword fields in one line.
+
+    >>> metadata_text({"topic": ["cocoa"], "place": ["usa", "uruguay"]})
+    'topic: cocoa; place: usa, uruguay'
+    """
+    return "; ".join(f"{name}: {', '.join(values)}" for name, values in metadata.items())
 
 
 def _where(hit: Hit) -> str:
@@ -99,6 +110,8 @@ def csv_cell(value: Any) -> Any:
     """
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return clean(metadata_text(value))
     if isinstance(value, list):
         return "; ".join(
             ":".join(map(str, item)) if isinstance(item, list) else str(csv_cell(item))
@@ -125,6 +138,10 @@ def article_text(article: Article) -> str:
     ):
         if text:
             lines.append(f"{label.get(name, 'Path')}: {clean(text)}")
+    if article.metadata:
+        lines += [
+            f"{name}: {clean(', '.join(values))}" for name, values in article.metadata.items()
+        ]
     lines += ["", clean(article.body)]
     if article.quotes:
         lines += ["", click.style(f"Quotations ({len(article.quotes)})", bold=True)]

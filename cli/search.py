@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from searchlib import Hit, Results
-from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
 from searchlib.search.ranking import SORTS
 from searchlib_cli.common import (
@@ -85,9 +84,9 @@ def output_options(function: Function) -> Function:
     "--facet",
     "facets",
     multiple=True,
-    type=click.Choice(FACETS),
-    help="Count every matching article by speaker, credit or source (repeatable): after the "
-    "hits, or on stderr with --json, --jsonl or --csv.",
+    metavar="NAME",
+    help="Count every matching article by speaker, credit, source or a keyword field of the "
+    "index (topic) (repeatable): after the hits, or on stderr with --json, --jsonl or --csv.",
 )
 @click.option(
     "--explain",
@@ -131,6 +130,12 @@ def search(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
+        unknown = [name for name in facets if name not in index.facet_names()]
+        if unknown:
+            raise click.BadParameter(
+                f"no facet {unknown[0]!r}; choose from {', '.join(index.facet_names())}",
+                param_hint="--facet",
+            )
         results = index.search(query, limit=limit, offset=offset, sort=sort)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:

@@ -214,6 +214,11 @@ class Index:
             raise ValueError(f"limit can't be negative (got {limit})")
         return pipeline.similar(self._folder, id, limit)
 
+    def facet_names(self) -> tuple[str, ...]:
+        """What ``Results.facets`` counts matches by: speaker, credit, source, and the
+        keyword fields indexed records files declared (``topic``)."""
+        return pipeline.facet_names(self._folder)
+
     def stats(self) -> dict[str, Any]:
         """Facts about the index: path, documents, bytes on disk, analyzer, format."""
         metadata = self._folder.vocabulary.metadata()
@@ -223,4 +228,5 @@ class Index:
             "size_bytes": self._folder.size_bytes(),
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
+            "keyword_fields": list(self._folder.vocabulary.keyword_fields()),
         }

@@ -15,7 +15,7 @@ from typing import Any
 
 _CELL = "text-align:left;vertical-align:top;padding:0.25em 0.6em"
 _MUTED = "color:#666"
-_COLUMNS = ("#", "hit", "id", "date", "score", "fields", "speakers")
+_COLUMNS = ("#", "hit", "id", "date", "score", "fields", "speakers", "metadata")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 Data = Mapping[str, Any]
@@ -83,6 +83,8 @@ def article_html(article: Data) -> str:
         # The headline is already the title.
         if text and text != title:
             parts.append(f"<p><b>{label.capitalize()}:</b> {escape(text)}</p>")
+    for name, values in (article.get("metadata") or {}).items():
+        parts.append(f"<p><b>{escape(name)}:</b> {escape(', '.join(values))}</p>")
     parts += [
         f"<p>{escape(' '.join(paragraph.split()))}</p>"
         for paragraph in _PARAGRAPH_BREAK.split(article["body"])
@@ -119,6 +121,12 @@ def _hit_row(hit: Data) -> str:
         f"{hit['score']:.2f}",
         escape(", ".join(hit["fields"])),
         escape(", ".join(hit["speakers"])),
+        escape(
+            "; ".join(
+                f"{name}: {', '.join(values)}"
+                for name, values in (hit.get("metadata") or {}).items()
+            )
+        ),
     )
     return "<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in cells) + "</tr>"
 

@@ -7,6 +7,7 @@ and could run in other processes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from searchlib.articles.article import Article, Quote
 FORMAT_VERSION = "3"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
-Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
+Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "stored"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Field:
     ``stemmed``/``exact``: stemmed or unstemmed words, scored by BM25. ``forms``: the set of
     a document's words, kept per document (not searchable); each query word found in it
     adds ``boost`` when hits are ranked. ``id``: one whole value. ``date``, ``stored``.
-    ``boost`` is a text field's weight when a query names no field (0: only by name).
+    ``keyword``: exact values, each a term ``name=value`` (see ``keyword_term``), which
+    filters match and facets count. ``boost`` is a text field's weight when a query names
+    no field (0: only by name).
     """
 
     name: str
@@ -50,6 +53,10 @@ FIELDS: tuple[Field, ...] = (
     Field("quotes", "stemmed", stored=True, boost=0.5),
     Field("speaker", "exact"),
     Field("credit", "exact", stored=True, boost=0.5),
+    # Metadata, source, speakers and credit as exact values: one field for every name, so
+    # that the engine's schema is the same for every index (names are declared per index).
+    Field("keywords", "keyword"),
+    Field("metadata", "stored", stored=True),
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=0.5),
@@ -57,6 +64,29 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
 """Fields a query may name (``speaker:Sessions``)."""
+KEYWORD_FIELDS = ("source",)
+"""Keyword fields every index has; records files add their own (``--field topic=topics``)."""
+FACETS = ("speaker", "credit", "source")
+"""Values every index counts matches by (with its declared keyword fields)."""
+
+
+def keyword_term(name: str, value: str) -> str:
+    """The term that stands for a keyword field's value.
+
+    >>> keyword_term("place", "west-germany")
+    'place=west-germany'
+    """
+    return f"{name}={value}"
+
+
+def keyword_key(value: str) -> str:
+    """A value as filters compare it: case, hyphens and spacing aside (so that
+    ``place:"West Germany"`` finds ``west-germany``).
+
+    >>> keyword_key("West  Germany") == keyword_key("west-germany")
+    True
+    """
+    return " ".join(re.split(r"[\W_]+", value.casefold())).strip()
 
 
 @dataclass
@@ -137,6 +167,7 @@ def to_document(
         "speaker": speaker_words,
         "credit": content_words(article.credit or ""),
         "exact": encode_forms({*headline, *caption, *body}),
+        "keywords": _keyword_terms(article),
     }
     if records_file and content_hash:
         indexed["record_state"] = FileState(records_file, content_hash, article.id).term()
@@ -156,8 +187,19 @@ def to_document(
         "body": article.body,
         "quotes": [(quote.text, quote.speaker) for quote in article.quotes],
         "credit": article.credit,
+        "metadata": article.metadata or None,
     }
     return Document(indexed, stored)
+
+
+def _keyword_terms(article: Article) -> list[str]:
+    values = {
+        **article.metadata,
+        "source": [article.source] if article.source else [],
+        "speaker": article.speakers,
+        "credit": [article.credit] if article.credit else [],
+    }
+    return [keyword_term(name, value) for name, each in values.items() for value in each]
 
 
 def to_article(stored: dict[str, Any]) -> Article:
@@ -173,4 +215,5 @@ def to_article(stored: dict[str, Any]) -> Article:
         path=stored.get("path"),
         date=date if isinstance(date, datetime) else None,
         source=stored.get("source"),
+        metadata=stored.get("metadata") or {},
     )

@@ -209,10 +209,107 @@ def test_dates_show_in_every_output(dated: Index) -> None:
     view = runner.invoke(main_search, ["date:1987-03", *where]).output
     assert "m3 · 1987-03-15 · score 0.00" in view
     rows = runner.invoke(main_search, ["date:1987-03", "--csv", *where]).output.splitlines()
-    assert rows[0].endswith(",date") and rows[1].endswith(",1987-03-15T10:00:00")
+    assert rows[0].endswith(",date,metadata") and rows[1].endswith(",1987-03-15T10:00:00,")
     lines = runner.invoke(main_search, ["cocoa", "--sort", "-date", "--jsonl", *where]).output
     assert [json.loads(line)["date"][:7] for line in lines.splitlines()][:2] == [
         "1987-12",
         "1987-10",
     ]
     assert "Date: 1987-03-15T10:00:00" in runner.invoke(main, ["show", "m3", *where]).output
+
+
+@pytest.fixture
+def wire(tmp_path: Path) -> Index:
+    """Stories with Reuters-like keyword lists: topics, places, people (some missing)."""
+    corpus = tmp_path / "wire.jsonl"
+    rows = [
+        ("w1", "Cocoa prices rose", ["cocoa"], ["west-germany", "usa"], ["Kohl"]),
+        ("w2", "Cocoa and coffee exports", ["cocoa", "coffee"], ["brazil"], []),
+        ("w3", "Coffee talks", ["coffee"], ["USA"], None),
+        ("w4", "Grain harvest", [], ["usa"], []),
+    ]
+    records = {
+        key: {"id": key, "text": text, "topics": topics, "places": places, "source": "Reuters"}
+        | ({"people": people} if people is not None else {})
+        for key, text, topics, places, people in rows
+    }
+    _write(corpus, records)
+    index = Index(tmp_path / "index")
+    fields = {"topic": "topics", "place": "places", "person": "people"}
+    with pytest.warns(UserWarning, match="1 of 4 records of .* have no .people."):
+        index.add_file(corpus, fields=fields, workers=1)
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("topic:cocoa", {"w1", "w2"}),
+        ("topic:COCOA", {"w1", "w2"}),
+        ('place:"West Germany"', {"w1"}),
+        ("place:usa", {"w1", "w3", "w4"}),
+        ("source:Reuters", {"w1", "w2", "w3", "w4"}),
+        ("person:Kohl", {"w1"}),
+        ("exports topic:coffee", {"w2"}),
+        ("prices topic:coffee", set()),
+        ("topic:(cocoa OR coffee) -place:brazil", {"w1", "w3"}),
+        ("topic:cocoa topic:coffee", {"w1", "w2", "w3"}),
+        ("topic:coc", set()),
+    ],
+)
+def test_keyword_fields_filter_by_whole_values(wire: Index, query: str, found: set[str]) -> None:
+    results = wire.search(query, limit=10)
+    assert {hit.id for hit in results} == found
+    assert all(hit.score == 0 for hit in results if not any(c.isalpha() for c in query[:1]))
+
+
+def test_keyword_fields_are_stored_shown_and_counted(wire: Index) -> None:
+    article = wire.get("w1")
+    assert article.metadata == {
+        "topic": ["cocoa"],
+        "place": ["west-germany", "usa"],
+        "person": ["Kohl"],
+    }
+    assert wire.search("cocoa")[0].to_dict()["metadata"]["topic"] == ["cocoa"]
+    assert wire.facet_names() == ("speaker", "credit", "source", "topic", "place", "person")
+    assert wire.stats()["keyword_fields"] == ["topic", "place", "person"]
+    facets = wire.search("source:Reuters").facets
+    assert facets["topic"] == [("cocoa", 2), ("coffee", 2)]
+    assert facets["place"] == [("usa", 2), ("USA", 1), ("brazil", 1), ("west-germany", 1)]
+    assert facets["source"] == [("Reuters", 4)]
+    runner, where = CliRunner(), ["--index", str(wire.path)]
+    shown = runner.invoke(main, ["show", "w1", *where]).output
+    assert "topic: cocoa" in shown and "place: west-germany, usa" in shown
+    view = runner.invoke(main_search, ["cocoa", "--facet", "topic", *where])
+    assert "topic: cocoa; place: west-germany, usa; person: Kohl" in view.output
+    assert "topic: cocoa (2), coffee (1)" in view.output
+    rows = runner.invoke(main_search, ["topic:coffee", "--csv", "--fields", "id,metadata", *where])
+    assert "w3,topic: coffee; place: USA" in rows.output
+    bad = runner.invoke(main_search, ["cocoa", "--facet", "nosuch", *where])
+    assert bad.exit_code == 2 and "no facet 'nosuch'" in bad.output
+
+
+def test_a_mapped_key_no_record_has_is_an_error(index: Index, tmp_path: Path) -> None:
+    corpus = tmp_path / "news.csv"
+    corpus.write_text("id,body\na,walrus\n")
+    with pytest.raises(SearchlibError, match="no record of .* has the key 'topics'"):
+        index.add_file(corpus, fields={"topic": "topics"}, workers=1)
+    assert len(index) == 0
+    result = CliRunner().invoke(
+        main, ["index", str(corpus), "--field", "body=nosuchcol", "--index", str(index.path)]
+    )
+    assert result.exit_code == 2 and "has the key 'nosuchcol'" in result.output
+    assert len(index) == 0
+
+
+def test_the_index_command_warns_of_records_without_a_mapped_key(tmp_path: Path) -> None:
+    corpus = tmp_path / "news.jsonl"
+    _write(
+        corpus, {"a": {"id": "a", "text": "x", "topics": ["tin"]}, "b": {"id": "b", "text": "y"}}
+    )
+    result = CliRunner().invoke(
+        main, ["index", str(corpus), "--field", "topic=topics", "--index", str(tmp_path / "i")]
+    )
+    assert result.exit_code == 0
+    assert "warning: 1 of 2 records of" in result.stderr and "have no 'topics'" in result.stderr

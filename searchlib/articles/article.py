@@ -47,6 +47,9 @@ class Article:
     path: str | None = None
     date: datetime | None = None
     source: str | None = None
+    metadata: dict[str, list[str]] = field(default_factory=dict)
+    """Keyword fields (``{"topic": ["cocoa"], "place": ["usa", "uruguay"]}``): exact values,
+    for filters (``topic:cocoa``) and facets."""
 
     @property
     def title(self) -> str:
@@ -77,6 +80,7 @@ class Article:
             "path": self.path,
             "source": self.source,
             "date": self.date.isoformat() if self.date else None,
+            "metadata": {name: list(values) for name, values in self.metadata.items()},
         }
 
     def _repr_html_(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,13 @@ _RECORD_KEYS = {
     "source": ("source",),
 }
 RECORD_FIELDS = tuple(_RECORD_KEYS)
-"""The fields a record's keys can be mapped to (``fields={"body": "content"}``)."""
+"""The fields a record's keys can be mapped to (``fields={"body": "content"}``); any other
+name makes a keyword field (``fields={"topic": "topics"}``)."""
+_KEYWORD_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_NOT_KEYWORDS = frozenset(
+    {"quotes", "speaker", "path", "title", "text", "exact", "keywords", "metadata"}
+)
+"""Names that are other fields of an article or its index, or a record's usual keys."""
 _MAX_CSV_FIELD_CHARACTERS = 10 * MAX_ARTICLE_CHARACTERS
 """A longer CSV field is no article: its row is skipped (the csv module's default, 131,072,
 is below the article limit)."""
@@ -124,19 +131,35 @@ def _row_record(names: list[str], row: list[str]) -> dict[str, Any] | SkippedFil
 
 
 def record_keys(fields: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
-    """The keys each field is read from in a record: the one ``fields`` maps it to, else its
-    usual ones; ``SearchlibError`` for a field that isn't one of ``RECORD_FIELDS``.
+    """The keys each of ``RECORD_FIELDS`` is read from in a record: the one ``fields`` maps
+    it to, else its usual ones. Other names in ``fields`` are keyword fields (see
+    ``keyword_keys``); ``SearchlibError`` for a name that can't be one.
 
-    >>> record_keys({"body": "content"})["body"], record_keys()["id"]
+    >>> record_keys({"body": "content", "topic": "topics"})["body"], record_keys()["id"]
     (('content',), ('_id', 'id'))
     """
-    for name in fields or {}:
-        if name not in _RECORD_KEYS:
+    keyword_keys(fields)
+    mapped = {name: (key,) for name, key in (fields or {}).items() if name in _RECORD_KEYS}
+    return {**_RECORD_KEYS, **mapped}
+
+
+def keyword_keys(fields: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The keyword fields ``fields`` declares (names not in ``RECORD_FIELDS``), with the key
+    each is read from; ``SearchlibError`` for a name that can't be one.
+
+    >>> keyword_keys({"body": "content", "topic": "topics"})
+    {'topic': 'topics'}
+    """
+    keywords = {name: key for name, key in (fields or {}).items() if name not in _RECORD_KEYS}
+    for name in keywords:
+        if name in _NOT_KEYWORDS or not _KEYWORD_NAME.match(name):
             raise SearchlibError(
                 f"no field {name!r} to map a record's key to; the fields are "
                 + ", ".join(RECORD_FIELDS)
+                + ", or a keyword field named in lower case (topic, place_2) other than "
+                + ", ".join(sorted(_NOT_KEYWORDS))
             )
-    return {**_RECORD_KEYS, **{name: (key,) for name, key in (fields or {}).items()}}
+    return keywords
 
 
 def record_to_article(
@@ -164,7 +187,22 @@ def record_to_article(
     article = parsed(values["body"] or "", values["id"], credit=values["credit"], **parts)
     article.date = _date(values["date"])
     article.source = values["source"] or source
+    for name, key in keyword_keys(fields).items():
+        found = keyword_values(record.get(key))
+        if found:
+            article.metadata[name] = found
     return article
+
+
+def keyword_values(value: Any) -> list[str]:
+    """A record's value as keyword values: a list gives one a member, an empty one none.
+
+    >>> keyword_values(["usa", "uruguay", ""]), keyword_values(7), keyword_values(None)
+    (['usa', 'uruguay'], ['7'], [])
+    """
+    values = value if isinstance(value, list) else [value]
+    found = (str(each).strip() for each in values if each is not None)
+    return list(dict.fromkeys(each for each in found if each))
 
 
 def record_id(record: Mapping[str, Any], fields: Mapping[str, str] | None = None) -> str | None:

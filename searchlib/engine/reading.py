@@ -4,7 +4,7 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.fields import FORMS_FIELD
-from searchlib.schema import held_forms
+from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 """Whoosh stores each field length as one byte; the lengths those bytes stand for."""
@@ -198,6 +198,31 @@ class Searcher:
         """Documents whose ``field`` date is in ``[start, end)`` (an open end is ``None``)."""
         dates = whoosh_query.DateRange(field, start, end, endexcl=True)
         return set(self._searcher.docs_for_query(dates))
+
+    def keyword_values(self, name: str) -> Iterator[str]:
+        """The values keyword field ``name`` holds (some perhaps in deleted documents only)."""
+        prefix = keyword_term(name, "")
+        for term in self._reader.expand_prefix("keywords", prefix):
+            yield term.decode("utf-8")[len(prefix) :]
+
+    def keyword_documents(self, name: str, values: Iterable[str]) -> set[int]:
+        """The live documents whose keyword field ``name`` holds any of ``values``."""
+        found: set[int] = set()
+        for value in values:
+            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+                found.update(base + number for number in numbers)
+        return found - self.deleted()
+
+    def keyword_counts(self, name: str, documents: Set[int]) -> dict[str, int]:
+        """How many of ``documents`` (live ones) hold each value of keyword field ``name``."""
+        counts: dict[str, int] = {}
+        for value in self.keyword_values(name):
+            count = 0
+            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+                count += sum(1 for number in numbers if base + number in documents)
+            if count:
+                counts[value] = count
+        return counts
 
     def dates(self) -> list[int | None]:
         """Each document's date as a number that sorts as dates do (microseconds since the

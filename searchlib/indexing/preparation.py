@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from searchlib.analysis import Stemmer
 from searchlib.articles.files import SkippedFile, read_bytes, to_article
 from searchlib.articles.records import record_id, record_to_article
+from searchlib.errors import SearchlibError
 from searchlib.schema import FORMAT_VERSION, Document, to_document
 
 Work = Sequence[tuple[Path, str | None, str]]
@@ -74,6 +75,54 @@ class RecordsSource:
     source: str
     fields: Mapping[str, str] | None
     known: Mapping[str, str]
+
+
+@dataclass
+class KeyCounts:
+    """How many records hold each key ``fields`` maps a field to, of how many records."""
+
+    fields: Mapping[str, str] | None
+    records: int = 0
+    held: dict[str, int] = field(default_factory=dict)
+
+    def count(self, record: Mapping[str, Any] | SkippedFile) -> None:
+        """Count one record (a line that is no record doesn't count)."""
+        if isinstance(record, SkippedFile):
+            return
+        self.records += 1
+        for key in (self.fields or {}).values():
+            if record.get(key) is not None:
+                self.held[key] = self.held.get(key, 0) + 1
+
+    def add(self, other: KeyCounts) -> None:
+        """Add another share's counts."""
+        self.records += other.records
+        for key, count in other.held.items():
+            self.held[key] = self.held.get(key, 0) + count
+
+    def check(self, file: str) -> list[str]:
+        """Warnings for mapped keys some records lack; ``SearchlibError`` for one that no
+        record has (a misspelt key or column would index every record without it).
+
+        >>> counts = KeyCounts({"topic": "topics"}, records=4, held={"topics": 3})
+        >>> counts.check("news.jsonl")
+        ["1 of 4 records of news.jsonl have no 'topics' (--field topic=topics)"]
+        """
+        notes = []
+        for name, key in (self.fields or {}).items():
+            held = self.held.get(key, 0)
+            mapping = f"--field {name}={key}"
+            if self.records and not held:
+                raise SearchlibError(
+                    f"no record of {file} has the key {key!r} ({mapping}); nothing was "
+                    f"indexed from it: check the key's spelling"
+                )
+            if held < self.records:
+                notes.append(
+                    f"{self.records - held} of {self.records} records of {file} have no "
+                    f"{key!r} ({mapping})"
+                )
+        return notes
 
 
 def record_hash(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> str:

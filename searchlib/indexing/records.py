@@ -11,9 +11,10 @@ from pathlib import Path
 
 from searchlib.analysis import Stemmer
 from searchlib.articles.files import SkippedFile
-from searchlib.articles.records import read_records
-from searchlib.errors import SkippedFileWarning
-from searchlib.indexing.preparation import RecordsSource, Unchanged, prepare_record
+from searchlib.articles.records import keyword_keys, read_records
+from searchlib.engine.writing import Writer
+from searchlib.errors import SearchlibWarning, SkippedFileWarning
+from searchlib.indexing.preparation import KeyCounts, RecordsSource, Unchanged, prepare_record
 from searchlib.indexing.progress import Progress
 from searchlib.indexing.report import IndexReport
 from searchlib.indexing.workers import RecordShare, write_in_workers
@@ -41,14 +42,13 @@ def add_records(
     tally = Progress(progress)
     run = _Run(origin)
     with index.writing() as (writer, stemmer):
-        for line, prepared in _prepared(file, origin, stemmer, run.report, tally):
+        for line, prepared in _prepared(file, origin, stemmer, run, tally):
             if isinstance(prepared, Unchanged):
                 run.unchanged(line, prepared.article_id)
             else:
                 writer.update(prepared)
                 run.written(line, prepared.stored["id"])
-        for term in run.gone():
-            writer.delete("record_state", term)
+        run.finish(index, writer)
     _keep_last_records(index, file, origin, run.ids.last_of_repeated())
     tally.flush()
     return run.report
@@ -65,7 +65,7 @@ def _prepared(
     file: Path,
     origin: RecordsSource,
     stemmer: Stemmer,
-    report: IndexReport,
+    run: _Run,
     tally: Progress,
     wanted: Mapping[int, str] | None = None,
 ) -> Iterator[tuple[int, Document | Unchanged]]:
@@ -74,14 +74,15 @@ def _prepared(
     try:
         for number, record in read_records(file, origin.fields):
             if wanted is None or number in wanted:
+                run.keys.count(record)
                 prepared = prepare_record(record, origin, stemmer)
                 if isinstance(prepared, str):
-                    report.skip(f"{file}:{number}", prepared)
+                    run.report.skip(f"{file}:{number}", prepared)
                 else:
                     yield number, prepared
             tally.advance()
-    except SkippedFile as skipped:  # unreadable, or a CSV header without ids
-        report.skip(str(file), str(skipped))
+    except SkippedFile as skipped:  # unreadable
+        run.report.skip(str(file), str(skipped))
 
 
 def _source(file: Path) -> str:
@@ -103,6 +104,7 @@ def _add_in_workers(
     with index.writing() as (writer, stemmer):
         for outcome, stems, segment in write_in_workers(shares, index.path, tally):
             stemmer.seen.update(stems)
+            run.keys.add(outcome.keys)
             for line, reason in outcome.skipped:
                 run.report.skip(f"{file}:{line}", reason)
             if outcome.unreadable:
@@ -117,8 +119,7 @@ def _add_in_workers(
                 writer.add_segment(segment)
         for reason in unreadable:
             run.report.skip(str(file), reason)
-        for term in run.gone():
-            writer.delete("record_state", term)
+        run.finish(index, writer)
     _keep_last_records(index, file, origin, run.ids.last_of_repeated())
     tally.flush()
     return run.report
@@ -133,6 +134,7 @@ class _Run:
         self.report = IndexReport()
         self.ids = _RecordIds()
         self.seen: set[str] = set()
+        self.keys = KeyCounts(origin.fields)
 
     def unchanged(self, line: int, article_id: str) -> None:
         # Noted too: a record given again later in the file must not be taken as unchanged.
@@ -147,6 +149,16 @@ class _Run:
             self.seen.add(article_id)
             known = article_id in self.origin.known
             (self.report.updated if known else self.report.added).append(article_id)
+
+    def finish(self, index: IndexFolder, writer: Writer) -> None:
+        """Before the commit: check the mapped keys (an error cancels it), declare the
+        keyword fields, and delete the records gone from the file."""
+        self.report.notes += self.keys.check(self.origin.path)
+        for note in self.report.notes:
+            warnings.warn(note, SearchlibWarning, stacklevel=4)
+        index.vocabulary.declare_keyword_fields(keyword_keys(self.origin.fields))
+        for term in self.gone():
+            writer.delete("record_state", term)
 
     def gone(self) -> list[str]:
         """The state terms of the records the index holds from the file that it no longer
@@ -170,7 +182,7 @@ def _keep_last_records(
     rewrite = RecordsSource(origin.path, origin.source, origin.fields, {})
     with warnings.catch_warnings(), index.writing() as (writer, stemmer):
         warnings.simplefilter("ignore", SkippedFileWarning)  # reported the first time
-        prepared = _prepared(file, rewrite, stemmer, IndexReport(), Progress(None), lines)
+        prepared = _prepared(file, rewrite, stemmer, _Run(rewrite), Progress(None), lines)
         for _, document in prepared:
             if isinstance(document, Document):
                 # Every copy goes: Whoosh's update replaces only the first it finds.

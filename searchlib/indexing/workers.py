@@ -27,6 +27,7 @@ from searchlib.deferred_imports import blocking
 from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
 from searchlib.indexing.preparation import (
+    KeyCounts,
     RecordsSource,
     Unchanged,
     Work,
@@ -53,6 +54,7 @@ class RecordsWritten:
     written: list[tuple[int, str]]
     skipped: list[tuple[int, str]]
     unchanged: list[tuple[int, str]]
+    keys: KeyCounts
     unreadable: str | None = None
 
 
@@ -90,10 +92,11 @@ class RecordShare:
         self, builder: SegmentBuilder, stemmer: Stemmer, progress: Progress
     ) -> RecordsWritten:
         """Turn each record of the share into a document and write it."""
-        outcome = RecordsWritten([], [], [])
+        outcome = RecordsWritten([], [], [], KeyCounts(self.origin.fields))
         share = (self.part, self.count)
         try:
             for line, record in read_records(self.file, self.origin.fields, share):
+                outcome.keys.count(record)
                 prepared = prepare_record(record, self.origin, stemmer)
                 if isinstance(prepared, str):
                     outcome.skipped.append((line, prepared))

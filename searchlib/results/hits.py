@@ -16,7 +16,7 @@ from searchlib.articles.article import Article
 from searchlib.errors import SearchlibError
 from searchlib.notebook import hit_html, results_html
 from searchlib.results.explanation import Explanation
-from searchlib.results.facets import Facets, count_facets
+from searchlib.results.facets import Facets
 from searchlib.results.snippets import Snippet, best_snippet
 from searchlib.schema import SEARCHABLE
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 HIT_KEYS = (
     "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
-    "speakers", "date",
+    "speakers", "date", "metadata",
 )  # fmt: skip
 """The keys of ``Hit.to_dict()``, in order."""
 
@@ -134,6 +134,7 @@ class Hit:
             "fields": list(self.fields),
             "speakers": list(self.speakers),
             "date": self.date.isoformat() if self.date else None,
+            "metadata": {name: list(values) for name, values in self.article.metadata.items()},
         }
 
     def _repr_html_(self) -> str:
@@ -175,7 +176,7 @@ class Results(Sequence[Hit]):
     suggestion: str | None = None
     """When the query found few articles (``Index.search``: fewer than 3), the query with its
     unknown or rare words replaced by near words the index holds in many more articles."""
-    facet_counter: Callable[[], Facets] = field(default=lambda: count_facets([]), repr=False)
+    facet_counter: Callable[[], Facets] = field(default=dict, repr=False)
     """Counts every matching article's facets (done when ``facets`` is first asked for)."""
 
     @cached_property
@@ -185,9 +186,9 @@ class Results(Sequence[Hit]):
 
     @cached_property
     def facets(self) -> Facets:
-        """Every matching article (not only this page's), counted by speaker, credit and
-        source; most first. Counted when first asked for, from the first ``FACET_LIMIT``
-        (10,000) matching articles in index order.
+        """Every matching article (not only this page's), counted by speaker, credit,
+        source and each keyword field the index declares (``topic``); most first. Counted
+        when first asked for, from the index's postings: every match counts.
 
         >>> index.search("sanctuary").facets["speaker"]  # doctest: +SKIP
         [('Jeff Sessions', 1), ('Thomas Homan', 1)]

@@ -4,7 +4,6 @@ into hits; and the search that found them, kept for facets and explanations."""
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
@@ -12,9 +11,9 @@ from dataclasses import dataclass, replace
 from searchlib.engine.reading import Searcher
 from searchlib.errors import SearchlibError
 from searchlib.results.explanation import Contribution, Explanation
-from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
+from searchlib.results.facets import Facets, ranked_counts
 from searchlib.results.hits import Hit, Results
-from searchlib.schema import FIELDS_BY_NAME, to_article
+from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import SORTS, Ranked, contributions, matches, rank, wanted_words
@@ -39,7 +38,7 @@ def search(
     (see ``Index.search``); ``QueryError`` when it has nothing searchable."""
     if sort not in (None, *SORTS):
         raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
-    syntax = parse(query, operators)
+    syntax = parse(query, operators, keyword_fields(index))
     parsed = plan(syntax, index.vocabulary)
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
@@ -66,6 +65,16 @@ def similar(index: IndexFolder, id: str, limit: int) -> Results:
     best = [ranked for ranked in ranking.best if ranked.number != number]
     found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
     return _results(found, query, best, 0, limit)
+
+
+def keyword_fields(index: IndexFolder) -> tuple[str, ...]:
+    """The keyword fields a query on this index may name (``source``, ``topic``)."""
+    return (*KEYWORD_FIELDS, *index.vocabulary.keyword_fields())
+
+
+def facet_names(index: IndexFolder) -> tuple[str, ...]:
+    """What matches on this index can be counted by (``Results.facets``' keys)."""
+    return tuple(dict.fromkeys((*FACETS, *index.vocabulary.keyword_fields())))
 
 
 def document_number(searcher: Searcher, id: str) -> int:
@@ -161,15 +170,22 @@ class _Search:
     """The id of the article a ``similar`` query leaves out."""
 
     def facets(self) -> Facets:
-        """The facets of the first ``FACET_LIMIT`` matching articles, in index order."""
+        """Every matching article counted by each value of each facet (``facet_names``),
+        read from the index's keyword postings rather than from each stored article."""
+        searcher, matched = self.current()
+        return {
+            name: ranked_counts(searcher.keyword_counts(name, matched))
+            for name in facet_names(self.index)
+        }
+
+    def current(self) -> tuple[Searcher, Set[int]]:
+        """A searcher over the index's last commit, and the matches in it."""
         searcher = self.index.searcher()
-        matched = self.matched
-        if searcher is not self.searcher:
-            # The index changed or closed since the search, and its document numbers may have.
-            left_out = searcher.document_number("id", self.excluded) if self.excluded else None
-            matched = matches(searcher, self.plan.root) - {left_out}
-        first = heapq.nsmallest(FACET_LIMIT, matched)
-        return count_facets(to_article(searcher.stored_fields(number)) for number in first)
+        if searcher is self.searcher:
+            return searcher, self.matched
+        # The index changed or closed since the search, and its document numbers may have.
+        left_out = searcher.document_number("id", self.excluded) if self.excluded else None
+        return searcher, matches(searcher, self.plan.root) - {left_out}
 
     def explain(self, id: str) -> Explanation:
         """What each query word added to the score of the article with this id, per field,

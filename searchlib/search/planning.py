@@ -24,6 +24,7 @@ from searchlib.search.syntax import ParsedQuery
 __all__ = [
     "Bool",
     "Dates",
+    "Keyword",
     "Lexicon",
     "Node",
     "Phrase",
@@ -83,6 +84,15 @@ class Dates:
 
 
 @dataclass(frozen=True)
+class Keyword:
+    """Documents whose keyword field ``field`` holds ``value`` (compared by ``keyword_key``:
+    case, hyphens and spacing aside)."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Bool:
     """Documents matching every ``must`` node (or, with none, any ``should`` node; with
     neither, every document), every ``filter`` node and no ``must_not`` node. ``must`` and
@@ -94,12 +104,12 @@ class Bool:
     filter: tuple[Node, ...] = ()
 
 
-Node = Terms | Phrase | Dates | Bool
+Node = Terms | Phrase | Dates | Keyword | Bool
 
 
 def is_filter(node: Node) -> bool:
-    """Whether a node only restricts matches and never scores: a date range, or a group of
-    them (Elasticsearch's filter context).
+    """Whether a node only restricts matches and never scores: a date range, a keyword
+    value, or a group of them (Elasticsearch's filter context).
 
     >>> is_filter(Dates(None, None)), is_filter(Bool(should=(Dates(None, None),)))
     (True, True)
@@ -107,7 +117,7 @@ def is_filter(node: Node) -> bool:
     if isinstance(node, Bool):
         parts = (*node.must, *node.should, *node.filter)
         return bool(parts) and all(map(is_filter, parts))
-    return isinstance(node, Dates)
+    return isinstance(node, Dates | Keyword)
 
 
 @dataclass
@@ -158,6 +168,8 @@ class _Planner:
             return self.bool(syntax, wanted)
         if isinstance(syntax, tree.DateRange):
             return Dates(_moment(syntax.start), _moment(syntax.end))
+        if isinstance(syntax, tree.Keyword):
+            return Keyword(syntax.field, syntax.value)
         return self.text(syntax, wanted)
 
     def bool(self, syntax: tree.Bool, wanted: bool) -> Node | None:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from searchlib.engine.reading import Searcher
-from searchlib.search.planning import Bool, Dates, Node, Phrase, Terms
+from searchlib.schema import keyword_key
+from searchlib.search.planning import Bool, Dates, Keyword, Node, Phrase, Terms
 
 K1 = 1.2
 """How quickly repeated occurrences of a word stop adding to the score."""
@@ -149,6 +150,12 @@ class _Evaluation:
             return found & candidates
         if isinstance(node, Dates):
             return self._searcher.date_documents("date", node.start, node.end)
+        if isinstance(node, Keyword):
+            wanted = keyword_key(node.value)
+            values = self._searcher.keyword_values(node.field)
+            return self._searcher.keyword_documents(
+                node.field, [value for value in values if keyword_key(value) == wanted]
+            )
         if node.must:
             result = set.intersection(*sorted(map(self.matches, node.must), key=len))
         elif node.should:
