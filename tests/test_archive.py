@@ -293,7 +293,7 @@ def test_keyword_fields_are_stored_shown_and_counted(wire: Index) -> None:
 def test_a_mapped_key_no_record_has_is_an_error(index: Index, tmp_path: Path) -> None:
     corpus = tmp_path / "news.csv"
     corpus.write_text("id,body\na,walrus\n")
-    with pytest.raises(SearchlibError, match="no record of .* has the key 'topics'"):
+    with pytest.raises(SearchlibError, match=r"no record of .* has the key 'topics'"):
         index.add_file(corpus, fields={"topic": "topics"}, workers=1)
     assert len(index) == 0
     result = CliRunner().invoke(
