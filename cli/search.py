@@ -9,6 +9,7 @@ import click
 
 from searchlib import Hit, Results
 from searchlib.results.hits import HIT_KEYS
+from searchlib.results.timeline import UNITS
 from searchlib.search.ranking import SORTS
 from searchlib_cli.common import (
     EXIT_NO_HITS,
@@ -86,7 +87,8 @@ def output_options(function: Function) -> Function:
     multiple=True,
     metavar="NAME",
     help="Count every matching article by speaker, credit, source or a keyword field of the "
-    "index (topic) (repeatable): after the hits, or on stderr with --json, --jsonl or --csv.",
+    "index (topic), or per year, month or day as a bar chart (date, date:month) (repeatable): "
+    "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
 @click.option(
     "--explain",
@@ -127,14 +129,15 @@ def search(
       search 'immigration' --offset 10 --csv --fields rank,id,title,speakers
       search sanctuary --facet speaker --facet credit --explain
       search '"money supply" date:1987-04' --sort -date
+      search cocoa --facet topic --facet date:month
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        unknown = [name for name in facets if name not in index.facet_names()]
+        known = [*index.facet_names(), "date", *(f"date:{unit}" for unit in UNITS)]
+        unknown = [name for name in facets if name not in known]
         if unknown:
             raise click.BadParameter(
-                f"no facet {unknown[0]!r}; choose from {', '.join(index.facet_names())}",
-                param_hint="--facet",
+                f"no facet {unknown[0]!r}; choose from {', '.join(known)}", param_hint="--facet"
             )
         results = index.search(query, limit=limit, offset=offset, sort=sort)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
@@ -172,12 +175,12 @@ def write_results(
         click.echo(f"did you mean: {clean(results.suggestion)}?", err=True)
     if output_format is None:
         notes = explanation_lines if explain else lambda hit: ()
-        footer = "\n".join(facet_line(name, results.facets[name]) for name in facets)
+        footer = "\n".join(facet_text(results, name) for name in facets)
         click.echo(results_text(results, notes, footer), color=use_color(color))
         return
     click.echo(rows_text(results.to_dicts(), fields or HIT_KEYS, output_format), nl=False)
     for name in facets:
-        click.echo(f"facet {facet_line(name, results.facets[name])}", err=True)
+        click.echo(f"facet {facet_text(results, name)}", err=True)
     for hit in results if explain else ():
         explained = "; ".join(str(hit.explain()).splitlines())
         click.echo(f"explain {hit.rank} {clean(hit.id)}: {explained}", err=True)
@@ -186,6 +189,15 @@ def write_results(
 def explanation_lines(hit: Hit) -> list[str]:
     """A hit's explanation, indented to stand under it."""
     return [f"   {line}" for line in str(hit.explain()).splitlines()]
+
+
+def facet_text(results: Results, name: str) -> str:
+    """A facet in one line, or a timeline (``date``, ``date:month``) as a bar chart."""
+    if name.startswith("date"):
+        _, _, unit = name.partition(":")
+        timeline = results.timeline(unit or None)
+        return f"date, per {timeline.unit}:\n{clean(str(timeline))}"
+    return facet_line(name, results.facets[name])
 
 
 def facet_line(name: str, counts: list[tuple[str, int]]) -> str:

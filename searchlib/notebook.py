@@ -108,6 +108,40 @@ def _day(moment: str | None) -> str:
     return moment[:10] if moment else ""
 
 
+def timeline_html(timeline: Data) -> str:
+    """A timeline (``Timeline.to_dict()``) as an SVG bar chart, a bar a period, labelled
+    at its ends; each bar's title gives its period and count.
+
+    >>> svg = timeline_html({"unit": "year", "counts": [["1986", 2], ["1987", 4]], "undated": 0})
+    >>> svg.count("<rect"), "<title>1987: 4</title>" in svg
+    (2, True)
+    """
+    counts = timeline["counts"]
+    if not counts:
+        return "<p>no dated articles</p>"
+    width, height, most = 640, 160, max(count for _, count in counts) or 1
+    step = width / len(counts)
+    bars = "".join(
+        f'<rect x="{index * step:.1f}" y="{height - height * count / most:.1f}" '
+        f'width="{max(step - 1, 0.5):.1f}" height="{height * count / most:.1f}" fill="#4a7ab5">'
+        f"<title>{escape(label)}: {count}</title></rect>"
+        for index, (label, count) in enumerate(counts)
+    )
+    labels = (
+        f'<text x="0" y="{height + 14}" font-size="11">{escape(counts[0][0])}</text>'
+        f'<text x="{width}" y="{height + 14}" font-size="11" text-anchor="end">'
+        f"{escape(counts[-1][0])}</text>"
+    )
+    undated = (
+        f'<p style="{_MUTED}">undated: {timeline["undated"]}</p>' if timeline["undated"] else ""
+    )
+    return (
+        f"<div><p>articles per {escape(timeline['unit'])}, most {most}</p>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 18}">'
+        f"{bars}{labels}</svg>{undated}</div>"
+    )
+
+
 def _speaker(name: str | None) -> str:
     return f"<b>{escape(name)}</b>" if name else f'<i style="{_MUTED}">unattributed</i>'
 

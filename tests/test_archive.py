@@ -313,3 +313,28 @@ def test_the_index_command_warns_of_records_without_a_mapped_key(tmp_path: Path)
     )
     assert result.exit_code == 0
     assert "warning: 1 of 2 records of" in result.stderr and "have no 'topics'" in result.stderr
+
+
+def test_a_timeline_counts_every_match_per_period(dated: Index) -> None:
+    results = dated.search("cocoa OR money")
+    timeline = results.timeline()
+    assert timeline.unit == "month"
+    assert timeline.counts == [(f"1987-{month:02d}", 1) for month in range(1, 13)]
+    assert results.timeline("year").counts == [("1987", 12)]
+    days = dated.search("date:1987-02 OR date:1987-03").timeline()  # Feb 15 to Mar 15
+    assert days.unit == "day" and len(days.counts) == 29 and sum(n for _, n in days.counts) == 2
+    assert str(results.timeline("year")) == "1987 " + "█" * 40 + " 12"
+    svg = results.timeline()._repr_html_()
+    assert svg.count("<rect") == 12 and "<title>1987-03: 1</title>" in svg
+    with pytest.raises(SearchlibError, match="no timeline unit 'week'"):
+        results.timeline("week")
+
+
+def test_the_search_command_draws_a_timeline(dated: Index) -> None:
+    runner, where = CliRunner(), ["--index", str(dated.path)]
+    result = runner.invoke(main_search, ["money", "--facet", "date:month", *where])
+    assert result.exit_code == 0, result.output
+    assert "date, per month:\n1987-01 " + "█" * 40 + " 1\n1987-02  0\n" in result.output
+    machine = runner.invoke(main_search, ["money", "--facet", "date:year", "--json", *where])
+    assert "facet date, per year:\n1987 " in machine.stderr
+    assert runner.invoke(main_search, ["money", "--facet", "date:week", *where]).exit_code == 2

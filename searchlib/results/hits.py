@@ -18,6 +18,7 @@ from searchlib.notebook import hit_html, results_html
 from searchlib.results.explanation import Explanation
 from searchlib.results.facets import Facets
 from searchlib.results.snippets import Snippet, best_snippet
+from searchlib.results.timeline import UNITS, Timeline, Unit
 from searchlib.schema import SEARCHABLE
 
 if TYPE_CHECKING:
@@ -177,6 +178,10 @@ class Results(Sequence[Hit]):
     """When the query found few articles (``Index.search``: fewer than 3), the query with its
     unknown or rare words replaced by near words the index holds in many more articles."""
     facet_counter: Callable[[], Facets] = field(default=dict, repr=False)
+    timeline_counter: Callable[[Unit | None], Timeline] = field(
+        default=lambda unit: Timeline.of([], 0, unit), repr=False
+    )
+    """Counts every matching article per period (done when ``timeline`` is asked for)."""
     """Counts every matching article's facets (done when ``facets`` is first asked for)."""
 
     @cached_property
@@ -194,6 +199,19 @@ class Results(Sequence[Hit]):
         [('Jeff Sessions', 1), ('Thomas Homan', 1)]
         """
         return self.facet_counter()
+
+    def timeline(self, unit: Unit | None = None) -> Timeline:
+        """Every matching article counted per ``unit``: ``"year"``, ``"month"`` or
+        ``"day"`` (by default chosen by the span of their dates). Prints as a text bar chart;
+        a notebook shows an SVG one.
+
+        >>> print(index.search("cocoa").timeline("month"))  # doctest: +SKIP
+        1987-02 ███████████ 7
+        1987-03 ████████████████████████████████████████ 26
+        """
+        if unit not in (None, *UNITS):
+            raise SearchlibError(f"no timeline unit {unit!r}; choose from {', '.join(UNITS)}")
+        return self.timeline_counter(unit)
 
     def __len__(self) -> int:
         return len(self.hits)

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
+from datetime import date
 
 from searchlib.engine.reading import Searcher
 from searchlib.errors import SearchlibError
 from searchlib.results.explanation import Contribution, Explanation
 from searchlib.results.facets import Facets, ranked_counts
 from searchlib.results.hits import Hit, Results
+from searchlib.results.timeline import Timeline, Unit
 from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
@@ -21,6 +23,8 @@ from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
 
+_A_DAY = 86_400_000_000
+"""Microseconds in a day (``Searcher.dates`` counts microseconds)."""
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
@@ -115,7 +119,15 @@ def _results(
         for article in [to_article(searcher.stored_fields(ranked.number))]
     ]
     total = len(search.matched)
-    return Results(query, hits, lambda: total, offset, parsed.warnings, facet_counter=search.facets)
+    return Results(
+        query,
+        hits,
+        lambda: total,
+        offset,
+        parsed.warnings,
+        facet_counter=search.facets,
+        timeline_counter=search.timeline,
+    )
 
 
 def _with_exact_bonus(
@@ -177,6 +189,19 @@ class _Search:
             name: ranked_counts(searcher.keyword_counts(name, matched))
             for name in facet_names(self.index)
         }
+
+    def timeline(self, unit: Unit | None) -> Timeline:
+        """Every matching article counted per year, month or day (``Timeline.of``), from
+        the index's date column."""
+        searcher, matched = self.current()
+        dates = searcher.dates()
+        days: Counter[int] = Counter(
+            dates[number] // _A_DAY for number in matched if dates[number] is not None
+        )
+        undated = len(matched) - days.total()
+        # Dates count microseconds from the year 1's first day, whose ordinal is 1.
+        per_day = (date.fromordinal(day + 1) for day, count in days.items() for _ in range(count))
+        return Timeline.of(per_day, undated, unit)
 
     def current(self) -> tuple[Searcher, Set[int]]:
         """A searcher over the index's last commit, and the matches in it."""
