@@ -25,6 +25,7 @@ from searchlib_cli.common import (
     color_option,
     display_path,
     index_option,
+    one_line,
     open_index,
     use_color,
     warn,
@@ -100,7 +101,7 @@ def index_command(
                 warn(note)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
-        click.echo(f"{index.path}: {len(index)} articles")
+        click.echo(f"{one_line(str(index.path))}: {len(index)} articles")
 
 
 @main.command()
@@ -114,7 +115,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         click.echo(to_json(facts))
         return
     for name, value in facts.items():
-        click.echo(f"{name.replace('_', ' ')}: {value}")
+        click.echo(f"{name.replace('_', ' ')}: {one_line(str(value))}")
 
 
 @main.command()
@@ -132,11 +133,11 @@ def check(ctx: click.Context, index_path: Path | None) -> None:
     path = index_path or Path(DEFAULT_PATH)
     problems = integrity.check(path)
     for problem in problems:
-        click.echo(f"Error: {path}: {problem}", err=True)
+        click.echo(one_line(f"Error: {path}: {problem}"), err=True)
     if problems:
         ctx.exit(EXIT_ERROR)
     with Index(path, create=False) as index:
-        click.echo(f"{path}: {len(index)} articles, no problems found")
+        click.echo(f"{one_line(str(path))}: {len(index)} articles, no problems found")
 
 
 @main.command()
@@ -272,7 +273,8 @@ def run(
     """Rank every query in QUERIES and write a TREC run file (qid Q0 docid rank score tag).
 
     QUERIES is JSON Lines (BEIR's queries.jsonl: _id, text) or id<TAB>text lines; each is
-    read as plain words.
+    read as plain words. Whitespace and % in ids are written percent-encoded (my%20story),
+    as `searchlib eval` reads them.
 
     \b
     Example:
@@ -288,7 +290,7 @@ def run(
         ranking = run_queries(index, queries, depth)
     write_run(ranking, output, tag)
     elapsed = time.perf_counter() - started
-    click.echo(f"{len(ranking)} queries ranked into {output} ({elapsed:.1f} s)")
+    click.echo(f"{len(ranking)} queries ranked into {one_line(str(output))} ({elapsed:.1f} s)")
 
 
 @main.command("eval")
@@ -353,7 +355,7 @@ def progress_bar(
         # Without a length, click wants an iterable without one; it then shows a count.
         iterable=None if total is not None else (item for item in ()),
         length=total,
-        label=f"indexing {path.resolve().name}",
+        label=one_line(f"indexing {path.resolve().name}"),
         file=sys.stderr,
         show_pos=True,
         show_percent=total is not None,

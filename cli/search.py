@@ -17,7 +17,9 @@ from searchlib_cli.common import (
     Function,
     clean,
     color_option,
+    flat,
     index_option,
+    one_line,
     open_index,
     use_color,
     warn,
@@ -172,7 +174,7 @@ def write_results(
     for message in results.warnings:
         warn(message)
     if results.suggestion:
-        click.echo(f"did you mean: {clean(results.suggestion)}?", err=True)
+        click.echo(f"did you mean: {flat(results.suggestion)}?", err=True)
     if output_format is None:
         notes = explanation_lines if explain else lambda hit: ()
         footer = "\n".join(facet_text(results, name) for name in facets)
@@ -182,13 +184,13 @@ def write_results(
     for name in facets:
         click.echo(f"facet {facet_text(results, name)}", err=True)
     for hit in results if explain else ():
-        explained = "; ".join(str(hit.explain()).splitlines())
-        click.echo(f"explain {hit.rank} {clean(hit.id)}: {explained}", err=True)
+        explained = "; ".join(clean(str(hit.explain())).splitlines())
+        click.echo(f"explain {hit.rank} {one_line(hit.id)}: {explained}", err=True)
 
 
 def explanation_lines(hit: Hit) -> list[str]:
     """A hit's explanation, indented to stand under it."""
-    return [f"   {line}" for line in str(hit.explain()).splitlines()]
+    return [f"   {line}" for line in clean(str(hit.explain())).splitlines()]
 
 
 def facet_text(results: Results, name: str) -> str:
@@ -208,7 +210,7 @@ def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
     >>> facet_line("credit", [])
     'credit: none'
     """
-    shown = [f"{clean(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
+    shown = [f"{flat(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
     if len(counts) > FACET_VALUES_SHOWN:
         shown.append(f"and {len(counts) - FACET_VALUES_SHOWN} more")
     return f"{name}: {', '.join(shown) or 'none'}"
