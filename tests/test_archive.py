@@ -338,3 +338,35 @@ def test_the_search_command_draws_a_timeline(dated: Index) -> None:
     machine = runner.invoke(main_search, ["money", "--facet", "date:year", "--json", *where])
     assert "facet date, per year:\n1987 " in machine.stderr
     assert runner.invoke(main_search, ["money", "--facet", "date:week", *where]).exit_code == 2
+
+
+def test_csv_dates_in_other_forms_are_reported_not_dropped_silently(
+    index: Index, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "news.csv"
+    corpus.write_text(
+        "id,body,date\na,walrus,12/03/2024\nb,seal,2024-03-12T10:00:00+01:00\n"
+        'c,tern,"Tue, 12 Mar 2024 10:00:00 GMT"\nd,gull,03/13/2024\n'
+    )
+    with pytest.warns(UserWarning, match=r"2 of 4 records .* \('12/03/2024'\), indexed undated"):
+        report = index.add_file(corpus, workers=1)
+    assert len(report.notes) == 1
+    assert index.get("a").date is None
+    assert [index.get(key).date.isoformat() for key in "bc"] == [
+        "2024-03-12T09:00:00",
+        "2024-03-12T10:00:00",
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_csv_file_without_an_id_column_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    monkeypatch.setattr("searchlib.indexing.records.PARALLEL_RECORDS_FROM", 0)
+    corpus = tmp_path / "news.csv"
+    corpus.write_text("title,content\nAd sales up,Profits rose.\n")
+    with Index(tmp_path / "index") as index, pytest.raises(SearchlibError, match="no id column"):
+        index.add_file(corpus, workers=workers)
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 2
+    assert "has no id column (_id or id); name one with --field id=COLUMN" in result.stderr

@@ -199,12 +199,12 @@ def test_csv_rows_are_records_and_bad_rows_named(
     assert ids(index.search("walrus")) == ["n3"]
 
 
-def test_a_csv_file_without_an_id_column_is_skipped_whole(index: Index, tmp_path: Path) -> None:
+def test_a_csv_file_without_an_id_column_is_an_error(index: Index, tmp_path: Path) -> None:
     news = tmp_path / "bbc.csv"
     news.write_text("category,filename,title,content\nbusiness,001.txt,Ad sales up,Profits rose.\n")
-    with pytest.warns(SkippedFileWarning, match=r"bbc.csv: its header has no id column \(_id or"):
-        report = index.add_file(news)
-    assert (report.added, len(report.skipped)) == ([], 1)
+    with pytest.raises(SearchlibError, match=r"bbc.csv has no id column \(_id or id\); name one"):
+        index.add_file(news)
+    assert len(index) == 0
     report = index.add_file(news, fields={"id": "filename", "body": "content"})
     assert report.added == ["001.txt"]
     assert (index.get("001.txt").headline, index.get("001.txt").body) == (

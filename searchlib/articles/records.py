@@ -8,7 +8,8 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,8 @@ def read_records(
     the line it starts on; a line that isn't a JSON object, or a row that doesn't fit the CSV
     header, comes as a ``SkippedFile`` saying why. A CSV row's empty cells are left out of its
     record; a CSV file whose header has no id column (see ``record_keys``) raises
-    ``SkippedFile``. ``share=(part, count)`` reads only every ``count``-th record from the
-    ``part``-th on (a worker's share).
+    ``SearchlibError`` (no row could be indexed). ``share=(part, count)`` reads only every
+    ``count``-th record from the ``part``-th on (a worker's share).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -103,7 +104,11 @@ def _csv_records(
         raise header
     names = [name.strip() for name in header]
     if names and not set(id_keys) & set(names):
-        raise SkippedFile(f"its header has no id column ({' or '.join(id_keys)})")
+        raise SearchlibError(
+            f"the header of {getattr(lines, 'name', 'the file')} has no id column "
+            f"({' or '.join(id_keys)}); name one with --field id=COLUMN "
+            f'(fields={{"id": "COLUMN"}})'
+        )
     part, count = share
     for ordinal, (number, row) in enumerate(rows):
         if row and ordinal % count == part:
@@ -185,7 +190,7 @@ def record_to_article(
         raise SkippedFile(f"no id ({' or '.join(keys['id'])})")
     parts = {"headline": values["headline"], "caption": values["caption"]}
     article = parsed(values["body"] or "", values["id"], credit=values["credit"], **parts)
-    article.date = _date(values["date"])
+    article.date = record_date(values["date"])
     article.source = values["source"] or source
     for name, key in keyword_keys(fields).items():
         found = keyword_values(record.get(key))
@@ -217,8 +222,36 @@ def record_id(record: Mapping[str, Any], fields: Mapping[str, str] | None = None
     return str(value) if value is not None and str(value) else None
 
 
-def _date(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
+def record_date(value: str | None) -> datetime | None:
+    """A record's date: ISO 8601 (``2024-03-12``, ``2024-03-12T10:00:00+01:00``) or RFC 2822
+    as e-mail and RSS write it (``Tue, 12 Mar 2024 10:00:00 +0000``), in UTC when it says
+    its zone; ``None`` for any other form, such as ``12/03/2024``, which is ambiguous
+    (indexing reports such dates).
+
+    >>> record_date("2024-03-12T10:00:00+01:00"), record_date("Tue, 12 Mar 2024 10:00:00 GMT")
+    (datetime.datetime(2024, 3, 12, 9, 0), datetime.datetime(2024, 3, 12, 10, 0))
+    >>> record_date("12/03/2024") is None
+    True
+    """
+    if not value:
         return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def record_date_text(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> str | None:
+    """The text of a record's date, as ``record_to_article`` reads it (``None``: none).
+
+    >>> record_date_text({"date": "12/03/2024"}, None)
+    '12/03/2024'
+    """
+    keys = record_keys(fields)["date"]
+    return next((str(record[key]) for key in keys if record.get(key) is not None), None)

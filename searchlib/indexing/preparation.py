@@ -13,7 +13,12 @@ from typing import Any, NamedTuple
 
 from searchlib.analysis import Stemmer
 from searchlib.articles.files import SkippedFile, read_bytes, to_article
-from searchlib.articles.records import record_id, record_to_article
+from searchlib.articles.records import (
+    record_date,
+    record_date_text,
+    record_id,
+    record_to_article,
+)
 from searchlib.errors import SearchlibError
 from searchlib.schema import FORMAT_VERSION, Document, to_document
 
@@ -84,6 +89,9 @@ class KeyCounts:
     fields: Mapping[str, str] | None
     records: int = 0
     held: dict[str, int] = field(default_factory=dict)
+    bad_dates: int = 0
+    """How many records have a date in a form ``record_date`` doesn't read; the first: """
+    bad_date: str | None = None
 
     def count(self, record: Mapping[str, Any] | SkippedFile) -> None:
         """Count one record (a line that is no record doesn't count)."""
@@ -93,12 +101,18 @@ class KeyCounts:
         for key in (self.fields or {}).values():
             if record.get(key) is not None:
                 self.held[key] = self.held.get(key, 0) + 1
+        text = record_date_text(record, self.fields)
+        if text and record_date(text) is None:
+            self.bad_dates += 1
+            self.bad_date = self.bad_date or text
 
     def add(self, other: KeyCounts) -> None:
         """Add another share's counts."""
         self.records += other.records
         for key, count in other.held.items():
             self.held[key] = self.held.get(key, 0) + count
+        self.bad_dates += other.bad_dates
+        self.bad_date = self.bad_date or other.bad_date
 
     def check(self, file: str) -> list[str]:
         """Warnings for mapped keys some records lack; ``SearchlibError`` for one that no
@@ -122,6 +136,12 @@ class KeyCounts:
                     f"{self.records - held} of {self.records} records of {file} have no "
                     f"{key!r} ({mapping})"
                 )
+        if self.bad_dates:
+            notes.append(
+                f"{self.bad_dates} of {self.records} records of {file} have a date "
+                f"neither ISO 8601 nor RFC 2822 ({self.bad_date!r}), indexed undated: "
+                f"write dates as 2024-03-12"
+            )
         return notes
 
 

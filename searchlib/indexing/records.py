@@ -13,7 +13,7 @@ from searchlib.analysis import Stemmer
 from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import keyword_keys, read_records
 from searchlib.engine.writing import Writer
-from searchlib.errors import SearchlibWarning, SkippedFileWarning
+from searchlib.errors import SearchlibError, SearchlibWarning, SkippedFileWarning
 from searchlib.indexing.preparation import KeyCounts, RecordsSource, Unchanged, prepare_record
 from searchlib.indexing.progress import Progress
 from searchlib.indexing.report import IndexReport
@@ -101,8 +101,10 @@ def _add_in_workers(
     shares = [RecordShare(file, origin, part, workers) for part in range(workers)]
     run = _Run(origin)
     unreadable: set[str] = set()
+    failed = None
     with index.writing() as (writer, stemmer):
         for outcome, stems, segment in write_in_workers(shares, index.path, tally):
+            failed = failed or outcome.error  # raised once every worker is done
             stemmer.seen.update(stems)
             run.keys.add(outcome.keys)
             for line, reason in outcome.skipped:
@@ -117,6 +119,8 @@ def _add_in_workers(
                 run.written(line, article_id)
             if segment is not None:
                 writer.add_segment(segment)
+        if failed:
+            raise SearchlibError(failed)
         for reason in unreadable:
             run.report.skip(str(file), reason)
         run.finish(index, writer)

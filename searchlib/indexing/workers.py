@@ -49,13 +49,15 @@ NLTK_EXTRAS = ("numpy", "scipy")
 class RecordsWritten:
     """What a worker made of its share of a records file: the ``(line, id)`` of each record
     it wrote, the ``(line, reason)`` of each it skipped, the ids of those the index held
-    unchanged (with their lines), and why the file couldn't be read (if it couldn't)."""
+    unchanged (with their lines), how many hold each mapped key, and why the file couldn't be
+    read (if it couldn't) or can't be indexed (an error)."""
 
     written: list[tuple[int, str]]
     skipped: list[tuple[int, str]]
     unchanged: list[tuple[int, str]]
     keys: KeyCounts
     unreadable: str | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class RecordShare:
                 progress.advance()
         except SkippedFile as unreadable:
             outcome.unreadable = str(unreadable)
+        except SearchlibError as error:  # a CSV header without ids: nothing can be indexed
+            outcome.error = str(error)
         return outcome
 
 
