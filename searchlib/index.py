@@ -73,10 +73,13 @@ class Index:
         return f"Index({str(self.path)!r})"
 
     def add(self, *articles: Article) -> None:
-        """Add articles, replacing any with the same id."""
+        """Add articles, replacing any with the same id (their ``metadata`` names become
+        keyword fields of the index)."""
         with self._folder.writing() as (writer, stemmer):
             for article in articles:
                 writer.update(to_document(article, stemmer))
+            names = dict.fromkeys(name for article in articles for name in article.metadata)
+            self._folder.vocabulary.declare_keyword_fields(names)
 
     def add_folder(
         self,
@@ -119,12 +122,16 @@ class Index:
         """Add or refresh one article file (its id: the parent folder's name and its stem),
         or every record of a records file (JSON Lines: ``.jsonl``, ``.jsonl.gz``; CSV with a
         header row: ``.csv``, ``.csv.gz``; see ``articles.records.record_to_article``), each
-        replacing any article with its id. ``fields`` maps our fields to a record's keys where
-        they differ; ``progress`` is called as by ``add_folder``, with records done. A records
-        file of ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among
-        ``workers`` processes (by default one per core, at most four).
+        replacing any article with its id. A records file is kept in step: unchanged records
+        are skipped, changed ones replaced, those gone from it removed (the report names
+        ids). ``fields`` maps our fields to a record's keys where they differ, and declares
+        keyword fields under other names (``{"topic": "topics"}``); a mapped key no record
+        has raises ``SearchlibError`` and writes nothing. ``progress`` is called as by
+        ``add_folder``, with records done. A records file of
+        ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among ``workers``
+        processes (by default one per core, at most four).
 
-        >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
+        >>> index.add_file("news.csv", fields={"topic": "topics"})  # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
         """
         from searchlib.articles.records import is_records, record_keys

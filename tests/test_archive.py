@@ -370,3 +370,11 @@ def test_a_csv_file_without_an_id_column_exits_2(
     result = CliRunner().invoke(main, ["index", str(corpus), "--index", str(tmp_path / "index")])
     assert result.exit_code == 2
     assert "has no id column (_id or id); name one with --field id=COLUMN" in result.stderr
+
+
+def test_articles_added_with_metadata_declare_their_keyword_fields(index: Index) -> None:
+    from searchlib import Article
+
+    index.add(Article("a1", "Walrus.", metadata={"desk": ["science"]}), Article("a2", "Seal."))
+    assert [hit.id for hit in index.search("desk:Science")] == ["a1"]
+    assert index.search("desk:science").facets["desk"] == [("science", 1)]
