@@ -83,14 +83,15 @@ class RecordsSource:
 
 
 @dataclass
-class KeyCounts:
-    """How many records hold each key ``fields`` maps a field to, of how many records."""
+class RecordChecks:
+    """What a records file's records say of their keys: of how many records, how many hold
+    each key ``fields`` maps a field to, and how many have a date in a form ``record_date``
+    doesn't read (and the first such date)."""
 
     fields: Mapping[str, str] | None
     records: int = 0
     held: dict[str, int] = field(default_factory=dict)
     bad_dates: int = 0
-    """How many records have a date in a form ``record_date`` doesn't read; the first: """
     bad_date: str | None = None
 
     def count(self, record: Mapping[str, Any] | SkippedFile) -> None:
@@ -106,7 +107,7 @@ class KeyCounts:
             self.bad_dates += 1
             self.bad_date = self.bad_date or text
 
-    def add(self, other: KeyCounts) -> None:
+    def add(self, other: RecordChecks) -> None:
         """Add another share's counts."""
         self.records += other.records
         for key, count in other.held.items():
@@ -115,10 +116,11 @@ class KeyCounts:
         self.bad_date = self.bad_date or other.bad_date
 
     def check(self, file: str) -> list[str]:
-        """Warnings for mapped keys some records lack; ``SearchlibError`` for one that no
-        record has (a misspelt key or column would index every record without it).
+        """Warnings for mapped keys some records lack and for unread dates;
+        ``SearchlibError`` for a mapped key that no record has (a misspelt key or column
+        would index every record without it).
 
-        >>> counts = KeyCounts({"topic": "topics"}, records=4, held={"topics": 3})
+        >>> counts = RecordChecks({"topic": "topics"}, records=4, held={"topics": 3})
         >>> counts.check("news.jsonl")
         ["1 of 4 records of news.jsonl have no 'topics' (--field topic=topics)"]
         """

@@ -14,7 +14,7 @@ from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import keyword_keys, read_records
 from searchlib.engine.writing import Writer
 from searchlib.errors import SearchlibError, SearchlibWarning, SkippedFileWarning
-from searchlib.indexing.preparation import KeyCounts, RecordsSource, Unchanged, prepare_record
+from searchlib.indexing.preparation import RecordChecks, RecordsSource, Unchanged, prepare_record
 from searchlib.indexing.progress import Progress
 from searchlib.indexing.report import IndexReport
 from searchlib.indexing.workers import RecordShare, write_in_workers
@@ -138,7 +138,7 @@ class _Run:
         self.report = IndexReport()
         self.ids = _RecordIds()
         self.seen: set[str] = set()
-        self.keys = KeyCounts(origin.fields)
+        self.keys = RecordChecks(origin.fields)
 
     def unchanged(self, line: int, article_id: str) -> None:
         # Noted too: a record given again later in the file must not be taken as unchanged.

@@ -27,7 +27,7 @@ from searchlib.deferred_imports import blocking
 from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
 from searchlib.indexing.preparation import (
-    KeyCounts,
+    RecordChecks,
     RecordsSource,
     Unchanged,
     Work,
@@ -55,7 +55,7 @@ class RecordsWritten:
     written: list[tuple[int, str]]
     skipped: list[tuple[int, str]]
     unchanged: list[tuple[int, str]]
-    keys: KeyCounts
+    keys: RecordChecks
     unreadable: str | None = None
     error: str | None = None
 
@@ -94,7 +94,7 @@ class RecordShare:
         self, builder: SegmentBuilder, stemmer: Stemmer, progress: Progress
     ) -> RecordsWritten:
         """Turn each record of the share into a document and write it."""
-        outcome = RecordsWritten([], [], [], KeyCounts(self.origin.fields))
+        outcome = RecordsWritten([], [], [], RecordChecks(self.origin.fields))
         share = (self.part, self.count)
         try:
             for line, record in read_records(self.file, self.origin.fields, share):
