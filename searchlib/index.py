@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from searchlib.articles.article import Article
+from searchlib.articles.article import Article, shown_path, valid_text
 from searchlib.errors import QueryWarning, SearchlibError
 from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
@@ -73,12 +73,14 @@ class Index:
         return f"Index({str(self.path)!r})"
 
     def add(self, *articles: Article) -> None:
-        """Add articles, replacing any with the same id (their ``metadata`` names become
-        keyword fields of the index)."""
+        """Add articles, replacing any with the same id (of those given with one id, the
+        last). Text is stored as valid Unicode: a lone surrogate becomes U+FFFD. The names of
+        their ``metadata`` become keyword fields of the index."""
+        latest = {valid_text(article.id): article for article in articles}
         with self._folder.writing() as (writer, stemmer):
-            for article in articles:
+            for article in latest.values():
                 writer.update(to_document(article, stemmer))
-            names = dict.fromkeys(name for article in articles for name in article.metadata)
+            names = dict.fromkeys(name for each in latest.values() for name in each.metadata)
             self._folder.vocabulary.declare_keyword_fields(names)
 
     def add_folder(
@@ -129,12 +131,14 @@ class Index:
         has raises ``SearchlibError`` and writes nothing. ``progress`` is called as by
         ``add_folder``, with records done. A records file of
         ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among ``workers``
-        processes (by default one per core, at most four).
+        processes (by default one per core, at most four). Any other file raises
+        ``SearchlibError``.
 
         >>> index.add_file("news.csv", fields={"topic": "topics"})  # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
         """
-        from searchlib.articles.records import is_records, record_keys
+        from searchlib.articles.files import ARTICLE_SUFFIXES
+        from searchlib.articles.records import RECORD_SUFFIXES, is_records, record_keys
         from searchlib.indexing import folders, records
         from searchlib.indexing import workers as worker_processes
 
@@ -142,6 +146,12 @@ class Index:
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
+        if not (is_records(file) or file.suffix.lower() in ARTICLE_SUFFIXES):
+            raise SearchlibError(
+                f"{shown_path(str(path))} is neither an article file "
+                f"({' '.join(sorted(ARTICLE_SUFFIXES))}) nor a records file "
+                f"({' '.join(sorted(RECORD_SUFFIXES))})"
+            )
         if is_records(file):
             count = worker_processes.default_workers() if workers is None else workers
             return records.add_records(self._folder, file, fields, progress, count)
@@ -170,7 +180,7 @@ class Index:
 
     def get(self, id: str) -> Article | None:
         """The article with this id, or ``None``."""
-        stored = self._folder.searcher().stored("id", id)
+        stored = self._folder.searcher().stored("id", valid_text(id))
         return to_article(stored) if stored else None
 
     def search(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchlib.analysis import Stemmer
+from searchlib.articles.article import shown_path
 from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import keyword_keys, read_records
 from searchlib.engine.writing import Writer
@@ -77,17 +78,17 @@ def _prepared(
                 run.keys.count(record)
                 prepared = prepare_record(record, origin, stemmer)
                 if isinstance(prepared, str):
-                    run.report.skip(f"{file}:{number}", prepared)
+                    run.report.skip(shown_path(f"{file}:{number}"), prepared)
                 else:
                     yield number, prepared
             tally.advance()
     except SkippedFile as skipped:  # unreadable
-        run.report.skip(str(file), str(skipped))
+        run.report.skip(shown_path(str(file)), str(skipped))
 
 
 def _source(file: Path) -> str:
     """The source a records file gives its articles: its name without suffixes."""
-    return file.name.split(".")[0]
+    return shown_path(file.name.split(".")[0])
 
 
 def _add_in_workers(
@@ -108,7 +109,7 @@ def _add_in_workers(
             stemmer.seen.update(stems)
             run.keys.add(outcome.keys)
             for line, reason in outcome.skipped:
-                run.report.skip(f"{file}:{line}", reason)
+                run.report.skip(shown_path(f"{file}:{line}"), reason)
             if outcome.unreadable:
                 unreadable.add(outcome.unreadable)
             for line, article_id in outcome.unchanged:
@@ -122,7 +123,7 @@ def _add_in_workers(
         if failed:
             raise SearchlibError(failed)
         for reason in unreadable:
-            run.report.skip(str(file), reason)
+            run.report.skip(shown_path(str(file)), reason)
         run.finish(index, writer)
     _keep_last_records(index, file, origin, run.ids.last_of_repeated())
     tally.flush()
@@ -167,7 +168,8 @@ class _Run:
     def gone(self) -> list[str]:
         """The state terms of the records the index holds from the file that it no longer
         has (none when it couldn't be read: what the index holds is kept)."""
-        if any(path == self.origin.path for path, _ in self.report.skipped):
+        shown = shown_path(self.origin.path)
+        if any(path == shown for path, _ in self.report.skipped):
             return []
         origin = self.origin
         gone = sorted(set(origin.known) - self.seen)
