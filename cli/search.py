@@ -118,9 +118,12 @@ def search(
 
     Words, "exact phrases", "phrases"~5 (words at most 5 apart), AND, OR, NOT,
     +required, -excluded, (groups), field:word (headline, caption, body, quotes,
-    speaker, credit), date:2017-06 or date:[2017-01-01 TO *], prefix* and fuzzy~
-    words. Articles with every word rank first. A query finding fewer than 3
-    articles may get a corrected one on stderr ("did you mean: ...?").
+    speaker, credit), date:2017-06 or date:[2017-01-01 TO *], source:Reuters and
+    the index's keyword fields (topic:cocoa, place:"west germany"), prefix* and
+    fuzzy~ words. Dates and keyword values filter: they restrict what the words
+    find and add nothing to scores. Articles with every word rank first. A query
+    finding fewer than 3 articles may get a corrected one on stderr ("did you
+    mean: ...?").
 
     Exit status: 0 with hits, 1 with none, 2 on error.
 
