@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -12,18 +11,15 @@ from pathlib import Path
 
 import click
 
-from searchlib import Index, QueryWarning, SearchlibError
+from searchlib import Index, SearchlibError
 from searchlib.articles.records import RECORD_FIELDS, record_keys
-from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
-from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
     EXIT_NO_HITS,
     Command,
-    CommandError,
     color_option,
     display_path,
     index_option,
@@ -33,6 +29,7 @@ from searchlib_cli.common import (
     warn,
     warn_skipped,
 )
+from searchlib_cli.relevance import eval_command, run
 from searchlib_cli.render import article_text, to_json
 from searchlib_cli.search import (
     chosen_output,
@@ -46,6 +43,10 @@ from searchlib_cli.search import (
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Build and inspect searchlib indexes. Search them with the `search` command."""
+
+
+main.add_command(run)
+main.add_command(eval_command)
 
 
 main.command_class = Command
@@ -69,7 +70,8 @@ main.command_class = Command
     metavar="NAME=KEY",
     callback=lambda context, parameter, values: field_mapping(values),
     help=f"Read NAME ({', '.join(RECORD_FIELDS)}) from a record's KEY: a JSON key "
-    f"or CSV column. Repeatable.",
+    f"or CSV column; any other NAME is a keyword field (--field topic=topics: exact values, "
+    f"a list giving several, for filters like topic:cocoa and --facet topic). Repeatable.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (shown on a terminal only).")
 def index_command(
@@ -82,14 +84,15 @@ def index_command(
     """Index the articles in PATHS: folders (their text and HTML files, recursively), article
     files, or records files (JSON Lines or CSV with a header row, one article a record).
 
-    Re-running is cheap: unchanged files are skipped, changed ones replaced and, within
-    a folder, deleted ones removed. Unreadable or binary files are skipped with a warning.
-    On a terminal, a progress bar shows on stderr.
+    Re-running is cheap: unchanged files and records are skipped, changed ones replaced,
+    and files deleted from a folder or records gone from their file removed. Unreadable or
+    binary files are skipped with a warning. On a terminal, a progress bar shows on stderr.
 
     \b
     Examples:
       searchlib index ../archive/bbc seeds
       searchlib index news.csv --field headline=title --field body=content
+      searchlib index reuters21578.jsonl.gz --field topic=topics --field place=places
     """
     shown = not quiet and sys.stderr.isatty()
     with Index(index_path or Path(DEFAULT_PATH), lock_timeout=lock_timeout) as index:
@@ -103,6 +106,8 @@ def index_command(
                 else:
                     report = index.add_file(path, fields=fields, progress=progress)
             warn_skipped(report.skipped)
+            for note in report.notes:
+                warn(note)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
         click.echo(f"{one_line(str(index.path))}: {len(index)} articles")
@@ -171,6 +176,44 @@ def show(
 
 
 @main.command()
+@click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
+@index_option
+@click.pass_context
+def delete(ctx: click.Context, article_ids: tuple[str, ...], index_path: Path | None) -> None:
+    """Delete the articles with these IDs (exit 1 when one is not in the index). An article
+    of a folder or records file comes back if that source is indexed again while it still
+    holds it.
+
+    \b
+    Example:
+      searchlib delete reuters21578/1 reuters21578/2
+    """
+    with open_index(index_path) as index:
+        found = index.delete(*article_ids)
+        for article_id in dict.fromkeys(article_ids):
+            if article_id not in found:
+                warn(f"no article with id {article_id!r} in the index")
+        click.echo(f"{index.path}: {len(found)} deleted, {len(index)} articles")
+    if len(found) < len(set(article_ids)):
+        ctx.exit(EXIT_NO_HITS)
+
+
+@main.command()
+@index_option
+def optimize(index_path: Path | None) -> None:
+    """Merge the index into one segment, reclaiming the space of replaced and deleted
+    articles (Whoosh merges small segments by itself). Scores don't change.
+    """
+    with open_index(index_path) as index:
+        before = index.stats()["size_bytes"]
+        started = time.perf_counter()
+        index.optimize()
+        elapsed = time.perf_counter() - started
+        after = index.stats()["size_bytes"]
+        click.echo(f"{index.path}: {before:,} → {after:,} bytes ({elapsed:.1f} s)")
+
+
+@main.command()
 @click.argument("article_id", metavar="ID")
 @index_option
 @limit_option
@@ -203,93 +246,6 @@ def similar(
         write_results(results, output_format, fields, color)
     if not results:
         ctx.exit(EXIT_NO_HITS)
-
-
-@main.command()
-@click.argument(
-    "queries_path", metavar="QUERIES", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@index_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the TREC run file.",
-)
-@click.option(
-    "--depth",
-    default=100,
-    show_default=True,
-    type=click.IntRange(min=1, max=MAX_RESULT_WINDOW),
-    help=f"Hits kept per query (at most {MAX_RESULT_WINDOW:,}).",
-)
-@click.option(
-    "--qrels",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Only run the queries judged in this qrels file.",
-)
-@click.option("--tag", default="searchlib", show_default=True, help="The run's name.")
-def run(
-    queries_path: Path,
-    index_path: Path | None,
-    output: Path,
-    depth: int,
-    qrels: Path | None,
-    tag: str,
-) -> None:
-    """Rank every query in QUERIES and write a TREC run file (qid Q0 docid rank score tag).
-
-    QUERIES is JSON Lines (BEIR's queries.jsonl: _id, text) or id<TAB>text lines; each is
-    read as plain words. Whitespace and % in ids are written percent-encoded (my%20story),
-    as `searchlib eval` reads them.
-
-    \b
-    Example:
-      searchlib run scifact/queries.jsonl --qrels scifact/qrels/test.tsv -o scifact.trec
-    """
-    with readable_files():
-        queries = read_queries(queries_path)
-        if qrels is not None:
-            judged = read_qrels(qrels)
-            queries = {query: text for query, text in queries.items() if query in judged}
-    started = time.perf_counter()
-    with open_index(index_path) as index, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", QueryWarning)
-        ranking = run_queries(index, queries, depth)
-    for warning in caught:
-        warn(str(warning.message))
-    write_run(ranking, output, tag)
-    elapsed = time.perf_counter() - started
-    click.echo(f"{len(ranking)} queries ranked into {one_line(str(output))} ({elapsed:.1f} s)")
-
-
-@main.command("eval")
-@click.argument(
-    "run_path", metavar="RUN", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--qrels",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Relevance judgments: BEIR TSV or TREC qrels.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Write the measures as JSON.")
-def eval_command(run_path: Path, qrels: Path, as_json: bool) -> None:
-    """Score a TREC run file: nDCG@10, Recall@100, MAP and MRR@10 over the judged queries
-    (the same numbers as ir-measures).
-
-    \b
-    Example:
-      searchlib eval --qrels scifact/qrels/test.tsv scifact.trec
-    """
-    with readable_files():
-        measures = evaluate(read_qrels(qrels), read_run(run_path))
-    if as_json:
-        click.echo(to_json(measures))
-        return
-    for name, value in measures.items():
-        click.echo(f"{name:8} {value:.4f}")
 
 
 def field_mapping(values: tuple[str, ...]) -> dict[str, str]:
@@ -352,12 +308,3 @@ def pace(done: int, total: int | None, seconds: float) -> str:
     if total is None or not rate:
         return f"{rate:,.0f}/s"
     return f"{rate:,.0f}/s, {timedelta(seconds=round((total - done) / rate))} left"
-
-
-@contextmanager
-def readable_files() -> Iterator[None]:
-    """Report a malformed run, qrels or queries file as a one-line error."""
-    try:
-        yield
-    except ValueError as error:
-        raise CommandError(str(error)) from error

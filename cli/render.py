@@ -22,10 +22,22 @@ def hit_lines(hit: Hit) -> Iterable[str]:
         click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
         for piece, lit in hit.snippet.parts()
     )
-    details = [one_line(hit.id), f"score {hit.score:.2f}", _where(hit)]
+    day = f"{hit.date:%Y-%m-%d}" if hit.date else ""
+    details = [one_line(hit.id), day, f"score {hit.score:.2f}", _where(hit)]
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
+    if hit.article.metadata:
+        yield "   " + click.style(flat(metadata_text(hit.article.metadata)), dim=True)
+
+
+def metadata_text(metadata: dict[str, list[str]]) -> str:
+    """Keyword fields in one line.
+
+    >>> metadata_text({"topic": ["cocoa"], "place": ["usa", "uruguay"]})
+    'topic: cocoa; place: usa, uruguay'
+    """
+    return "; ".join(f"{name}: {', '.join(values)}" for name, values in metadata.items())
 
 
 def _where(hit: Hit) -> str:
@@ -101,6 +113,8 @@ def csv_cell(value: Any) -> Any:
     """
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return clean(metadata_text(value))
     if isinstance(value, list):
         value = "; ".join(
             ":".join(map(str, item)) if isinstance(item, list) else str(item) for item in value
@@ -132,7 +146,7 @@ def to_json(value: Any, indent: int | None = 2) -> str:
 
 def article_text(article: Article) -> str:
     """An article for people: labelled parts, then the body, then its quotations."""
-    label = {"headline": "Headline", "caption": "Caption", "credit": "Credit"}
+    label = {"headline": "Headline", "caption": "Caption", "credit": "Credit", "date": "Date"}
     lines = [
         click.style(flat(article.title), bold=True),
         click.style(one_line(article.id), dim=True),
@@ -141,10 +155,12 @@ def article_text(article: Article) -> str:
         ("headline", flat(article.headline or "")),
         ("caption", flat(article.caption or "")),
         ("credit", flat(article.credit or "")),
+        ("date", article.date.isoformat() if article.date else ""),
         ("path", display_path(article.path)),
     ):
         if text:
             lines.append(f"{label.get(name, 'Path')}: {text}")
+    lines += [f"{name}: {flat(', '.join(values))}" for name, values in article.metadata.items()]
     lines += ["", clean(article.body)]
     if article.quotes:
         lines += ["", click.style(f"Quotations ({len(article.quotes)})", bold=True)]

@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from searchlib import Hit, Results
-from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
+from searchlib.results.timeline import UNITS
 from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.search.deadline import DEFAULT_TIMEOUT
+from searchlib.search.ranking import SORTS
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
@@ -109,12 +110,19 @@ def output_options(function: Function) -> Function:
 @timeout_option
 @output_options
 @click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order hits by score (best first), date (oldest first) or -date (newest first). "
+    "Default: score; newest first for a query of filters alone (date:1987-04).",
+)
+@click.option(
     "--facet",
     "facets",
     multiple=True,
-    type=click.Choice(FACETS),
-    help="Count every matching article by speaker, credit or source (repeatable): after the "
-    "hits, or on stderr with --json, --jsonl or --csv.",
+    metavar="NAME",
+    help="Count every matching article by speaker, credit, source or a keyword field of the "
+    "index (topic), or per year, month or day as a bar chart (date, date:month) (repeatable): "
+    "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
 @click.option(
     "--explain",
@@ -135,6 +143,7 @@ def search(
     as_csv: bool,
     fields: tuple[str, ...] | None,
     color: str,
+    sort: str | None,
     facets: tuple[str, ...],
     explain: bool,
 ) -> None:
@@ -142,9 +151,12 @@ def search(
 
     Words, "exact phrases", "phrases"~5 (words at most 5 apart), AND, OR, NOT,
     +required, -excluded, (groups), field:word (headline, caption, body, quotes,
-    speaker, credit), date:2017-06 or date:[2017-01-01 TO *], prefix* and fuzzy~
-    words. Articles with every word rank first. A query finding fewer than 3
-    articles may get a corrected one on stderr ("did you mean: ...?").
+    speaker, credit), date:2017-06 or date:[2017-01-01 TO *], source:Reuters and
+    the index's keyword fields (topic:cocoa, place:"west germany"), prefix* and
+    fuzzy~ words. Dates and keyword values filter: they restrict what the words
+    find and add nothing to scores. Articles with every word rank first. A query
+    finding fewer than 3 articles may get a corrected one on stderr ("did you
+    mean: ...?").
 
     Exit status: 0 with hits, 1 with none, 2 on error.
 
@@ -154,10 +166,18 @@ def search(
       search 'speaker:Sessions "sanctuary cities" -Trump' --json
       search 'immigration' --offset 10 --csv --fields rank,id,title,speakers
       search sanctuary --facet speaker --facet credit --explain
+      search '"money supply" date:1987-04' --sort -date
+      search cocoa --facet topic --facet date:month
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.search(query, limit=limit, offset=offset, timeout=timeout)
+        known = [*index.facet_names(), "date", *(f"date:{unit}" for unit in UNITS)]
+        unknown = [name for name in facets if name not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"no facet {unknown[0]!r}; choose from {', '.join(known)}", param_hint="--facet"
+            )
+        results = index.search(query, limit=limit, offset=offset, sort=sort, timeout=timeout)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:
         ctx.exit(EXIT_NO_HITS)
@@ -193,12 +213,12 @@ def write_results(
         click.echo(f"did you mean: {flat(results.suggestion)}?", err=True)
     if output_format is None:
         notes = explanation_lines if explain else lambda hit: ()
-        footer = "\n".join(facet_line(name, results.facets[name]) for name in facets)
+        footer = "\n".join(facet_text(results, name) for name in facets)
         click.echo(results_text(results, notes, footer), color=use_color(color))
         return
     click.echo(rows_text(results.to_dicts(), fields or HIT_KEYS, output_format), nl=False)
     for name in facets:
-        click.echo(f"facet {facet_line(name, results.facets[name])}", err=True)
+        click.echo(f"facet {facet_text(results, name)}", err=True)
     for hit in results if explain else ():
         explained = "; ".join(clean(str(hit.explain())).splitlines())
         click.echo(f"explain {hit.rank} {one_line(hit.id)}: {explained}", err=True)
@@ -207,6 +227,15 @@ def write_results(
 def explanation_lines(hit: Hit) -> list[str]:
     """A hit's explanation, indented to stand under it."""
     return [f"   {line}" for line in clean(str(hit.explain())).splitlines()]
+
+
+def facet_text(results: Results, name: str) -> str:
+    """A facet in one line, or a timeline (``date``, ``date:month``) as a bar chart."""
+    if name.startswith("date"):
+        _, _, unit = name.partition(":")
+        timeline = results.timeline(unit or None)
+        return f"date, per {timeline.unit}:\n{clean(str(timeline))}"
+    return facet_line(name, results.facets[name])
 
 
 def facet_line(name: str, counts: list[tuple[str, int]]) -> str:

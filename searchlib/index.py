@@ -79,11 +79,14 @@ class Index:
 
     def add(self, *articles: Article) -> None:
         """Add articles, replacing any with the same id (of those given with one id, the
-        last). Text is stored as valid Unicode: a lone surrogate becomes U+FFFD."""
+        last). Text is stored as valid Unicode: a lone surrogate becomes U+FFFD. The names of
+        their ``metadata`` become keyword fields of the index."""
         latest = {valid_text(article.id): article for article in articles}
         with self._folder.writing() as (writer, stemmer):
             for article in latest.values():
                 writer.update(to_document(article, stemmer))
+            names = dict.fromkeys(name for each in latest.values() for name in each.metadata)
+            self._folder.vocabulary.declare_keyword_fields(names)
 
     def add_folder(
         self,
@@ -126,13 +129,17 @@ class Index:
         """Add or refresh one article file (its id: the parent folder's name and its stem),
         or every record of a records file (JSON Lines: ``.jsonl``, ``.jsonl.gz``; CSV with a
         header row: ``.csv``, ``.csv.gz``; see ``articles.records.record_to_article``), each
-        replacing any article with its id. ``fields`` maps our fields to a record's keys where
-        they differ; ``progress`` is called as by ``add_folder``, with records done. A records
-        file of ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among
-        ``workers`` processes (by default one per core, at most four). Any other file raises
+        replacing any article with its id. A records file is kept in step: unchanged records
+        are skipped, changed ones replaced, those gone from it removed (the report names
+        ids). ``fields`` maps our fields to a record's keys where they differ, and declares
+        keyword fields under other names (``{"topic": "topics"}``); a mapped key no record
+        has raises ``SearchlibError`` and writes nothing. ``progress`` is called as by
+        ``add_folder``, with records done. A records file of
+        ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among ``workers``
+        processes (by default one per core, at most four). Any other file raises
         ``SearchlibError``.
 
-        >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
+        >>> index.add_file("news.csv", fields={"topic": "topics"})  # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
         """
         from searchlib.articles.files import ARTICLE_SUFFIXES
@@ -155,6 +162,27 @@ class Index:
             return records.add_records(self._folder, file, fields, progress, count)
         return folders.sync(self._folder, file.parent, [file], 1, progress)
 
+    def delete(self, *ids: str) -> list[str]:
+        """Delete the articles with these ids; returns the ids found (and deleted). An
+        article from a folder or records file comes back if that source is indexed again
+        while it still holds it.
+
+        >>> index.delete("bbc/tech/109", "no-such-id")  # doctest: +SKIP
+        ['bbc/tech/109']
+        """
+        found = []
+        with self._folder.writing() as (writer, _):
+            for id in dict.fromkeys(ids):
+                if writer.delete("id", id):
+                    found.append(id)
+        return found
+
+    def optimize(self) -> None:
+        """Merge the index's segments into one, reclaiming the space of replaced and deleted
+        articles (updates leave them until Whoosh merges their segment); takes about as long
+        as indexing everything again, and changes no score."""
+        self._folder.optimize()
+
     def get(self, id: str) -> Article | None:
         """The article with this id, or ``None``."""
         stored = self._folder.searcher().stored("id", valid_text(id))
@@ -168,8 +196,14 @@ class Index:
         *,
         operators: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        sort: str | None = None,
     ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
+
+        ``sort`` orders them: ``"score"`` (best first, the default), ``"date"`` (oldest
+        first) or ``"-date"`` (newest first; the default for a query of filters alone, such
+        as ``date:1987-04``); undated articles come last, and ties go in a fixed order, so
+        pages agree.
 
         Documents with every query word rank above those with only some. What the query
         had that couldn't be used is in ``Results.warnings`` (and raised as ``QueryWarning``).
@@ -190,7 +224,7 @@ class Index:
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
         _check_timeout(timeout)
-        results = pipeline.search(self._folder, query, limit, offset, operators, timeout)
+        results = pipeline.search(self._folder, query, limit, offset, operators, timeout, sort)
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
@@ -212,6 +246,11 @@ class Index:
         _check_timeout(timeout)
         return pipeline.similar(self._folder, id, limit, timeout)
 
+    def facet_names(self) -> tuple[str, ...]:
+        """What ``Results.facets`` counts matches by: speaker, credit, source, and the
+        keyword fields indexed records files declared (``topic``)."""
+        return pipeline.facet_names(self._folder)
+
     def stats(self) -> dict[str, Any]:
         """Facts about the index: path, documents, bytes on disk, analyzer, format."""
         metadata = self._folder.vocabulary.metadata()
@@ -221,6 +260,7 @@ class Index:
             "size_bytes": self._folder.size_bytes(),
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
+            "keyword_fields": list(self._folder.vocabulary.keyword_fields()),
         }
 
 

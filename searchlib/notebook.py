@@ -15,7 +15,7 @@ from typing import Any
 
 _CELL = "text-align:left;vertical-align:top;padding:0.25em 0.6em"
 _MUTED = "color:#666"
-_COLUMNS = ("#", "hit", "id", "score", "fields", "speakers")
+_COLUMNS = ("#", "hit", "id", "date", "score", "fields", "speakers", "metadata")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 Data = Mapping[str, Any]
@@ -74,6 +74,7 @@ def article_html(article: Data) -> str:
     parts = [
         f'<h3 style="margin:0.2em 0">{escape(title)}</h3>',
         f'<p style="{_MUTED};margin-top:0"><code>{escape(article["id"])}</code>'
+        + (f" · {escape(_day(article['date']))}" if article.get("date") else "")
         + (f" · {escape(article['path'])}" if article.get("path") else "")
         + "</p>",
     ]
@@ -82,6 +83,8 @@ def article_html(article: Data) -> str:
         # The headline is already the title.
         if text and text != title:
             parts.append(f"<p><b>{label.capitalize()}:</b> {escape(text)}</p>")
+    for name, values in (article.get("metadata") or {}).items():
+        parts.append(f"<p><b>{escape(name)}:</b> {escape(', '.join(values))}</p>")
     parts += [
         f"<p>{escape(' '.join(paragraph.split()))}</p>"
         for paragraph in _PARAGRAPH_BREAK.split(article["body"])
@@ -96,6 +99,49 @@ def article_html(article: Data) -> str:
     return f'<div style="max-width:48em">{"".join(parts)}</div>'
 
 
+def _day(moment: str | None) -> str:
+    """An ISO 8601 date and time as its day (the time of a news story rarely matters).
+
+    >>> _day("1987-02-26T15:01:01"), _day(None)
+    ('1987-02-26', '')
+    """
+    return moment[:10] if moment else ""
+
+
+def timeline_html(timeline: Data) -> str:
+    """A timeline (``Timeline.to_dict()``) as an SVG bar chart, a bar a period, labelled
+    at its ends; each bar's title gives its period and count.
+
+    >>> svg = timeline_html({"unit": "year", "counts": [["1986", 2], ["1987", 4]], "undated": 0})
+    >>> svg.count("<rect"), "<title>1987: 4</title>" in svg
+    (2, True)
+    """
+    counts = timeline["counts"]
+    if not counts:
+        return "<p>no dated articles</p>"
+    width, height, most = 640, 160, max(count for _, count in counts) or 1
+    step = width / len(counts)
+    bars = "".join(
+        f'<rect x="{index * step:.1f}" y="{height - height * count / most:.1f}" '
+        f'width="{max(step - 1, 0.5):.1f}" height="{height * count / most:.1f}" fill="#4a7ab5">'
+        f"<title>{escape(label)}: {count}</title></rect>"
+        for index, (label, count) in enumerate(counts)
+    )
+    labels = (
+        f'<text x="0" y="{height + 14}" font-size="11">{escape(counts[0][0])}</text>'
+        f'<text x="{width}" y="{height + 14}" font-size="11" text-anchor="end">'
+        f"{escape(counts[-1][0])}</text>"
+    )
+    undated = (
+        f'<p style="{_MUTED}">undated: {timeline["undated"]}</p>' if timeline["undated"] else ""
+    )
+    return (
+        f"<div><p>articles per {escape(timeline['unit'])}, most {most}</p>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 18}">'
+        f"{bars}{labels}</svg>{undated}</div>"
+    )
+
+
 def _speaker(name: str | None) -> str:
     return f"<b>{escape(name)}</b>" if name else f'<i style="{_MUTED}">unattributed</i>'
 
@@ -105,9 +151,16 @@ def _hit_row(hit: Data) -> str:
         str(hit["rank"]),
         f"<b>{escape(hit['title'])}</b><br>{snippet_html(hit['snippet'], hit['highlights'])}",
         f"<code>{escape(hit['id'])}</code>",
+        escape(_day(hit.get("date"))),
         f"{hit['score']:.2f}",
         escape(", ".join(hit["fields"])),
         escape(", ".join(hit["speakers"])),
+        escape(
+            "; ".join(
+                f"{name}: {', '.join(values)}"
+                for name, values in (hit.get("metadata") or {}).items()
+            )
+        ),
     )
     return "<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in cells) + "</tr>"
 

@@ -17,10 +17,10 @@ from typing import Any, Literal, NamedTuple
 from searchlib.analysis import Stemmer, content_words
 from searchlib.articles.article import Article, Quote, shown_path, with_valid_text
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
-Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
+Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "stored"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ class Field:
     ``stemmed``/``exact``: stemmed or unstemmed words, scored by BM25. ``forms``: the set of
     a document's words, kept per document (not searchable); each query word found in it
     adds ``boost`` when hits are ranked. ``id``: one whole value. ``date``, ``stored``.
-    ``boost`` is a text field's weight when a query names no field (0: only by name).
+    ``keyword``: exact values, each a term ``name=value`` (see ``keyword_term``), which
+    filters match and facets count. ``boost`` is a text field's weight when a query names
+    no field (0: only by name).
     """
 
     name: str
@@ -43,6 +45,7 @@ FIELDS: tuple[Field, ...] = (
     Field("id", "id", stored=True),
     Field("path", "stored", stored=True),
     Field("file_state", "id"),
+    Field("record_state", "id"),
     Field("source", "id", stored=True),
     Field("date", "date", stored=True),
     Field("headline", "stemmed", stored=True, boost=2.0),
@@ -51,6 +54,10 @@ FIELDS: tuple[Field, ...] = (
     Field("quotes", "stemmed", stored=True, boost=0.5),
     Field("speaker", "exact"),
     Field("credit", "exact", stored=True, boost=0.5),
+    # Metadata, source, speakers and credit as exact values: one field for every name, so
+    # that the engine's schema is the same for every index (names are declared per index).
+    Field("keywords", "keyword"),
+    Field("metadata", "stored", stored=True),
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=0.5),
@@ -58,6 +65,29 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
 """Fields a query may name (``speaker:Sessions``)."""
+KEYWORD_FIELDS = ("source",)
+"""Keyword fields every index has; records files add their own (``--field topic=topics``)."""
+FACETS = ("speaker", "credit", "source")
+"""Values every index counts matches by (with its declared keyword fields)."""
+
+
+def keyword_term(name: str, value: str) -> str:
+    """The term that stands for a keyword field's value.
+
+    >>> keyword_term("place", "west-germany")
+    'place=west-germany'
+    """
+    return f"{name}={value}"
+
+
+def keyword_key(value: str) -> str:
+    """A value as filters compare it: case, hyphens and spacing aside (so that
+    ``place:"West Germany"`` finds ``west-germany``).
+
+    >>> keyword_key("West  Germany") == keyword_key("west-germany")
+    True
+    """
+    return " ".join(re.split(r"[\W_]+", value.casefold())).strip()
 
 
 @dataclass
@@ -94,7 +124,8 @@ _TAB_SEPARATED = re.compile(r"(.*)\t([0-9a-f]{32})\t(.*)", re.DOTALL)
 
 
 class FileState(NamedTuple):
-    """Which version of a file the index holds, and the id its article has.
+    """Which version of a file (or of a record in a records file: ``path`` is the file's)
+    the index holds, and the id its article has.
 
     >>> state = FileState("/a/seeds/x\\ty.txt", "f00d", "seeds/x\\ty")
     >>> FileState.from_term(state.term()) == state
@@ -122,10 +153,16 @@ class FileState(NamedTuple):
         return cls(path, content_hash, article_id)
 
 
-def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
-    """Analyse an article into a ``Document`` (``content_hash`` marks the version of the file
-    at ``article.path``). What is stored and indexed is valid Unicode: lone surrogates in
-    text become U+FFFD, bytes of a file name that aren't UTF-8 ``\\xNN``."""
+def to_document(
+    article: Article,
+    stemmer: Stemmer,
+    content_hash: str | None = None,
+    records_file: str | None = None,
+) -> Document:
+    """Analyse an article into a ``Document``: ``content_hash`` marks the version of the
+    file at ``article.path``, or of its record in ``records_file``. What is stored and
+    indexed is valid Unicode: lone surrogates in text become U+FFFD, bytes of a file name
+    that aren't UTF-8 ``\\xNN``."""
     file_path = article.path
     shown = shown_path(file_path) if file_path else None
     article = with_valid_text(replace(article, path=shown))
@@ -146,8 +183,11 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "speaker": speaker_words,
         "credit": content_words(article.credit or ""),
         "exact": encode_forms({*headline, *caption, *body}),
+        "keywords": _keyword_terms(article),
     }
-    if file_path and content_hash:
+    if records_file and content_hash:
+        indexed["record_state"] = FileState(records_file, content_hash, article.id).term()
+    elif file_path and content_hash:
         indexed["file_state"] = FileState(file_path, content_hash, article.id).term()
     if article.source:
         indexed["source"] = article.source
@@ -163,8 +203,19 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "body": article.body,
         "quotes": [(quote.text, quote.speaker) for quote in article.quotes],
         "credit": article.credit,
+        "metadata": article.metadata or None,
     }
     return Document(indexed, stored)
+
+
+def _keyword_terms(article: Article) -> list[str]:
+    values = {
+        **article.metadata,
+        "source": [article.source] if article.source else [],
+        "speaker": article.speakers,
+        "credit": [article.credit] if article.credit else [],
+    }
+    return [keyword_term(name, value) for name, each in values.items() for value in each]
 
 
 def to_article(stored: dict[str, Any]) -> Article:
@@ -180,4 +231,5 @@ def to_article(stored: dict[str, Any]) -> Article:
         path=stored.get("path"),
         date=date if isinstance(date, datetime) else None,
         source=stored.get("source"),
+        metadata=stored.get("metadata") or {},
     )

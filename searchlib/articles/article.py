@@ -48,6 +48,9 @@ class Article:
     path: str | None = None
     date: datetime | None = None
     source: str | None = None
+    metadata: dict[str, list[str]] = field(default_factory=dict)
+    """Keyword fields (``{"topic": ["cocoa"], "place": ["usa", "uruguay"]}``): exact values,
+    for filters (``topic:cocoa``) and facets."""
 
     @property
     def title(self) -> str:
@@ -78,6 +81,7 @@ class Article:
             "path": self.path,
             "source": self.source,
             "date": self.date.isoformat() if self.date else None,
+            "metadata": {name: list(values) for name, values in self.metadata.items()},
         }
 
     def _repr_html_(self) -> str:
@@ -132,6 +136,10 @@ def with_valid_text(article: Article) -> Article:
         quotes=[Quote(valid_text(quote.text), cleaned(quote.speaker)) for quote in article.quotes],
         path=cleaned(article.path),
         source=cleaned(article.source),
+        metadata={
+            valid_text(name): [valid_text(value) for value in values]
+            for name, values in article.metadata.items()
+        },
     )
 
 

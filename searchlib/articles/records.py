@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,13 @@ _RECORD_KEYS = {
     "source": ("source",),
 }
 RECORD_FIELDS = tuple(_RECORD_KEYS)
-"""The fields a record's keys can be mapped to (``fields={"body": "content"}``)."""
+"""The fields a record's keys can be mapped to (``fields={"body": "content"}``); any other
+name makes a keyword field (``fields={"topic": "topics"}``)."""
+_KEYWORD_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_NOT_KEYWORDS = frozenset(
+    {"quotes", "speaker", "path", "title", "text", "exact", "keywords", "metadata"}
+)
+"""Names that are other fields of an article or its index, or a record's usual keys."""
 _MAX_CSV_FIELD_CHARACTERS = 10 * MAX_ARTICLE_CHARACTERS
 """A longer CSV field is no article: its row is skipped (the csv module's default, 131,072,
 is below the article limit)."""
@@ -50,8 +58,8 @@ def read_records(
     the line it starts on; a line that isn't a JSON object, or a row that doesn't fit the CSV
     header, comes as a ``SkippedFile`` saying why. A CSV row's empty cells are left out of its
     record; a CSV file whose header has no id column (see ``record_keys``) raises
-    ``SkippedFile``. ``share=(part, count)`` reads only every ``count``-th record from the
-    ``part``-th on (a worker's share).
+    ``SearchlibError`` (no row could be indexed). ``share=(part, count)`` reads only every
+    ``count``-th record from the ``part``-th on (a worker's share).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -97,7 +105,11 @@ def _csv_records(
         raise header
     names = [name.strip() for name in header]
     if names and not set(id_keys) & set(names):
-        raise SkippedFile(f"its header has no id column ({' or '.join(id_keys)})")
+        raise SearchlibError(
+            f"the header of {getattr(lines, 'name', 'the file')} has no id column "
+            f"({' or '.join(id_keys)}); name one with --field id=COLUMN "
+            f'(fields={{"id": "COLUMN"}})'
+        )
     part, count = share
     for ordinal, (number, row) in enumerate(rows):
         if row and ordinal % count == part:
@@ -125,19 +137,35 @@ def _row_record(names: list[str], row: list[str]) -> dict[str, Any] | SkippedFil
 
 
 def record_keys(fields: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
-    """The keys each field is read from in a record: the one ``fields`` maps it to, else its
-    usual ones; ``SearchlibError`` for a field that isn't one of ``RECORD_FIELDS``.
+    """The keys each of ``RECORD_FIELDS`` is read from in a record: the one ``fields`` maps
+    it to, else its usual ones. Other names in ``fields`` are keyword fields (see
+    ``keyword_keys``); ``SearchlibError`` for a name that can't be one.
 
-    >>> record_keys({"body": "content"})["body"], record_keys()["id"]
+    >>> record_keys({"body": "content", "topic": "topics"})["body"], record_keys()["id"]
     (('content',), ('_id', 'id'))
     """
-    for name in fields or {}:
-        if name not in _RECORD_KEYS:
+    keyword_keys(fields)
+    mapped = {name: (key,) for name, key in (fields or {}).items() if name in _RECORD_KEYS}
+    return {**_RECORD_KEYS, **mapped}
+
+
+def keyword_keys(fields: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The keyword fields ``fields`` declares (names not in ``RECORD_FIELDS``), with the key
+    each is read from; ``SearchlibError`` for a name that can't be one.
+
+    >>> keyword_keys({"body": "content", "topic": "topics"})
+    {'topic': 'topics'}
+    """
+    keywords = {name: key for name, key in (fields or {}).items() if name not in _RECORD_KEYS}
+    for name in keywords:
+        if name in _NOT_KEYWORDS or not _KEYWORD_NAME.match(name):
             raise SearchlibError(
                 f"no field {name!r} to map a record's key to; the fields are "
                 + ", ".join(RECORD_FIELDS)
+                + ", or a keyword field named in lower case (topic, place_2) other than "
+                + ", ".join(sorted(_NOT_KEYWORDS))
             )
-    return {**_RECORD_KEYS, **{name: (key,) for name, key in (fields or {}).items()}}
+    return keywords
 
 
 def record_to_article(
@@ -155,7 +183,7 @@ def record_to_article(
     'It works.'
     """
     keys = record_keys(fields)
-    values = {
+    values: dict[str, str | None] = {
         name: next((str(record[key]) for key in names if record.get(key) is not None), None)
         for name, names in keys.items()
     }
@@ -163,13 +191,68 @@ def record_to_article(
         raise SkippedFile(f"no id ({' or '.join(keys['id'])})")
     parts = {"headline": values["headline"], "caption": values["caption"]}
     article = parsed(values["body"] or "", values["id"], credit=values["credit"], **parts)
-    article.date = _date(values["date"])
+    article.date = record_date(values["date"])
     article.source = values["source"] or source
+    for name, key in keyword_keys(fields).items():
+        found = keyword_values(record.get(key))
+        if found:
+            article.metadata[name] = found
     return article
 
 
-def _date(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
+def keyword_values(value: Any) -> list[str]:
+    """A record's value as keyword values: a list gives one a member, an empty one none.
+
+    >>> keyword_values(["usa", "uruguay", ""]), keyword_values(7), keyword_values(None)
+    (['usa', 'uruguay'], ['7'], [])
+    """
+    values = value if isinstance(value, list) else [value]
+    found = (str(each).strip() for each in values if each is not None)
+    return list(dict.fromkeys(each for each in found if each))
+
+
+def record_id(record: Mapping[str, Any], fields: Mapping[str, str] | None = None) -> str | None:
+    """The id of a record (as ``record_to_article`` reads it), ``None`` when it has none.
+
+    >>> record_id({"_id": 7, "text": "x"}), record_id({"text": "x"})
+    ('7', None)
+    """
+    value = next(
+        (record[key] for key in record_keys(fields)["id"] if record.get(key) is not None), None
+    )
+    return str(value) if value is not None and str(value) else None
+
+
+def record_date(value: str | None) -> datetime | None:
+    """A record's date: ISO 8601 (``2024-03-12``, ``2024-03-12T10:00:00+01:00``) or RFC 2822
+    as e-mail and RSS write it (``Tue, 12 Mar 2024 10:00:00 +0000``), in UTC when it says
+    its zone; ``None`` for any other form, such as ``12/03/2024``, which is ambiguous
+    (indexing reports such dates).
+
+    >>> record_date("2024-03-12T10:00:00+01:00"), record_date("Tue, 12 Mar 2024 10:00:00 GMT")
+    (datetime.datetime(2024, 3, 12, 9, 0), datetime.datetime(2024, 3, 12, 10, 0))
+    >>> record_date("12/03/2024") is None
+    True
+    """
+    if not value:
         return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def record_date_text(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> str | None:
+    """The text of a record's date, as ``record_to_article`` reads it (``None``: none).
+
+    >>> record_date_text({"date": "12/03/2024"}, None)
+    '12/03/2024'
+    """
+    keys = record_keys(fields)["date"]
+    return next((str(record[key]) for key in keys if record.get(key) is not None), None)

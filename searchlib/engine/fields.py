@@ -21,7 +21,7 @@ FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     # Text arrives pre-analysed as term lists, so the analyzer is only a placeholder that
     # Whoosh pickles into its table of contents; it is never run.
-    if field.kind in ("stemmed", "exact"):
+    if field.kind in ("stemmed", "exact", "keyword"):
         text = whoosh_fields.TEXT(analyzer=SimpleAnalyzer(), stored=field.stored, phrase=True)
         text.format = TermListPositions(field_boost=text.format.field_boost)
         return text
@@ -30,7 +30,8 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     if field.kind == "id":
         return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
     if field.kind == "date":
-        return whoosh_fields.DATETIME(stored=field.stored)
+        # A column too: sorting and timelines read every match's date without its document.
+        return whoosh_fields.DATETIME(stored=field.stored, sortable=True)
     return whoosh_fields.STORED()
 
 

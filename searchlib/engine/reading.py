@@ -3,7 +3,8 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +13,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.codec.whoosh3 import _lenfield as _length_column_name
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.fields import FORMS_FIELD
-from searchlib.schema import held_forms
+from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 """Whoosh stores each field length as one byte; the lengths those bytes stand for."""
@@ -28,9 +30,11 @@ class Searcher:
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         self._lengths: dict[str, bytes] = {}
+        self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
+        self._dates: list[int | None] | None = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -70,9 +74,20 @@ class Searcher:
         return self._deleted
 
     def average_length(self, field: str) -> float:
-        """The mean number of terms ``field`` holds per document."""
-        documents = self._reader.doc_count_all()
-        return self._reader.field_length(field) / documents if documents else 0.0
+        """The mean number of terms ``field`` holds per live document, from the lengths as
+        stored (one byte each): Whoosh's totals count deleted documents until a merge, and
+        their exact lengths are gone, so this is what an updated index and a fresh build of
+        the same articles agree on."""
+        if not self.document_count():
+            return 0.0
+        if field not in self._averages:
+            lengths = self._field_lengths(field)
+            codes = Counter(lengths)
+            for number in self.deleted():
+                codes[lengths[number]] -= 1
+            total = sum(LENGTH_OF_BYTE[code] * count for code, count in codes.items())
+            self._averages[field] = total / self.document_count()
+        return self._averages[field]
 
     def frequencies(
         self, pairs: Iterable[tuple[str, str, float]], length_weight: float
@@ -93,7 +108,7 @@ class Searcher:
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
-        return combined
+        return _live(combined, self.deleted())
 
     def _scale(
         self, field: str, weight: float, length_weight: float, average: float
@@ -133,8 +148,14 @@ class Searcher:
         return 0.0
 
     def document_frequency(self, field: str, term: str) -> int:
-        """How many documents hold ``term`` in ``field`` (deleted ones until a merge)."""
-        return self._reader.doc_frequency(field, term)
+        """How many live documents hold ``term`` in ``field``."""
+        if not self._reader.has_deletions():
+            return self._reader.doc_frequency(field, term)
+        deleted = self.deleted()
+        return sum(
+            sum(1 for number in numbers if base + number not in deleted)
+            for base, numbers, _ in self._postings(field, term)
+        )
 
     def document_number(self, field: str, value: str) -> int | None:
         """The number of the live document whose ``field`` is ``value``, if any."""
@@ -178,6 +199,43 @@ class Searcher:
         dates = whoosh_query.DateRange(field, start, end, endexcl=True)
         return set(self._searcher.docs_for_query(dates))
 
+    def keyword_values(self, name: str) -> Iterator[str]:
+        """The values keyword field ``name`` holds (some perhaps in deleted documents only)."""
+        prefix = keyword_term(name, "")
+        for term in self._reader.expand_prefix("keywords", prefix):
+            yield term.decode("utf-8")[len(prefix) :]
+
+    def keyword_documents(self, name: str, values: Iterable[str]) -> set[int]:
+        """The live documents whose keyword field ``name`` holds any of ``values``."""
+        found: set[int] = set()
+        for value in values:
+            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+                found.update(base + number for number in numbers)
+        return found - self.deleted()
+
+    def keyword_counts(self, name: str, documents: Set[int]) -> dict[str, int]:
+        """How many of ``documents`` (live ones) hold each value of keyword field ``name``."""
+        counts: dict[str, int] = {}
+        for value in self.keyword_values(name):
+            count = 0
+            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+                count += sum(1 for number in numbers if base + number in documents)
+            if count:
+                counts[value] = count
+        return counts
+
+    def dates(self) -> list[int | None]:
+        """Each document's date as a number that sorts as dates do (microseconds since the
+        year 1; see ``moment``), ``None`` for an undated one; by document number."""
+        if self._dates is None:
+            if self._reader.has_column("date"):
+                missing = self._reader.schema["date"].column_type.default_value()
+                values = list(self._reader.column_reader("date", translate=False))
+                self._dates = [None if value == missing else value for value in values]
+            else:
+                self._dates = [None] * self._reader.doc_count_all()
+        return self._dates
+
     def forms_held(self, number: int, forms: Iterable[str]) -> set[str]:
         """Which of ``forms`` document ``number`` holds as exact word forms."""
         if self._forms is None:
@@ -202,6 +260,26 @@ class Searcher:
             text = term.decode("utf-8")
             if not check_live or self._searcher.document_number(**{field: text}) is not None:
                 yield text
+
+
+def moment(value: int) -> datetime:
+    """A date of ``Searcher.dates`` as a ``datetime``.
+
+    >>> moment(62679830400000000)
+    datetime.datetime(1987, 4, 1, 0, 0)
+    """
+    return long_to_datetime(value)
+
+
+def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:
+    """``combined`` without the ``deleted`` documents."""
+    if not deleted:
+        return combined
+    if len(deleted) < len(combined):
+        for number in deleted:
+            combined.pop(number, None)
+        return combined
+    return {number: value for number, value in combined.items() if number not in deleted}
 
 
 def _length_scale(weight: float, length_weight: float, average: float, code: int) -> float:

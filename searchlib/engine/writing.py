@@ -111,6 +111,12 @@ class Writer:
     def __init__(self, writer: Any) -> None:
         self._writer = writer
         self._segments: list[Any] = []
+        self._merge_all = False
+
+    def merge_all(self) -> None:
+        """Merge every segment into one at the commit, dropping deleted documents (what
+        Whoosh calls optimizing: a full rewrite, as long as a fresh build)."""
+        self._merge_all = True
 
     def update(self, document: Document) -> None:
         """Add a document, replacing any with the same id."""
@@ -128,11 +134,11 @@ class Writer:
         """Make every change visible at once (Whoosh's commit, plus any added segments)."""
         writer = self._writer
         if not self._segments:
-            writer.commit()
+            writer.commit(optimize=self._merge_all)
             return
         # Whoosh's own commit, with the built segments added before the table of contents is
         # written (as its multiprocessing writer does).
-        segments = writer._merge_segments(None, None, None)
+        segments = writer._merge_segments(None, self._merge_all, None)
         if writer._added:
             segments.append(writer._finalize_segment())
         else:

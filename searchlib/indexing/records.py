@@ -1,5 +1,6 @@
-"""Adding the records of a records file (JSON Lines or CSV), each replacing the article with
-its id; a big file is shared among worker processes."""
+"""Keeping an index in step with a records file (JSON Lines or CSV), as with a folder: each
+record's content hash is kept, so a re-run skips unchanged records, replaces changed ones
+and removes those gone from the file; a big file is shared among worker processes."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from pathlib import Path
 from searchlib.analysis import Stemmer
 from searchlib.articles.article import shown_path
 from searchlib.articles.files import SkippedFile
-from searchlib.articles.records import read_records
-from searchlib.errors import SkippedFileWarning
-from searchlib.indexing.preparation import prepare_record
+from searchlib.articles.records import keyword_keys, read_records
+from searchlib.engine.writing import Writer
+from searchlib.errors import SearchlibError, SearchlibWarning, SkippedFileWarning
+from searchlib.indexing.preparation import RecordChecks, RecordsSource, Unchanged, prepare_record
 from searchlib.indexing.progress import Progress
 from searchlib.indexing.report import IndexReport
 from searchlib.indexing.workers import RecordShare, write_in_workers
-from searchlib.schema import Document
+from searchlib.schema import Document, FileState
 from searchlib.storage.folder import IndexFolder
 
 PARALLEL_RECORDS_FROM = 2_000_000
@@ -32,44 +34,56 @@ def add_records(
     progress: Callable[[int], None] | None,
     workers: int,
 ) -> IndexReport:
-    """Add every record of ``file``; ids that more than one record holds keep the last."""
+    """Bring the index in line with the records of ``file``: new records added, changed
+    ones replaced, unchanged ones skipped, and those no longer in it removed (unless it
+    can't be read). Ids that more than one record holds keep the last."""
+    origin = RecordsSource(str(file), _source(file), fields, record_states(index, str(file)))
     if workers > 1 and file.stat().st_size >= PARALLEL_RECORDS_FROM:
-        return _add_in_workers(index, file, fields, progress, workers)
-    report = IndexReport()
+        return _add_in_workers(index, file, origin, progress, workers)
     tally = Progress(progress)
-    ids = _RecordIds()
+    run = _Run(origin)
     with index.writing() as (writer, stemmer):
-        for line, document in _documents(file, fields, stemmer, report, tally):
-            writer.update(document)
-            ids.note(line, document.stored["id"])
-            report.added.append(document.stored["id"])
-    _keep_last_records(index, file, fields, ids.last_of_repeated())
+        for line, prepared in _prepared(file, origin, stemmer, run, tally):
+            if isinstance(prepared, Unchanged):
+                run.unchanged(line, prepared.article_id)
+            else:
+                writer.update(prepared)
+                run.written(line, prepared.stored["id"])
+        run.finish(index, writer)
+    _keep_last_records(index, file, origin, run.ids.last_of_repeated())
     tally.flush()
-    return report
+    return run.report
 
 
-def _documents(
+def record_states(index: IndexFolder, file: str) -> dict[str, str]:
+    """The content hash of each record of ``file`` the index holds, by id."""
+    searcher = index.searcher()
+    states = (FileState.from_term(term) for term in searcher.terms("record_state"))
+    return {state.article_id: state.content_hash for state in states if state.path == file}
+
+
+def _prepared(
     file: Path,
-    fields: Mapping[str, str] | None,
+    origin: RecordsSource,
     stemmer: Stemmer,
-    report: IndexReport,
+    run: _Run,
     tally: Progress,
     wanted: Mapping[int, str] | None = None,
-) -> Iterator[tuple[int, Document]]:
-    """The documents of a records file's records with their lines (only the lines in
-    ``wanted``, when given), reporting the ones skipped."""
-    source = _source(file)
+) -> Iterator[tuple[int, Document | Unchanged]]:
+    """The documents of a records file's records (or ``Unchanged``) with their lines (only
+    the lines in ``wanted``, when given), reporting the ones skipped."""
     try:
-        for number, record in read_records(file, fields):
+        for number, record in read_records(file, origin.fields):
             if wanted is None or number in wanted:
-                prepared = prepare_record(record, source, fields, stemmer)
+                run.keys.count(record)
+                prepared = prepare_record(record, origin, stemmer)
                 if isinstance(prepared, str):
-                    report.skip(shown_path(f"{file}:{number}"), prepared)
+                    run.report.skip(shown_path(f"{file}:{number}"), prepared)
                 else:
                     yield number, prepared
             tally.advance()
-    except SkippedFile as skipped:  # unreadable, or a CSV header without ids
-        report.skip(shown_path(str(file)), str(skipped))
+    except SkippedFile as skipped:  # unreadable
+        run.report.skip(shown_path(str(file)), str(skipped))
 
 
 def _source(file: Path) -> str:
@@ -80,51 +94,106 @@ def _source(file: Path) -> str:
 def _add_in_workers(
     index: IndexFolder,
     file: Path,
-    fields: Mapping[str, str] | None,
+    origin: RecordsSource,
     progress: Callable[[int], None] | None,
     workers: int,
 ) -> IndexReport:
-    report = IndexReport()
     tally = Progress(progress)
-    source = _source(file)
-    shares = [RecordShare(file, fields, source, part, workers) for part in range(workers)]
-    ids = _RecordIds()
+    shares = [RecordShare(file, origin, part, workers) for part in range(workers)]
+    run = _Run(origin)
     unreadable: set[str] = set()
+    failed = None
     with index.writing() as (writer, stemmer):
         for outcome, stems, segment in write_in_workers(shares, index.path, tally):
+            failed = failed or outcome.error  # raised once every worker is done
             stemmer.seen.update(stems)
+            run.keys.add(outcome.keys)
             for line, reason in outcome.skipped:
-                report.skip(shown_path(f"{file}:{line}"), reason)
+                run.report.skip(shown_path(f"{file}:{line}"), reason)
             if outcome.unreadable:
                 unreadable.add(outcome.unreadable)
+            for line, article_id in outcome.unchanged:
+                run.unchanged(line, article_id)
             for line, article_id in outcome.written:
                 # Older versions are in committed segments; the new one is in `segment`.
                 writer.delete("id", article_id)
-                ids.note(line, article_id)
-                report.added.append(article_id)
+                run.written(line, article_id)
             if segment is not None:
                 writer.add_segment(segment)
-    for reason in unreadable:
-        report.skip(shown_path(str(file)), reason)
-    _keep_last_records(index, file, fields, ids.last_of_repeated())
+        if failed:
+            raise SearchlibError(failed)
+        for reason in unreadable:
+            run.report.skip(shown_path(str(file)), reason)
+        run.finish(index, writer)
+    _keep_last_records(index, file, origin, run.ids.last_of_repeated())
     tally.flush()
-    return report
+    return run.report
+
+
+class _Run:
+    """One pass over a records file: what became of each id, for the report and for
+    finding the records gone from the file."""
+
+    def __init__(self, origin: RecordsSource) -> None:
+        self.origin = origin
+        self.report = IndexReport()
+        self.ids = _RecordIds()
+        self.seen: set[str] = set()
+        self.keys = RecordChecks(origin.fields)
+
+    def unchanged(self, line: int, article_id: str) -> None:
+        # Noted too: a record given again later in the file must not be taken as unchanged.
+        self.ids.note(line, article_id)
+        if article_id not in self.seen:
+            self.seen.add(article_id)
+            self.report.unchanged += 1
+
+    def written(self, line: int, article_id: str) -> None:
+        self.ids.note(line, article_id)
+        if article_id not in self.seen:
+            self.seen.add(article_id)
+            known = article_id in self.origin.known
+            (self.report.updated if known else self.report.added).append(article_id)
+
+    def finish(self, index: IndexFolder, writer: Writer) -> None:
+        """Before the commit: check the mapped keys (an error cancels it), declare the
+        keyword fields, and delete the records gone from the file."""
+        self.report.notes += self.keys.check(self.origin.path)
+        for note in self.report.notes:
+            warnings.warn(note, SearchlibWarning, stacklevel=4)
+        index.vocabulary.declare_keyword_fields(keyword_keys(self.origin.fields))
+        for term in self.gone():
+            writer.delete("record_state", term)
+
+    def gone(self) -> list[str]:
+        """The state terms of the records the index holds from the file that it no longer
+        has (none when it couldn't be read: what the index holds is kept)."""
+        shown = shown_path(self.origin.path)
+        if any(path == shown for path, _ in self.report.skipped):
+            return []
+        origin = self.origin
+        gone = sorted(set(origin.known) - self.seen)
+        self.report.removed.extend(gone)
+        return [FileState(origin.path, origin.known[each], each).term() for each in gone]
 
 
 def _keep_last_records(
-    index: IndexFolder, file: Path, fields: Mapping[str, str] | None, lines: Mapping[int, str]
+    index: IndexFolder, file: Path, origin: RecordsSource, lines: Mapping[int, str]
 ) -> None:
     """Ids that more than one record of ``file`` holds keep only their last record, at
     ``lines`` (every one was written: a writer can't replace what it hasn't committed)."""
     if not lines:
         return
+    # Every record is rewritten: none is unchanged against the versions just written.
+    rewrite = RecordsSource(origin.path, origin.source, origin.fields, {})
     with warnings.catch_warnings(), index.writing() as (writer, stemmer):
         warnings.simplefilter("ignore", SkippedFileWarning)  # reported the first time
-        documents = _documents(file, fields, stemmer, IndexReport(), Progress(None), lines)
-        for _, document in documents:
-            # Every copy goes: Whoosh's update replaces only the first it finds.
-            writer.delete("id", document.stored["id"])
-            writer.update(document)
+        prepared = _prepared(file, rewrite, stemmer, _Run(rewrite), Progress(None), lines)
+        for _, document in prepared:
+            if isinstance(document, Document):
+                # Every copy goes: Whoosh's update replaces only the first it finds.
+                writer.delete("id", document.stored["id"])
+                writer.update(document)
 
 
 @dataclass

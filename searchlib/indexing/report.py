@@ -23,6 +23,8 @@ class IndexReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """``(path, reason)`` for each file (``path:line`` for a record) not indexed."""
+    notes: list[str] = field(default_factory=list)
+    """What else the update found worth saying (a mapped key some records lack)."""
 
     def __str__(self) -> str:
         return (

@@ -14,7 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from subprocess import PIPE
@@ -27,7 +27,14 @@ from searchlib.deferred_imports import blocking
 from searchlib.engine.files import SCRATCH
 from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
-from searchlib.indexing.preparation import Work, prepare, prepare_record
+from searchlib.indexing.preparation import (
+    RecordChecks,
+    RecordsSource,
+    Unchanged,
+    Work,
+    prepare,
+    prepare_record,
+)
 from searchlib.indexing.progress import Progress
 
 WORKERS_MEMORY_MB = 256
@@ -44,12 +51,16 @@ REFUSAL = "searchlib-worker-refused "
 @dataclass
 class RecordsWritten:
     """What a worker made of its share of a records file: the ``(line, id)`` of each record
-    it wrote, the ``(line, reason)`` of each it skipped, and why the file couldn't be read
-    (if it couldn't)."""
+    it wrote, the ``(line, reason)`` of each it skipped, the ids of those the index held
+    unchanged (with their lines), how many hold each mapped key, and why the file couldn't be
+    read (if it couldn't) or can't be indexed (an error)."""
 
     written: list[tuple[int, str]]
     skipped: list[tuple[int, str]]
+    unchanged: list[tuple[int, str]]
+    keys: RecordChecks
     unreadable: str | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,7 @@ class RecordShare:
     (each worker reads the file itself: sending records to it would cost more)."""
 
     file: Path
-    fields: Mapping[str, str] | None
-    source: str
+    origin: RecordsSource
     part: int
     count: int
 
@@ -87,18 +97,24 @@ class RecordShare:
         self, builder: SegmentBuilder, stemmer: Stemmer, progress: Progress
     ) -> RecordsWritten:
         """Turn each record of the share into a document and write it."""
-        outcome = RecordsWritten([], [])
+        outcome = RecordsWritten([], [], [], RecordChecks(self.origin.fields))
+        share = (self.part, self.count)
         try:
-            for line, record in read_records(self.file, self.fields, (self.part, self.count)):
-                prepared = prepare_record(record, self.source, self.fields, stemmer)
+            for line, record in read_records(self.file, self.origin.fields, share):
+                outcome.keys.count(record)
+                prepared = prepare_record(record, self.origin, stemmer)
                 if isinstance(prepared, str):
                     outcome.skipped.append((line, prepared))
+                elif isinstance(prepared, Unchanged):
+                    outcome.unchanged.append((line, prepared.article_id))
                 else:
                     builder.add(prepared)
                     outcome.written.append((line, prepared.stored["id"]))
                 progress.advance()
         except SkippedFile as unreadable:
             outcome.unreadable = str(unreadable)
+        except SearchlibError as error:  # a CSV header without ids: nothing can be indexed
+            outcome.error = str(error)
         return outcome
 
 

@@ -1,36 +1,18 @@
-"""Facets: matching articles counted by who is quoted, photo credit and source."""
+"""Facets: matching articles counted by the values of a field (who is quoted, photo credit,
+source, and any declared keyword field), every match counted."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-
-from searchlib.articles.article import Article
-
-FACETS = ("speaker", "credit", "source")
-"""What ``Results.facets`` counts matching articles by."""
-FACET_LIMIT = 10_000
-"""Facets count at most this many matching articles (the first in index order)."""
+from collections.abc import Mapping
 
 Facets = dict[str, list[tuple[str, int]]]
 """Per facet name, ``(value, articles)`` pairs, most articles first."""
 
 
-def count_facets(articles: Iterable[Article]) -> Facets:
-    """How many of ``articles`` quote each speaker, and have each credit and source; most
-    first, then by name.
+def ranked_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Values by how many articles hold them, most first, then by value.
 
-    >>> from searchlib import Quote
-    >>> quoted = Article("a1", "", quotes=[Quote("Yes.", "Jeff Sessions")], source="seeds")
-    >>> count_facets([quoted, Article("a2", "", credit="AP", source="seeds")])
-    {'speaker': [('Jeff Sessions', 1)], 'credit': [('AP', 1)], 'source': [('seeds', 2)]}
+    >>> ranked_counts({"usa": 2, "uruguay": 1, "brazil": 2})
+    [('brazil', 2), ('usa', 2), ('uruguay', 1)]
     """
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for article in articles:
-        counters["speaker"].update(article.speakers)
-        counters["credit"].update([article.credit] if article.credit else [])
-        counters["source"].update([article.source] if article.source else [])
-    return {
-        name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        for name, counter in counters.items()
-    }
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
@@ -15,8 +16,9 @@ from searchlib.articles.article import Article
 from searchlib.errors import SearchlibError
 from searchlib.notebook import hit_html, results_html
 from searchlib.results.explanation import Explanation
-from searchlib.results.facets import Facets, count_facets
+from searchlib.results.facets import Facets
 from searchlib.results.snippets import Snippet, best_snippet
+from searchlib.results.timeline import UNITS, Timeline, Unit
 from searchlib.schema import SEARCHABLE
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
 HIT_KEYS = (
     "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
-    "speakers",
+    "speakers", "date", "metadata",
 )  # fmt: skip
 """The keys of ``Hit.to_dict()``, in order."""
 
@@ -115,6 +117,10 @@ class Hit:
     def path(self) -> str | None:
         return self.article.path
 
+    @property
+    def date(self) -> datetime | None:
+        return self.article.date
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view with stable keys."""
         return {
@@ -128,6 +134,8 @@ class Hit:
             "path": self.path,
             "fields": list(self.fields),
             "speakers": list(self.speakers),
+            "date": self.date.isoformat() if self.date else None,
+            "metadata": {name: list(values) for name, values in self.article.metadata.items()},
         }
 
     def _repr_html_(self) -> str:
@@ -169,7 +177,11 @@ class Results(Sequence[Hit]):
     suggestion: str | None = None
     """When the query found few articles (``Index.search``: fewer than 3), the query with its
     unknown or rare words replaced by near words the index holds in many more articles."""
-    facet_counter: Callable[[], Facets] = field(default=lambda: count_facets([]), repr=False)
+    facet_counter: Callable[[], Facets] = field(default=dict, repr=False)
+    timeline_counter: Callable[[Unit | None], Timeline] = field(
+        default=lambda unit: Timeline.of([], 0, unit), repr=False
+    )
+    """Counts every matching article per period (done when ``timeline`` is asked for)."""
     """Counts every matching article's facets (done when ``facets`` is first asked for)."""
 
     @cached_property
@@ -179,14 +191,27 @@ class Results(Sequence[Hit]):
 
     @cached_property
     def facets(self) -> Facets:
-        """Every matching article (not only this page's), counted by speaker, credit and
-        source; most first. Counted when first asked for, from the first ``FACET_LIMIT``
-        (10,000) matching articles in index order.
+        """Every matching article (not only this page's), counted by speaker, credit,
+        source and each keyword field the index declares (``topic``); most first. Counted
+        when first asked for, from the index's postings: every match counts.
 
         >>> index.search("sanctuary").facets["speaker"]  # doctest: +SKIP
         [('Jeff Sessions', 1), ('Thomas Homan', 1)]
         """
         return self.facet_counter()
+
+    def timeline(self, unit: Unit | None = None) -> Timeline:
+        """Every matching article counted per ``unit``: ``"year"``, ``"month"`` or
+        ``"day"`` (by default chosen by the span of their dates). Prints as a text bar chart;
+        a notebook shows an SVG one.
+
+        >>> print(index.search("cocoa").timeline("month"))  # doctest: +SKIP
+        1987-02 ███████████ 7
+        1987-03 ████████████████████████████████████████ 26
+        """
+        if unit not in (None, *UNITS):
+            raise SearchlibError(f"no timeline unit {unit!r}; choose from {', '.join(UNITS)}")
+        return self.timeline_counter(unit)
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -222,8 +247,8 @@ class Results(Sequence[Hit]):
         return summary
 
     def to_pandas(self) -> pandas.DataFrame:
-        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key
-        (needs pandas: ``pip install 'searchlib[pandas]'``).
+        """The hits as a DataFrame, one row a hit and one column a ``HIT_KEYS`` key, ``date``
+        a datetime column (needs pandas: ``pip install 'searchlib[pandas]'``).
 
         >>> index.search("Byrne JAG").to_pandas()[["rank", "id"]]  # doctest: +SKIP
            rank                           id
@@ -235,7 +260,9 @@ class Results(Sequence[Hit]):
             raise ImportError(
                 "Results.to_pandas needs pandas: pip install 'searchlib[pandas]'"
             ) from error
-        return pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+        frame = pandas.DataFrame(self.to_dicts(), columns=list(HIT_KEYS))
+        frame["date"] = pandas.to_datetime(frame["date"])
+        return frame
 
     def _repr_html_(self) -> str:
         return results_html(

@@ -24,8 +24,10 @@ Nothing a user types raises: what can't be used is dropped or read literally, an
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from searchlib.schema import SEARCHABLE
+from searchlib.search import syntax as tree
 from searchlib.search.bounds import MAX_DEPTH, MAX_LEAVES, cut_warning, cut_words
 from searchlib.search.dates import DATE_FORMATS, date_bounds
 from searchlib.search.syntax import Bool, DateRange, Occur, ParsedQuery, Phrase, Syntax, Word
@@ -40,9 +42,10 @@ MAX_SLOP = 100
 _Clause = tuple[Occur, Syntax]
 
 
-def parse(query: str, operators: bool = True) -> ParsedQuery:
+def parse(query: str, operators: bool = True, keywords: Sequence[str] = ()) -> ParsedQuery:
     """Read a query string; never raises. With ``operators=False``, every
     whitespace-separated item is a plain word (for text such as a claim or a question).
+    ``keywords`` name keyword fields, whose values are matched whole (``topic:cocoa``).
 
     >>> parsed = parse('Byrne AND JAG police -"body cameras"~2 nosuchfield:x')
     >>> parsed.root.should
@@ -63,7 +66,7 @@ def parse(query: str, operators: bool = True) -> ParsedQuery:
             )
         )
         return ParsedQuery(root, warnings, plain=True)
-    parser = _Parser(query)
+    parser = _Parser(query, keywords)
     root = _combine(parser.disjunction(None))
     if not root.must and not root.must_not and len(root.should) == 1:
         (only,) = root.should
@@ -103,8 +106,10 @@ _Token = re.Match[str]
 class _Parser:
     """Recursive descent over the tokens of one query, collecting warnings."""
 
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, keywords: Sequence[str] = ()) -> None:
         self.query = query
+        self.keywords = tuple(keywords)
+        self.fields = (*FIELDS, *self.keywords)
         self.warnings: list[str] = []
         self.tokens = self._balanced(list(_TOKEN.finditer(query)))
         self.position = 0
@@ -234,18 +239,18 @@ class _Parser:
         typed = token.group()
         value = token if token["value"] is not None else self._adjacent_value(token)
         if value is None:
-            if named in FIELDS:
+            if named in self.fields:
                 self.warnings.append(
                     f"{typed} needs its word right after the colon ({named}:word); ignored {typed}"
                 )
                 return None
             return self._leaf(token, field, typed)  # "Note:" is just a word
-        if named not in FIELDS:
+        if named not in self.fields:
             shown = "(…)" if value.lastgroup == "open" else value["value"] or value.group()
             where = f"in {field}:" if field else "in all fields"
             self.warnings.append(
                 f"unknown field '{token['name']}': searched {shown} {where} instead "
-                f"(fields: {', '.join(FIELDS)})"
+                f"(fields: {', '.join(self.fields)})"
             )
             named = field
         if value is token:
@@ -273,7 +278,10 @@ class _Parser:
             return None
         raw = token["value"] or token.group()  # a field's word, or the token itself
         node: Syntax | None
-        if token.lastgroup == "phrase":
+        if field in self.keywords:
+            text = token["phrase_text"] if token.lastgroup == "phrase" else raw
+            node = tree.Keyword(field, text.strip(), typed) if text.strip() else None
+        elif token.lastgroup == "phrase":
             node = self._phrase(token, field, typed)
         elif field == "date":
             node = self._date(raw, typed)

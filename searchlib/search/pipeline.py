@@ -4,26 +4,37 @@ into hits; and the search that found them, kept for facets and explanations."""
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
+from datetime import date
 
 from searchlib.engine.reading import Searcher
 from searchlib.errors import SearchlibError
 from searchlib.results.explanation import Contribution, Explanation
-from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
+from searchlib.results.facets import Facets, ranked_counts
 from searchlib.results.hits import Hit, Results
-from searchlib.schema import FIELDS_BY_NAME, to_article
+from searchlib.results.timeline import Timeline, Unit
+from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
-from searchlib.search.ranking import Evaluation, Ranked, contributions, matches, rank
+from searchlib.search.ranking import (
+    SORTS,
+    Evaluation,
+    Ranked,
+    contributions,
+    matches,
+    rank,
+    wanted_words,
+)
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
 
+_A_DAY = 86_400_000_000
+"""Microseconds in a day (``Searcher.dates`` counts microseconds)."""
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
@@ -36,18 +47,23 @@ def search(
     offset: int,
     operators: bool,
     timeout: float | None = None,
+    sort: str | None = None,
 ) -> Results:
-    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` (see
-    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
-    beyond the result window or the ``timeout`` (seconds)."""
+    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order
+    (see ``Index.search``); ``QueryError`` when it has nothing searchable,
+    ``RequestLimitError`` beyond the result window or the ``timeout`` (seconds)."""
+    if sort not in (None, *SORTS):
+        raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     check_window(offset, limit)
     deadline = Deadline(timeout)
-    syntax = parse(query, operators)
+    syntax = parse(query, operators, keyword_fields(index))
     parsed = plan(syntax, index.vocabulary)
+    # A query of filters alone has nothing to score: its matches come newest first.
+    order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit), deadline)
+    ranking = rank(searcher, parsed.root, _depth(offset + limit), order, deadline)
     found = _Search(index, parsed, searcher, ranking.matched)
-    results = _results(found, query, ranking.best, offset, limit)
+    results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
     if ranking.total < SUGGEST_BELOW:
         results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
     return results
@@ -65,10 +81,20 @@ def similar(index: IndexFolder, id: str, limit: int, timeout: float | None = Non
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = rank(searcher, parsed.root, _depth(limit + 1), deadline)
+    ranking = rank(searcher, parsed.root, _depth(limit + 1), deadline=deadline)
     best = [ranked for ranked in ranking.best if ranked.number != number]
     found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
     return _results(found, query, best, 0, limit)
+
+
+def keyword_fields(index: IndexFolder) -> tuple[str, ...]:
+    """The keyword fields a query on this index may name (``source``, ``topic``)."""
+    return (*KEYWORD_FIELDS, *index.vocabulary.keyword_fields())
+
+
+def facet_names(index: IndexFolder) -> tuple[str, ...]:
+    """What matches on this index can be counted by (``Results.facets``' keys)."""
+    return tuple(dict.fromkeys((*FACETS, *index.vocabulary.keyword_fields())))
 
 
 def document_number(searcher: Searcher, id: str) -> int:
@@ -79,15 +105,19 @@ def document_number(searcher: Searcher, id: str) -> int:
     return number
 
 
-def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit: int) -> Results:
+def _results(
+    search: _Search, query: str, best: list[Ranked], offset: int, limit: int, bonus: bool = True
+) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
-    whole number of blocks), with the exact-form bonus."""
+    whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
     searcher, parsed = search.searcher, search.plan
-    found: list[Ranked] = []
-    for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
-        block = best[start : start + EXACT_FORM_BLOCK]
-        wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
-        found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
+    found: list[Ranked] = best
+    if bonus:
+        found = []
+        for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
+            block = best[start : start + EXACT_FORM_BLOCK]
+            wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
+            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
@@ -105,7 +135,15 @@ def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit
         for article in [to_article(searcher.stored_fields(ranked.number))]
     ]
     total = len(search.matched)
-    return Results(query, hits, lambda: total, offset, parsed.warnings, facet_counter=search.facets)
+    return Results(
+        query,
+        hits,
+        lambda: total,
+        offset,
+        parsed.warnings,
+        facet_counter=search.facets,
+        timeline_counter=search.timeline,
+    )
 
 
 def _with_exact_bonus(
@@ -162,15 +200,35 @@ class _Search:
     """The query's words' postings and weights, kept while hits are explained."""
 
     def facets(self) -> Facets:
-        """The facets of the first ``FACET_LIMIT`` matching articles, in index order."""
+        """Every matching article counted by each value of each facet (``facet_names``),
+        read from the index's keyword postings rather than from each stored article."""
+        searcher, matched = self.current()
+        return {
+            name: ranked_counts(searcher.keyword_counts(name, matched))
+            for name in facet_names(self.index)
+        }
+
+    def timeline(self, unit: Unit | None) -> Timeline:
+        """Every matching article counted per year, month or day (``Timeline.of``), from
+        the index's date column."""
+        searcher, matched = self.current()
+        dates = searcher.dates()
+        days: Counter[int] = Counter(
+            dates[number] // _A_DAY for number in matched if dates[number] is not None
+        )
+        undated = len(matched) - days.total()
+        # Dates count microseconds from the year 1's first day, whose ordinal is 1.
+        per_day = (date.fromordinal(day + 1) for day, count in days.items() for _ in range(count))
+        return Timeline.of(per_day, undated, unit)
+
+    def current(self) -> tuple[Searcher, Set[int]]:
+        """A searcher over the index's last commit, and the matches in it."""
         searcher = self.index.searcher()
-        matched = self.matched
-        if searcher is not self.searcher:
-            # The index changed or closed since the search, and its document numbers may have.
-            left_out = searcher.document_number("id", self.excluded) if self.excluded else None
-            matched = matches(searcher, self.plan.root) - {left_out}
-        first = heapq.nsmallest(FACET_LIMIT, matched)
-        return count_facets(to_article(searcher.stored_fields(number)) for number in first)
+        if searcher is self.searcher:
+            return searcher, self.matched
+        # The index changed or closed since the search, and its document numbers may have.
+        left_out = searcher.document_number("id", self.excluded) if self.excluded else None
+        return searcher, matches(searcher, self.plan.root) - {left_out}
 
     def explain(self, id: str) -> Explanation:
         """What each query word added to the score of the article with this id, per field,

@@ -21,7 +21,19 @@ from searchlib.search import syntax as tree
 from searchlib.search.grammar import parse
 from searchlib.search.syntax import ParsedQuery
 
-__all__ = ["Bool", "Dates", "Lexicon", "Node", "Phrase", "Plan", "Terms", "parse", "plan"]
+__all__ = [
+    "Bool",
+    "Dates",
+    "Keyword",
+    "Lexicon",
+    "Node",
+    "Phrase",
+    "Plan",
+    "Terms",
+    "is_filter",
+    "parse",
+    "plan",
+]
 
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
@@ -75,16 +87,40 @@ class Dates:
 
 
 @dataclass(frozen=True)
+class Keyword:
+    """Documents whose keyword field ``field`` holds ``value`` (compared by ``keyword_key``:
+    case, hyphens and spacing aside)."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Bool:
     """Documents matching every ``must`` node (or, with none, any ``should`` node; with
-    neither, every document) and no ``must_not`` node. ``should`` nodes add to the score."""
+    neither, every document), every ``filter`` node and no ``must_not`` node. ``must`` and
+    ``should`` nodes add to the score; ``filter`` nodes only restrict the matches."""
 
     must: tuple[Node, ...] = ()
     should: tuple[Node, ...] = ()
     must_not: tuple[Node, ...] = ()
+    filter: tuple[Node, ...] = ()
 
 
-Node = Terms | Phrase | Dates | Bool
+Node = Terms | Phrase | Dates | Keyword | Bool
+
+
+def is_filter(node: Node) -> bool:
+    """Whether a node only restricts matches and never scores: a date range, a keyword
+    value, or a group of them (Elasticsearch's filter context).
+
+    >>> is_filter(Dates(None, None)), is_filter(Bool(should=(Dates(None, None),)))
+    (True, True)
+    """
+    if isinstance(node, Bool):
+        parts = (*node.must, *node.should, *node.filter)
+        return bool(parts) and all(map(is_filter, parts))
+    return isinstance(node, Dates | Keyword)
 
 
 @dataclass
@@ -136,6 +172,8 @@ class _Planner:
             return self.bool(syntax, wanted)
         if isinstance(syntax, tree.DateRange):
             return Dates(_moment(syntax.start), _moment(syntax.end))
+        if isinstance(syntax, tree.Keyword):
+            return Keyword(syntax.field, syntax.value)
         return self.text(syntax, wanted)
 
     def bool(self, syntax: tree.Bool, wanted: bool) -> Node | None:
@@ -145,11 +183,18 @@ class _Planner:
 
         must, should = planned(syntax.must, wanted), planned(syntax.should, wanted)
         must_not = planned(syntax.must_not, False)
-        if not (must or should or must_not):
+        filters: tuple[Node, ...] = ()
+        if not all(map(is_filter, (*must, *should))):
+            # Filters beside words restrict what the words find ("money supply" date:1987-04
+            # is the money supply stories of April), never add stories of their own.
+            filters = tuple(node for node in (*must, *should) if is_filter(node))
+            must = tuple(node for node in must if not is_filter(node))
+            should = tuple(node for node in should if not is_filter(node))
+        if not (must or should or must_not or filters):
             return None
-        if not must and not must_not and len(should) == 1:
+        if not must and not must_not and not filters and len(should) == 1:
             return should[0]
-        return Bool(must, should, must_not)
+        return Bool(must, should, must_not, filters)
 
     def text(self, syntax: tree.Word | tree.Phrase, wanted: bool) -> Node | None:
         forms = content_words(syntax.text)

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from searchlib.engine.reading import Searcher
+from searchlib.schema import keyword_key
 from searchlib.search.deadline import NO_DEADLINE, Deadline
-from searchlib.search.planning import Bool, Dates, Node, Phrase, Terms
+from searchlib.search.planning import Bool, Dates, Keyword, Node, Phrase, Terms
 
 K1 = 1.2
 """How quickly repeated occurrences of a word stop adding to the score."""
@@ -48,14 +49,35 @@ class Ranking:
     matched: Set[int] = frozenset()
 
 
-def rank(searcher: Searcher, root: Bool, depth: int, deadline: Deadline = NO_DEADLINE) -> Ranking:
-    """The ``depth`` best documents for ``root``: documents matching every ``should``
-    clause of it first, then some, then none (when ``must`` clauses make that possible);
-    by score within each. Raises ``RequestLimitError`` once the ``deadline`` has passed.
+SORTS = ("score", "date", "-date")
+"""How hits may be ordered: best first, oldest first, newest first."""
+
+
+def rank(
+    searcher: Searcher,
+    root: Bool,
+    depth: int,
+    sort: str = "score",
+    deadline: Deadline = NO_DEADLINE,
+) -> Ranking:
+    """The ``depth`` first documents for ``root`` in ``sort`` order. By score: documents
+    matching every ``should`` clause of it first, then some, then none (when ``must``
+    clauses make that possible); by score within each. By date (``"date"`` oldest first,
+    ``"-date"`` newest first): undated documents last. Ties go by document number. Raises
+    ``RequestLimitError`` once the ``deadline`` has passed.
     """
     evaluation = Evaluation(searcher, deadline)
     matched = evaluation.matches(root)
     scores = evaluation.scores(wanted_words(root), matched)
+    if sort != "score":
+        dates, sign = searcher.dates(), -1 if sort == "-date" else 1
+        best = heapq.nsmallest(
+            depth,
+            matched,
+            key=lambda number: (dates[number] is None, sign * (dates[number] or 0), number),
+        )
+        ranked = [Ranked(number, scores.get(number, 0.0)) for number in best]
+        return Ranking(ranked, len(matched), matched)
     tier = _tiers(evaluation, root, matched)
     best = heapq.nlargest(
         depth,
@@ -133,9 +155,9 @@ class Evaluation:
 
     def _match(self, node: Node) -> set[int]:
         if isinstance(node, Terms):
-            # Postings keep deleted documents until a merge; Whoosh's own matchers (phrases,
-            # dates) skip them, and the other nodes combine live sets.
-            return set(self.frequencies(node)).difference(self.searcher.deleted())
+            # Frequencies are of live documents only; Whoosh's own matchers (phrases, dates)
+            # skip deleted ones, and the other nodes combine live sets.
+            return set(self.frequencies(node))
         if isinstance(node, Phrase):
             candidates = set.intersection(*(self.matches(word) for word in node.words))
             found: set[int] = set()
@@ -146,12 +168,20 @@ class Evaluation:
         if isinstance(node, Dates):
             self._deadline.check()
             return self.searcher.date_documents("date", node.start, node.end)
+        if isinstance(node, Keyword):
+            wanted = keyword_key(node.value)
+            values = self.searcher.keyword_values(node.field)
+            return self.searcher.keyword_documents(
+                node.field, [value for value in values if keyword_key(value) == wanted]
+            )
         if node.must:
             result = set.intersection(*sorted(map(self.matches, node.must), key=len))
         elif node.should:
             result = set().union(*map(self.matches, node.should))
         else:
             result = self.searcher.all_documents()
+        for restriction in node.filter:
+            result &= self.matches(restriction)
         for excluded in node.must_not:
             result -= self.matches(excluded)
         return result

@@ -1,5 +1,5 @@
 """The syntax tree of a query, as the grammar reads it: words, phrases, date ranges and
-boolean groups. Purely syntactic: no index, no analysis."""
+boolean groups, keyword values. Purely syntactic: no index, no analysis."""
 
 from __future__ import annotations
 
@@ -56,6 +56,15 @@ class DateRange(_Node):
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
+class Keyword(_Node):
+    """A keyword field's value (``topic:cocoa``, ``place:"west germany"``), matched whole."""
+
+    field: str
+    value: str
+    typed: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
 class Bool(_Node):
     """Clauses a document must match, should match (more rank higher) and must not match.
 
@@ -66,7 +75,7 @@ class Bool(_Node):
     must_not: tuple[Syntax, ...] = ()
 
 
-Syntax = Word | Phrase | DateRange | Bool
+Syntax = Word | Phrase | DateRange | Keyword | Bool
 
 
 @dataclasses.dataclass

@@ -130,6 +130,11 @@ class IndexFolder:
             # Stems go in before the commit: a vocabulary entry without documents is harmless.
             self.vocabulary.add(stemmer.seen)
 
+    def optimize(self) -> None:
+        """Merge the index into one segment, reclaiming the space of deleted documents."""
+        with self.writing() as (writer, _):
+            writer.merge_all()
+
     def searcher(self) -> Searcher:
         """This thread's searcher over the last commit, kept open while no commit replaces
         it; the folder closes it."""

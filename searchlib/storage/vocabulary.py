@@ -4,12 +4,13 @@ Kept beside the Whoosh files in a small SQLite database, so that a query (and th
 highlighter) can stem words by lookup instead of importing NLTK. A word the index has never
 seen is stemmed by Whoosh's pure-Python Snowball stemmer, which agrees with NLTK's on all
 but 6 of the 72,565 distinct words of the BBC, Reuters and SciFact corpora. The same
-database holds the index's metadata (analyzer identity, format version).
+database holds the index's metadata (analyzer identity, format version, keyword fields).
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -169,6 +170,18 @@ class Vocabulary:
         """Store metadata values, replacing earlier ones."""
         with self._connected() as connection, connection:
             connection.executemany("INSERT OR REPLACE INTO metadata VALUES (?, ?)", values.items())
+
+    def keyword_fields(self) -> tuple[str, ...]:
+        """The keyword fields declared for the index's articles (``topic``, ``place``)."""
+        return tuple(json.loads(self.metadata().get("keyword_fields", "[]")))
+
+    def declare_keyword_fields(self, names: Iterable[str]) -> None:
+        """Add keyword fields to those declared (once declared, always kept: articles
+        indexed with them keep their values)."""
+        known = self.keyword_fields()
+        wanted = [*known, *(name for name in names if name not in known)]
+        if len(wanted) > len(known):
+            self.set_metadata({"keyword_fields": json.dumps(wanted)})
 
     def _select(self, statement: str, values: list[str]) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
