@@ -15,7 +15,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from searchlib.engine.fields import FORMS_FIELD
+from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
@@ -34,6 +34,7 @@ class Searcher:
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
+        self._signatures: Any = None
         self._dates: list[int | None] | None = None
 
     def __enter__(self) -> Searcher:
@@ -47,7 +48,7 @@ class Searcher:
         self._searcher.close()
         # Results may keep this searcher (to compare with the current one): drop what it
         # holds, so a closed searcher keeps no file or buffer alive.
-        self._searcher = self._reader = self._forms = None
+        self._searcher = self._reader = self._forms = self._signatures = None
         self._leaves, self._lengths = [], {}
 
     def is_current(self) -> bool:
@@ -207,9 +208,13 @@ class Searcher:
 
     def keyword_documents(self, name: str, values: Iterable[str]) -> set[int]:
         """The live documents whose keyword field ``name`` holds any of ``values``."""
+        return self.term_documents("keywords", (keyword_term(name, value) for value in values))
+
+    def term_documents(self, field: str, terms: Iterable[str]) -> set[int]:
+        """The live documents holding any of ``terms`` in ``field``."""
         found: set[int] = set()
-        for value in values:
-            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+        for term in terms:
+            for base, numbers, _ in self._postings(field, term):
                 found.update(base + number for number in numbers)
         return found - self.deleted()
 
@@ -243,6 +248,14 @@ class Searcher:
                 return set()
             self._forms = self._reader.column_reader(FORMS_FIELD)
         return held_forms(self._forms[number], forms)
+
+    def signature(self, number: int) -> bytes:
+        """Document ``number``'s body signature (``searchlib.shingles``; ``b""``: none)."""
+        if self._signatures is None:
+            if not self._reader.has_column(SIGNATURE_FIELD):
+                return b""
+            self._signatures = self._reader.column_reader(SIGNATURE_FIELD)
+        return self._signatures[number]
 
     def stored_fields(self, number: int) -> dict[str, Any]:
         """The stored fields of document ``number``."""
