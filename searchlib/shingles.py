@@ -17,6 +17,9 @@ from hashlib import blake2b
 
 SHINGLE_WORDS = 5
 """Words per shingle: long enough that unrelated articles rarely share one."""
+MIN_WORDS = 12
+"""Content words a body needs to have versions: a shorter one ("Blah blah blah", the body
+of hundreds of headline-only Reuters records) can't tell one story from another."""
 SLOTS = 64
 """Values in a signature; its similarity estimate is off by about 0.05 around 0.8."""
 ROWS = 4
@@ -69,14 +72,16 @@ def jaccard(first: set[int], second: set[int]) -> float:
 
 
 def signature(words: Sequence[str]) -> bytes:
-    """A text's MinHash signature (``b""`` for no words).
+    """A text's MinHash signature (``b""`` for fewer than ``MIN_WORDS`` words).
 
-    >>> len(signature("a story told in more than five words".split()))
+    >>> len(signature("a story told in more than five words, twelve of them at least".split()))
     256
+    >>> signature("too short".split())
+    b''
     """
-    found = shingles(words)
-    if not found:
+    if len(words) < MIN_WORDS:
         return b""
+    found = shingles(words)
     slots = [_EMPTY] * SLOTS
     for value in found:
         slot, rest = value >> 58, value & _EMPTY
@@ -91,8 +96,9 @@ def band_terms(value: bytes) -> list[str]:
 
     >>> band_terms(b"")
     []
-    >>> len(band_terms(signature("a story told in more than five words".split())))
-    2
+    >>> text = "a story told in many more than five words, twelve of them at least"
+    >>> len(band_terms(signature(text.split())))
+    6
     """
     if not value:
         return []
@@ -110,7 +116,7 @@ def similarity(first: bytes, second: bytes) -> float:
     """Two signatures' estimate of their bodies' shingle similarity (``jaccard``): the
     share of the slots either filled that hold the same value.
 
-    >>> text = "a story told in more than five words, and told again".split()
+    >>> text = "a story told in more than five words, and told again and again".split()
     >>> similarity(signature(text), signature(text))
     1.0
     """
