@@ -147,7 +147,7 @@ def test_html_pages_give_headline_caption_and_body_without_the_page_around(index
 @pytest.mark.parametrize(
     ("html", "headline", "body"),
     [
-        ("<title>Rain | Post</title><body><p>It rained.</p></body>", "Rain | Post", "It rained."),
+        ("<title>Rain | Post</title><body><p>It rained.</p></body>", "Rain", "It rained."),
         (
             "<header><h1>Post</h1></header><h1>Rain</h1><main><p>It rained.</p></main><p>More</p>",
             "Rain",

@@ -28,11 +28,24 @@ class Quote:
 
 
 @dataclass
+class Image:
+    """A photo of an article: its caption and its credit (``None`` when absent).
+
+    >>> Image("Floods in Leeds", "Jon Super/AP").credit
+    'Jon Super/AP'
+    """
+
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass
 class Article:
     """One news article, split into the parts people search by.
 
-    ``body`` is the article text without caption, credit, headline or boilerplate;
-    quotations stay in it and are also listed in ``quotes``.
+    ``body`` is the article text without captions, credits, headline, byline, summary or
+    boilerplate; quotations stay in it and are also listed in ``quotes``. ``images`` holds
+    every photo in reading order; ``caption`` and ``credit`` are the first photo's.
 
     >>> Article(id="a1", body="Sessions spoke. Then he left.").title
     'Sessions spoke.'
@@ -47,6 +60,9 @@ class Article:
     path: str | None = None
     date: datetime | None = None
     source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    summary: str | None = None
+    images: list[Image] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -77,6 +93,9 @@ class Article:
             "path": self.path,
             "source": self.source,
             "date": self.date.isoformat() if self.date else None,
+            "authors": list(self.authors),
+            "summary": self.summary,
+            "images": [{"caption": image.caption, "credit": image.credit} for image in self.images],
         }
 
     def _repr_html_(self) -> str:

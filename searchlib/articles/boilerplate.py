@@ -1,6 +1,8 @@
-"""Drop page text that is not the article: donation appeals, newsletter prompts, share links.
-
-The phrases live in ``searchlib/data/boilerplate.txt`` so they can grow without code changes.
+"""Drop page text that is not the article, recognised by its shape: labels and menus (runs
+of short lines without sentence punctuation), prompts addressed to the reader (subscribe,
+sign up, share, log in), copyright lines, runs of related-story teasers; and donation
+appeals and prompts from the phrase list in ``searchlib/data/boilerplate.txt`` (it can grow
+without code changes). No rule names a publisher.
 """
 
 from __future__ import annotations
@@ -15,6 +17,17 @@ from searchlib.data import data_lines
 _PROMPT_MAX_WORDS = 12
 # Enough of a paragraph to compare its opening with every phrase.
 _OPENING_CHARS = 200
+_LABEL_MAX_WORDS = 4
+_TEASER_MAX_WORDS = 30
+_PROMPT = re.compile(
+    r"^(?:sign (?:up|in)|log ?in|subscribe|register|download|follow|share|click|tap|watch"
+    r"|listen|read (?:more|next)|see (?:more|also)|more from|related|advertisement"
+    r"|get (?:the|our)|join|don't miss|already a subscriber)\b"
+    r"|\b(?:newsletters?|inbox|sign up|subscribe|log ?in)\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
+_PROSE_END = re.compile(r"[.!?…:,;][\"”’'»)]*$")
 # Appeals address the reader; a paragraph that reports speech is journalism.
 _REPORTED_SPEECH = re.compile(rf"\b{word_pattern('reported speech')}\b")
 
@@ -73,12 +86,58 @@ def _appeal_start(paragraphs: list[str]) -> int:
     return start
 
 
-def strip_boilerplate(paragraphs: list[str]) -> list[str]:
-    """``paragraphs`` without a trailing appeal and without prompt lines elsewhere.
+def is_label(paragraph: str) -> bool:
+    """Whether ``paragraph`` is a label: a few words without sentence punctuation ("World",
+    "Log In", "Social Sharing"), or a prompt to the reader.
+
+    >>> is_label("Log In"), is_label("Rain hits Leeds as rivers burst their banks")
+    (True, False)
+    """
+    words = paragraph.split()
+    short = len(words) <= _LABEL_MAX_WORDS and not _PROSE_END.search(paragraph)
+    return short or _is_prompt(paragraph)
+
+
+def _is_prompt(paragraph: str) -> bool:
+    """A line addressed to the reader (sign up, subscribe, share) or a copyright line."""
+    if len(paragraph.split()) > _TEASER_MAX_WORDS or _REPORTED_SPEECH.search(paragraph):
+        return False
+    return bool(_PROMPT.search(paragraph) or _COPYRIGHT.search(paragraph))
+
+
+def _is_teaser(paragraph: str) -> bool:
+    """A headline-like line: up to 30 words on one line, no sentence ending."""
+    return (
+        "\n" not in paragraph
+        and len(paragraph.split()) <= _TEASER_MAX_WORDS
+        and not _PROSE_END.search(paragraph)
+    )
+
+
+def strip_boilerplate(paragraphs: list[str], *, page: bool = True) -> list[str]:
+    """``paragraphs`` without a trailing appeal and prompt lines; from text saved from a
+    ``page``, also without labels and runs of teaser lines (two or more headline-like lines
+    in a row: menus, related stories), while a single headline-like line between paragraphs
+    is a subheading and stays.
 
     >>> strip_boilerplate(["Sessions spoke.", "Share this article", "He left.",
     ...                    "Your support matters…", "Give today."])
     ['Sessions spoke.', 'He left.']
+    >>> strip_boilerplate(["Rain fell.", "World", "Floods hit Leeds", "Roads shut in York",
+    ...                    "Advertisement", "Schools closed."])
+    ['Rain fell.', 'Schools closed.']
     """
     article = paragraphs[: _appeal_start(paragraphs)]
-    return [paragraph for paragraph in article if not is_boilerplate_line(paragraph)]
+    if not page:
+        return [paragraph for paragraph in article if not is_boilerplate_line(paragraph)]
+    teaser = [_is_teaser(paragraph) for paragraph in article]
+    kept = []
+    for index, paragraph in enumerate(article):
+        in_run = teaser[index] and (
+            (index > 0 and teaser[index - 1]) or (index + 1 < len(article) and teaser[index + 1])
+        )
+        if in_run or is_boilerplate_line(paragraph) or is_label(paragraph):
+            continue
+        kept.append(paragraph)
+    # Text that is all labels is a note, not a page: it stays.
+    return kept or article

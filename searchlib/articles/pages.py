@@ -1,40 +1,43 @@
-"""Reading a news page: the headline, photo caption and article text of an HTML file, without
-the page around them (menus, scripts, share links), with the standard library's parser.
+"""Reading a news page into blocks of text, with the standard library's parser.
 
-What is read, and where from:
-
-- headline: the first ``<h1>`` inside the article (``<article>``, else ``<main>``), else the
-  first outside the page's header, menus and footer, else ``<title>``, which on most news
-  sites also carries the site's name;
-- caption: the first ``<figcaption>`` in the article, split from a credit in parentheses or
-  after "Photograph:" the way captions of text files are;
-- body: the ``<p>``, ``<blockquote>`` and ``<li>`` paragraphs of the ``<article>`` elements
-  when they hold any, else of ``<main>``, else of the whole page; a page without such
-  paragraphs gives its other text, a paragraph per block. ``<nav>``, ``<header>``,
-  ``<footer>``, ``<aside>`` and ``<form>`` are never part of it; ``<script>``, ``<style>``,
-  ``<noscript>``, ``<template>`` and ``<svg>`` never part of anything.
+A block is a run of text ended by a block element (a paragraph, a list item, a heading, a
+caption, a ``<div>``), with where it stood: the element holding it, the elements around it
+(as node numbers, so the article's container can be found afterwards, see ``mainbody``),
+whether page furniture (``<nav>``, ``<footer>``, ``<aside>``, ``<form>``, a ``<header>``
+outside the article) was around it, the innermost element whose class names a menu, share
+links or related stories (whether that is furniture depends on where the article is), and
+how much of it was link text. The page's metadata (``<meta>``, JSON-LD, ``<time>``, byline
+classes) is collected on the way, for ``metadata``.
 
 Each paragraph of a block quotation stays a paragraph, and ``<q>`` gets its quotation marks,
-so the quotation finder sees what a reader sees.
+so the quotation finder sees what a reader sees. ``<script>``, ``<style>``, ``<noscript>``,
+``<template>`` and ``<svg>`` are never read, except JSON-LD scripts (metadata).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import NamedTuple
 
-from searchlib.articles.parse import split_caption
-
-_IGNORED = frozenset({"script", "style", "noscript", "template", "svg"})
-_PAGE_PARTS = frozenset({"nav", "header", "footer", "aside", "form"})
-"""Page furniture: its text is never the article's (a header inside an article still holds
-the headline)."""
-_ARTICLE_ELEMENTS = ("article", "main")
-"""Where the article is, most specific first."""
-_PARAGRAPHS = frozenset({"p", "blockquote", "li"})
-_READ_WHOLE = frozenset({"title", "h1", "figcaption"})
+_IGNORED = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
+_PAGE_PARTS = frozenset({"nav", "footer", "aside", "form", "dialog"})
+"""Page furniture: its text is never the article's."""
+_HEADER = "header"
+"""A header holds the page's menus, or (inside an article) its headline and byline."""
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navigation|menu|breadcrumbs?|share|sharing|social|related|recommended"
+    r"|promo|newsletter|signup|subscribe|comments?|sidebar|footer|advert|ad-slot"
+    r"|outbrain|taboola|trending|most-?read|read-?more|more-?stories)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+"""Classes and ids that name furniture, in the words of common front-end practice."""
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|attribution", re.IGNORECASE)
+_BYLINE_CLASS = re.compile(r"byline|author", re.IGNORECASE)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PARAGRAPHS = frozenset({"p", "blockquote", "li", "pre", "dd"})
+_READ_WHOLE = frozenset({"title", "figcaption"}) | _HEADINGS
 """Elements read as one line, whatever blocks they contain."""
 _HOLDERS = _PARAGRAPHS | _READ_WHOLE
 _INLINE = _IGNORED | frozenset(
@@ -47,162 +50,227 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _WHITESPACE = re.compile(r"\s+")
 
 
-class Page(NamedTuple):
-    """What a news page holds: headline, caption and credit (``None`` when absent), and the
-    body, its paragraphs separated by blank lines."""
+@dataclass
+class Block:
+    """A run of text and where it stood.
 
-    headline: str | None
-    caption: str | None
-    credit: str | None
-    body: str
-
-
-class _Block(NamedTuple):
-    """A run of text and where it stood: the element holding it (``None``: none of
-    ``_PARAGRAPHS`` or ``_READ_WHOLE``), the article elements around it, whether page
-    furniture was around it."""
+    ``element``: the innermost of ``_HOLDERS`` around it (``None``: none); ``parents``: the
+    node numbers of its two innermost block elements; ``in_article``: inside ``<article>``
+    or ``<main>``; ``furniture``: inside page furniture; ``marked``: the number of the
+    innermost element around it whose class names furniture (0: none); ``link_chars``:
+    characters of link text; ``figure``: the number of the ``<figure>`` around it;
+    ``role``: "credit" or "byline" when an element's class says so."""
 
     element: str | None
-    within: frozenset[str]
-    in_page_part: bool
+    parents: tuple[int, int]
+    in_article: bool
+    furniture: bool
     text: str
+    marked: int = 0
+    link_chars: int = 0
+    figure: int | None = None
+    role: str | None = None
 
 
-def read_page(html: str) -> Page:
-    """The headline, caption, credit and body of an HTML page.
+@dataclass
+class PageParts:
+    """What the reader found: blocks in page order, where each node's blocks start and end
+    (``spans[node] = (first, end)``), each node's parent, and the page's metadata."""
 
-    >>> page = read_page(
-    ...     "<title>Rain | Daily Planet</title><nav><p>Home</p></nav><article><h1>Rain</h1>"
-    ...     "<figure><figcaption>Floods in Leeds (Jon Super / AP)</figcaption></figure>"
-    ...     "<p>It rained &amp; rained.</p><script>track()</script></article>"
-    ... )
-    >>> page.headline, page.caption, page.credit, page.body
-    ('Rain', 'Floods in Leeds', 'Jon Super / AP', 'It rained & rained.')
+    blocks: list[Block] = field(default_factory=list)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    """``<meta>`` contents by lowercase name or property."""
+    json_ld: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    """``datetime`` values of ``<time>`` elements in the article, in page order."""
+
+
+@dataclass
+class _Open:
+    tag: str
+    node: int
+    block_element: bool
+    furniture: bool
+    marked: bool
+    role: str | None = None
+
+
+def read_parts(html: str) -> PageParts:
+    """The blocks and metadata of an HTML page.
+
+    >>> parts = read_parts('<meta name="author" content="Jo Li"><article><h1>Rain</h1>'
+    ...                    '<p>It rained &amp; <a href="/x">rained</a>.</p></article>')
+    >>> [(block.element, block.text, block.link_chars) for block in parts.blocks]
+    [('h1', 'Rain', 0), ('p', 'It rained & rained.', 6)]
+    >>> parts.meta["author"]
+    ['Jo Li']
     """
     reader = _PageReader()
     reader.feed(html)
     reader.close()
-    return _page(reader.blocks)
-
-
-def _page(blocks: list[_Block]) -> Page:
-    """The parts of a page from its blocks, chosen as the module's docstring says."""
-    usable = [block for block in blocks if not block.in_page_part]
-    article = next(
-        (
-            name
-            for name in _ARTICLE_ELEMENTS
-            if any(name in block.within for block in usable if block.element not in _READ_WHOLE)
-        ),
-        None,
-    )
-    chosen = [block for block in usable if article is None or article in block.within]
-    paragraphs = [block.text for block in chosen if block.element in _PARAGRAPHS] or [
-        block.text for block in chosen if block.element is None
-    ]
-    caption = _first(chosen, "figcaption")
-    caption, credit = (split_caption(caption) or (caption, None)) if caption else (None, None)
-    return Page(_headline(blocks, article), caption, credit, "\n\n".join(paragraphs))
-
-
-def _headline(blocks: list[_Block], article: str | None) -> str | None:
-    """The article's first ``<h1>``, else the page's (outside its furniture), else its title."""
-    headings = [block for block in blocks if block.element == "h1"]
-    return (
-        _first([block for block in headings if article in block.within], "h1")
-        or _first([block for block in headings if not block.in_page_part], "h1")
-        or _first(blocks, "title")
-    )
-
-
-def _first(blocks: list[_Block], element: str) -> str | None:
-    return next((block.text for block in blocks if block.element == element), None)
+    return reader.parts
 
 
 class _PageReader(HTMLParser):
-    """Cuts a page into ``blocks`` of text, each with the elements it stood in. Open elements
-    are counted by name too, so a block's context costs the same however deep a page nests."""
+    """Cuts a page into blocks. Open elements are counted by name too, so a block's context
+    costs the same however deep a page nests."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[_Block] = []
-        self._open: list[str] = []
+        self.parts = PageParts()
+        self._open: list[_Open] = []
         self._counts: Counter[str] = Counter()
         self._holders: list[str] = []
         """The open elements of ``_HOLDERS``, innermost last."""
+        self._blocks: list[int] = [0, 0]
+        """Node numbers of the open block elements, innermost last (0: the page)."""
+        self._furniture = 0
+        self._marked: list[int] = [0]
+        self._figures: list[int] = []
         self._text: list[str] = []
+        self._links = 0
+        self._link_chars = 0
+        self._script: list[str] | None = None
+        self._nodes = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self._text.append("\n")
             return
-        if tag not in _INLINE:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta":
+            self._meta(values)
+            return
+        if tag == "script" and "ld+json" in values.get("type", ""):
+            self._script = []
+        if tag == "time" and values.get("datetime") and self._inside_article():
+            self.parts.times.append(values["datetime"])
+        if tag == "a":
+            self._links += 1
+        block_element = tag not in _INLINE
+        if block_element:
             self._end_block()
             # Browsers close an open <p> (or <li>, at the next item) here; pages rely on it.
-            if self._open[-1:] == ["p"]:
+            if self._open and self._open[-1].tag == "p":
                 self._close("p")
-            if tag == "li" and self._open[-1:] == ["li"]:
+            if tag == "li" and self._open and self._open[-1].tag == "li":
                 self._close("li")
         if tag == "q":
             self._text.append("“")
-        if tag not in _VOID:
-            self._open.append(tag)
-            self._counts[tag] += 1
-            if tag in _HOLDERS:
-                self._holders.append(tag)
+        if tag in _VOID:
+            return
+        self._nodes += 1
+        node = self._nodes
+        classes = f"{values.get('class', '')} {values.get('id', '')}"
+        furniture = tag in _PAGE_PARTS or (tag == _HEADER and not self._inside_article())
+        marked = tag not in _HOLDERS and bool(_FURNITURE_CLASS.search(classes))
+        role = (
+            "credit"
+            if _CREDIT_CLASS.search(classes)
+            else "byline"
+            if _BYLINE_CLASS.search(classes) or "author" in values.get("rel", "").split()
+            else None
+        )
+        self._open.append(_Open(tag, node, block_element, furniture, marked, role))
+        self._counts[tag] += 1
+        self._furniture += furniture
+        if marked:
+            self._marked.append(node)
+        if block_element:
+            self.parts.parent[node] = self._blocks[-1]
+            self._blocks.append(node)
+            self.parts.spans[node] = (len(self.parts.blocks), len(self.parts.blocks))
+        if tag in _HOLDERS:
+            self._holders.append(tag)
+        if tag == "figure":
+            self._figures.append(node)
 
     def handle_endtag(self, tag: str) -> None:
         if not self._counts[tag]:
             return
         if tag == "q":
             self._text.append("”")
+        if tag == "script" and self._script is not None:
+            self.parts.json_ld.append("".join(self._script))
+            self._script = None
         if tag not in _INLINE:
             self._end_block(closing=tag)
         self._close(tag)
 
     def handle_data(self, data: str) -> None:
-        if not self._inside(_IGNORED):
-            self._text.append(_WHITESPACE.sub(" ", data))
+        if self._script is not None:
+            self._script.append(data)
+        elif not any(self._counts[name] for name in _IGNORED):
+            text = _WHITESPACE.sub(" ", data)
+            self._text.append(text)
+            if self._links:
+                self._link_chars += len(text.strip())
 
     def close(self) -> None:
         super().close()
         while self._open:  # what the page left open ends with it
-            self.handle_endtag(self._open[-1])
+            self.handle_endtag(self._open[-1].tag)
         self._end_block()
+
+    def _meta(self, values: dict[str, str]) -> None:
+        name = (values.get("property") or values.get("name") or values.get("itemprop", "")).lower()
+        if name and values.get("content"):
+            self.parts.meta.setdefault(name.strip(), []).append(values["content"].strip())
+
+    def _inside_article(self) -> bool:
+        return bool(self._counts["article"] or self._counts["main"])
 
     def _close(self, tag: str) -> None:
         """End the innermost open ``tag`` and the elements left open inside it."""
         while True:
-            name = self._open.pop()
-            self._counts[name] -= 1
-            if name in _HOLDERS:
+            opened = self._open.pop()
+            self._counts[opened.tag] -= 1
+            self._furniture -= opened.furniture
+            if opened.marked:
+                self._marked.pop()
+            if opened.block_element:
+                self._blocks.pop()
+                first, _ = self.parts.spans[opened.node]
+                self.parts.spans[opened.node] = (first, len(self.parts.blocks))
+            if opened.tag in _HOLDERS:
                 self._holders.pop()
-            if name == tag:
+            if opened.tag == "figure":
+                self._figures.pop()
+            if opened.tag == "a":
+                self._links -= 1
+            if opened.tag == tag:
                 return
-
-    def _inside(self, names: frozenset[str]) -> bool:
-        return any(self._counts[name] for name in names)
 
     def _end_block(self, closing: str | None = None) -> None:
         """End the text read so far as a block; inside an element read whole (a headline
         with a line break in it), only its own end does."""
         whole = None
-        if self._inside(_READ_WHOLE):
-            whole = next(name for name in reversed(self._holders) if name in _READ_WHOLE)
-            if closing != whole:
+        if self._holders and any(self._counts[name] for name in _READ_WHOLE):
+            whole = next((name for name in reversed(self._holders) if name in _READ_WHOLE), None)
+            if whole and closing != whole:
                 self._text.append(" ")
                 return
         text = "".join(self._text)
         self._text.clear()
+        link_chars, self._link_chars = self._link_chars, 0
         # A line break ends a line of a paragraph; a headline or caption stays one line.
         lines = [text] if whole else text.split("\n")
         text = "\n".join(" ".join(line.split()) for line in lines).strip()
-        if text:
-            self.blocks.append(
-                _Block(
-                    element=self._holders[-1] if self._holders else None,
-                    within=frozenset(name for name in _ARTICLE_ELEMENTS if self._counts[name]),
-                    in_page_part=self._inside(_PAGE_PARTS),
-                    text=text,
-                )
+        if not text:
+            return
+        role = next((opened.role for opened in reversed(self._open) if opened.role), None)
+        self.parts.blocks.append(
+            Block(
+                element=self._holders[-1] if self._holders else None,
+                parents=(self._blocks[-1], self._blocks[-2]),
+                in_article=self._inside_article(),
+                furniture=self._furniture > 0,
+                text=text,
+                marked=self._marked[-1],
+                link_chars=link_chars,
+                figure=self._figures[-1] if self._figures else None,
+                role=role,
             )
+        )

@@ -1,0 +1,67 @@
+"""Bylines: who wrote an article, from a line of text ("By Jane Doe and John Roe",
+"Jane Doe, Reuters", "Jane Doe | Staff writer") or from a page's author metadata.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BY = re.compile(r"^(?:written |words |reporting |story )?by[:\s]+", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:van|von|der|den|de|da|del|di|la|le|bin|al)\b)$")
+_ROLE_WORDS = frozenset(
+    "staff writer reporter correspondent editor contributor columnist senior chief deputy"
+    " political business science health sports sport news desk team writers reporters for"
+    " the in at from updated published".split()
+)
+"""Words of a job title or a desk ("Staff writer", "Political correspondent")."""
+_MAX_NAME_WORDS = 5
+_MAX_BYLINE_WORDS = 16
+
+
+def names(text: str) -> list[str]:
+    """The people ``text`` names as authors: split at commas, "and", "&", "|"; job titles,
+    desks and agencies after a name are left out.
+
+    >>> names("By Jane Doe and John Roe")
+    ['Jane Doe', 'John Roe']
+    >>> names("Jane Doe, Reuters"), names("Jane Doe | Staff writer")
+    (['Jane Doe'], ['Jane Doe'])
+    >>> names("Mamokete Modiba, Claire Benit-Gbaffou and Tanya Zack")
+    ['Mamokete Modiba', 'Claire Benit-Gbaffou', 'Tanya Zack']
+    """
+    text = _BY.sub("", " ".join(text.split()))
+    found = []
+    for part in _SEPARATORS.split(text):
+        words = part.split()
+        if 2 <= len(words) <= _MAX_NAME_WORDS and _is_name(words):
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))
+
+
+def _is_name(words: list[str]) -> bool:
+    if any(word.lower() in _ROLE_WORDS for word in words):
+        return False
+    return all(_NAME_WORD.match(word) for word in words) and words[-1][0].isupper()
+
+
+def byline(line: str) -> list[str]:
+    """The authors of a line that is a byline, else ``[]``: it starts with "By", or it is
+    short, without sentence punctuation, and nothing but names, desks and agencies.
+
+    >>> byline("By Jane Doe, BBC News")
+    ['Jane Doe']
+    >>> byline("Prices rose by 3%, Jane Doe said."), byline("World News")
+    ([], [])
+    """
+    line = " ".join(line.split())
+    if not line or len(line.split()) > _MAX_BYLINE_WORDS or line[-1] in '.!?:”"':
+        return []
+    if _BY.match(line):
+        return names(line)
+    found = names(line)
+    # Without "By", the line must be names only ("Jane Doe, Reuters" is: the agency is one word).
+    parts = [part for part in _SEPARATORS.split(line) if part]
+    if found and len(found) >= len(parts) - 1 and all(len(part.split()) <= 3 for part in parts):
+        return found
+    return []

@@ -1,0 +1,99 @@
+"""Photo captions and credits in their common forms: "Protesters in Miami. (Alan Diaz / AP)",
+"(AP Photo/Evan Vucci)", "(Jane Doe/Getty Images)", "Photograph: Jane Doe/Reuters",
+"Photo: …", "Image source, Getty Images", "(Photos: Getty/AP)".
+"""
+
+from __future__ import annotations
+
+import re
+
+from searchlib.articles.article import Image
+
+_CREDIT_MAX_CHARS = 100
+_AGENCY = re.compile(
+    r"\b(?:AP|AFP|Reuters|Getty|EPA|Associated Press|Bloomberg|Shutterstock|Alamy|Xinhua"
+    r"|PA (?:Images|Wire|Media)|Pool|Photo|Photos|Photograph|Photography|Handout|Courtesy"
+    r"|Images|Supplied|Stock|Pictures|Wikimedia)\b"
+)
+_SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
+_LABEL = (
+    r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
+    r"|Image source|Source|Foto)(?: by| credit)?"
+)
+_PHOTO_CREDIT = re.compile(rf"\b{_LABEL}\s*[:,]\s*(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    rf"^\(?(?:{_LABEL}\s*[:,]\s*|(?:Photo|Picture|Image) by\s+|©\s*|Copyright\s+)"
+    r"(?P<credit>[^()]{2,100}?)\)?\.?$",
+    re.IGNORECASE,
+)
+_CAPTION_LABEL = re.compile(r"^(?:Image caption|Caption|Photo caption)\s*[,:]\s*", re.IGNORECASE)
+_LEADING_LABEL = re.compile(rf"^{_LABEL}(?:\s*[:,]\s*|(?<= by)\s+)", re.IGNORECASE)
+
+
+def looks_like_credit(credit: str) -> bool:
+    """Agency names, or names around a slash ("Alan Diaz / AP").
+
+    Not "ICE", "a stereotypical assumption" or "Sat/Sun": a credit names an agency or
+    has a full name on one side of its slash.
+
+    >>> looks_like_credit("Alan Diaz / AP"), looks_like_credit("ICE")
+    (True, False)
+    """
+    if len(credit) > _CREDIT_MAX_CHARS or (not credit[:1].isupper() and credit[:1] != "©"):
+        return False
+    if _AGENCY.search(credit):
+        return True
+    slash = _SLASH_CREDIT.fullmatch(credit)
+    return bool(slash) and any(" " in part.strip() for part in slash.groups())
+
+
+def split_caption(line: str) -> tuple[str, str] | None:
+    """``(caption, credit)`` when ``line`` is a photo caption ending in a credit.
+
+    >>> split_caption("Protesters in Miami. (Alan Diaz / AP)")
+    ('Protesters in Miami.', 'Alan Diaz / AP')
+    >>> split_caption("Crowds in Kyiv. Photograph: Jane Doe/Reuters")
+    ('Crowds in Kyiv.', 'Jane Doe/Reuters')
+    >>> split_caption("The agency named its acting director (ICE)") is None
+    True
+    """
+    line = _CAPTION_LABEL.sub("", line.rstrip())
+    if line.endswith(")"):
+        opening = line.rfind("(")
+        caption, credit = line[: max(opening, 0)].strip(), line[opening + 1 : -1].strip()
+        if caption and looks_like_credit(credit):
+            return caption, _LEADING_LABEL.sub("", credit)
+    match = _PHOTO_CREDIT.search(line)
+    if match and line[: match.start()].strip():
+        return line[: match.start()].strip(), match.group("credit")
+    return None
+
+
+def credit_line(line: str) -> str | None:
+    """The credit of a line that is nothing but a credit, else ``None``.
+
+    >>> credit_line("Image source, Getty Images"), credit_line("(AP Photo/Evan Vucci)")
+    ('Getty Images', 'AP Photo/Evan Vucci')
+    >>> credit_line("Photo by Jane Doe"), credit_line("Police said it was a photo.")
+    ('Jane Doe', None)
+    """
+    line = " ".join(line.split())
+    match = _CREDIT_LINE.match(line)
+    if match:
+        return match.group("credit").strip()
+    if line.startswith("(") and line.endswith(")") and looks_like_credit(line[1:-1].strip()):
+        inner = line[1:-1].strip()
+        if "/" in inner or _AGENCY.search(inner):
+            return inner
+    return None
+
+
+def caption_label(line: str) -> str | None:
+    """The caption of a line labelled as one ("Image caption, Crowds in Kyiv")."""
+    stripped = _CAPTION_LABEL.sub("", line)
+    return stripped if stripped != line and stripped else None
+
+
+def first_image(images: list[Image]) -> tuple[str | None, str | None]:
+    """The caption and credit of the first photo (the article's ``caption``/``credit``)."""
+    return (images[0].caption, images[0].credit) if images else (None, None)

@@ -1,0 +1,81 @@
+"""Finding the article's text among a page's blocks: the element whose blocks hold the most
+prose for the least of anything else.
+
+A block is prose when it is a paragraph (or a run of text) of a sentence's length that is
+not mostly link text; its characters count for every element around it, and the characters
+of other blocks (menus, link lists, labels, furniture) against. The element with the best
+balance holds the article, however its paragraphs are wrapped or cut up by advertisements.
+Its blocks are the body unless they are page furniture, inside an element within it whose
+class names furniture and that holds more of anything else than prose (class names are
+loose: "sidebar-enabled" on a page's ``<body>``, "sidebar-grid" around an article's text),
+captions, headings, mostly link text, or a line too short to be prose.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+from searchlib.articles.pages import Block, PageParts
+
+_MIN_PARAGRAPH_CHARS = 25
+_MAX_LINK_SHARE = 0.5
+_BODY_ELEMENTS = frozenset({"p", "blockquote", "li", "pre", "dd", None})
+_NEUTRAL = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "title"})
+"""Headings and captions belong to articles and pages alike: they count neither way."""
+
+
+def _balance(block: Block) -> int:
+    """What a block says about an element holding it: prose for, anything else against."""
+    if block.element in _NEUTRAL or block.figure:
+        return 0
+    prose = (
+        not block.furniture
+        and block.element in _BODY_ELEMENTS
+        and len(block.text) >= _MIN_PARAGRAPH_CHARS
+        and block.link_chars <= len(block.text) * _MAX_LINK_SHARE
+    )
+    if prose:
+        return len(block.text)
+    # A short paragraph may be the article's ("Work starts in spring."); menus are not.
+    return 0 if block.element == "p" and not block.link_chars else -len(block.text)
+
+
+def body_blocks(parts: PageParts) -> list[Block]:
+    """The blocks of ``parts`` that are the article's text, in page order.
+
+    >>> from searchlib.articles.pages import read_parts
+    >>> page = ('<ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul>'
+    ...         '<div><p>It rained, and rained, in Leeds on Monday, the council said.</p>'
+    ...         '<div class="ad">Advertisement</div>'
+    ...         '<p>Roads closed, schools shut, and trains stopped, it added.</p></div>')
+    >>> [block.text[:10] for block in body_blocks(read_parts(page))]
+    ['It rained,', 'Roads clos']
+    """
+    totals = [0, *accumulate(_balance(block) for block in parts.blocks)]
+
+    def balance(node: int) -> int:
+        first, end = parts.spans.get(node, (0, 0))
+        return totals[end] - totals[first]
+
+    best = max(parts.spans, key=balance, default=0)
+    if balance(best) <= 0:  # no element holds prose: a note, not a page; all its text
+        text = [block for block in parts.blocks if not block.furniture]
+        text = [block for block in text if block.element in _BODY_ELEMENTS and not block.figure]
+        return [block for block in text if block.in_article] or text
+    first, end = parts.spans[best]
+    return [
+        block
+        for block in parts.blocks[first:end]
+        if _is_body(block) and not (block.marked > best and balance(block.marked) <= 0)
+    ]
+
+
+def _is_body(block: Block) -> bool:
+    if block.furniture:
+        return False
+    if block.element not in _BODY_ELEMENTS or block.figure or block.role == "credit":
+        return False
+    if block.link_chars > len(block.text) * _MAX_LINK_SHARE:
+        return False
+    # A bare line of a few words in a container is a label, not prose.
+    return block.element is not None or len(block.text.split()) > 3 or block.text[-1:] in ".!?”\"'"
