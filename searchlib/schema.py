@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from searchlib.analysis import Stemmer, content_words
-from searchlib.articles.article import Article, Quote
+from searchlib.articles.article import Article, Image, Quote
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
@@ -48,14 +48,18 @@ FIELDS: tuple[Field, ...] = (
     Field("body", "stemmed", stored=True, boost=1.0),
     Field("quotes", "stemmed", stored=True, boost=0.5),
     Field("speaker", "exact"),
+    Field("author", "exact"),
     Field("credit", "exact", stored=True, boost=0.5),
+    Field("authors", "stored", stored=True),
+    Field("summary", "stored", stored=True),
+    Field("images", "stored", stored=True),
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=0.5),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
-SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
-"""Fields a query may name (``speaker:Sessions``)."""
+SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit", "author")
+"""Fields a query may name (``speaker:Sessions``, ``author:Doe``)."""
 
 
 @dataclass
@@ -111,9 +115,13 @@ class FileState(NamedTuple):
 
 
 def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
-    """Analyse an article into a ``Document`` (``content_hash`` marks a file's version)."""
+    """Analyse an article into a ``Document`` (``content_hash`` marks a file's version).
+    Every photo's caption and credit is searched as ``caption`` and ``credit``."""
+    captions = [image.caption for image in article.images if image.caption] or [article.caption]
+    credits = [image.credit for image in article.images if image.credit] or [article.credit]
     headline, caption, body = (
-        content_words(text or "") for text in (article.headline, article.caption, article.body)
+        content_words(text or "")
+        for text in (article.headline, " ".join(filter(None, captions)), article.body)
     )
     stemmed = {
         "headline": stemmer.stems(headline),
@@ -127,7 +135,8 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         **stemmed,
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
-        "credit": content_words(article.credit or ""),
+        "credit": content_words(" ".join(filter(None, credits))),
+        "author": [word for name in article.authors for word in content_words(name)],
         "exact": encode_forms({*headline, *caption, *body}),
     }
     if article.path and content_hash:
@@ -146,6 +155,9 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "body": article.body,
         "quotes": [(quote.text, quote.speaker) for quote in article.quotes],
         "credit": article.credit,
+        "authors": list(article.authors),
+        "summary": article.summary,
+        "images": [(image.caption, image.credit) for image in article.images],
     }
     return Document(indexed, stored)
 
@@ -163,4 +175,7 @@ def to_article(stored: dict[str, Any]) -> Article:
         path=stored.get("path"),
         date=date if isinstance(date, datetime) else None,
         source=stored.get("source"),
+        authors=list(stored.get("authors", ())),
+        summary=stored.get("summary"),
+        images=[Image(caption, credit) for caption, credit in stored.get("images", ())],
     )

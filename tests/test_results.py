@@ -171,5 +171,5 @@ def test_a_hit_explains_itself_and_pickles_as_plain_data(filled: Index) -> None:
 
 def test_facets_of_results_made_by_hand_are_empty() -> None:
     made = Results("walrus", [], count=lambda: 0)
-    assert made.facets == {"speaker": [], "credit": [], "source": []}
+    assert made.facets == {"speaker": [], "credit": [], "source": [], "author": []}
     assert made.suggestion is None

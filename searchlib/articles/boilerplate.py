@@ -28,6 +28,8 @@ _PROMPT = re.compile(
 )
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _PROSE_END = re.compile(r"[.!?…:,;][\"”’'»)]*$")
+_SENTENCE_END = re.compile(r"[.!…:,;][\"”’'»)]*$")
+"""Headlines and teasers may end in a question mark."""
 # Appeals address the reader; a paragraph that reports speech is journalism.
 _REPORTED_SPEECH = re.compile(rf"\b{word_pattern('reported speech')}\b")
 
@@ -110,7 +112,7 @@ def _is_teaser(paragraph: str) -> bool:
     return (
         "\n" not in paragraph
         and len(paragraph.split()) <= _TEASER_MAX_WORDS
-        and not _PROSE_END.search(paragraph)
+        and not _SENTENCE_END.search(paragraph)
     )
 
 
@@ -131,12 +133,14 @@ def strip_boilerplate(paragraphs: list[str], *, page: bool = True) -> list[str]:
     if not page:
         return [paragraph for paragraph in article if not is_boilerplate_line(paragraph)]
     teaser = [_is_teaser(paragraph) for paragraph in article]
+    label = [is_label(paragraph) for paragraph in article]
     kept = []
     for index, paragraph in enumerate(article):
-        in_run = teaser[index] and (
-            (index > 0 and teaser[index - 1]) or (index + 1 < len(article) and teaser[index + 1])
-        )
-        if in_run or is_boilerplate_line(paragraph) or is_label(paragraph):
+        neighbours = [step for step in (index - 1, index + 1) if 0 <= step < len(article)]
+        in_run = teaser[index] and any(teaser[step] for step in neighbours)
+        # A menu's item may have a full stop ("U.S."): a word among labels is one.
+        in_menu = len(paragraph.split()) == 1 and any(label[step] for step in neighbours)
+        if in_run or in_menu or label[index] or is_boilerplate_line(paragraph):
             continue
         kept.append(paragraph)
     # Text that is all labels is a note, not a page: it stays.

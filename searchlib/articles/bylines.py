@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 _BY = re.compile(r"^(?:written |words |reporting |story )?by[:\s]+", re.IGNORECASE)
+_AFFILIATION = re.compile(r"\s+(?:for|in|at|from)\s+.*$", re.IGNORECASE)
+"""What follows a name: "Jane Doe for the Daily Planet", "Jane Doe in Kyiv"."""
 _SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:van|von|der|den|de|da|del|di|la|le|bin|al)\b)$")
 _ROLE_WORDS = frozenset(
@@ -33,7 +35,7 @@ def names(text: str) -> list[str]:
     text = _BY.sub("", " ".join(text.split()))
     found = []
     for part in _SEPARATORS.split(text):
-        words = part.split()
+        words = _AFFILIATION.sub("", part).split()
         if 2 <= len(words) <= _MAX_NAME_WORDS and _is_name(words):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
@@ -51,8 +53,8 @@ def byline(line: str) -> list[str]:
 
     >>> byline("By Jane Doe, BBC News")
     ['Jane Doe']
-    >>> byline("Prices rose by 3%, Jane Doe said."), byline("World News")
-    ([], [])
+    >>> byline("Prices rose by 3%, Jane Doe said."), byline("World News"), byline("My Profile")
+    ([], [], [])
     """
     line = " ".join(line.split())
     if not line or len(line.split()) > _MAX_BYLINE_WORDS or line[-1] in '.!?:”"':
@@ -60,8 +62,8 @@ def byline(line: str) -> list[str]:
     if _BY.match(line):
         return names(line)
     found = names(line)
-    # Without "By", the line must be names only ("Jane Doe, Reuters" is: the agency is one word).
+    # Without "By", the line must be a name and a desk or agency ("Jane Doe, Reuters").
     parts = [part for part in _SEPARATORS.split(line) if part]
-    if found and len(found) >= len(parts) - 1 and all(len(part.split()) <= 3 for part in parts):
-        return found
+    if found and len(parts) >= 2 and len(found) >= len(parts) - 1:
+        return found if all(len(part.split()) <= 3 for part in parts) else []
     return []

@@ -20,14 +20,24 @@ _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
     r"|Image source|Source|Foto)(?: by| credit)?"
 )
-_PHOTO_CREDIT = re.compile(rf"\b{_LABEL}\s*[:,]\s*(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE)
+_LABELLED = r"(?:\s*[:,]\s*|(?<= by)\s+)"
+_PHOTO_CREDIT = re.compile(
+    rf"\b{_LABEL}{_LABELLED}(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE
+)
+_NAME_SLASH_CREDIT = re.compile(
+    r"(?:^|\s)(?P<credit>[A-Z][a-z][\w'’-]*(?: [A-Z][a-z][\w'’-]*){1,2}"
+    r"\s?/\s?(?:via )?[A-Z][\w'’. &-]{1,40})$"
+)
+"""A credit after a caption without brackets: "… in Leeds Jon Super/Getty Images"."""
+_GLUED_CREDIT = re.compile(r"(?<=[.!?”])(?P<credit>[A-Z][^.!?()]{1,60})$")
+"""A credit glued to the caption's last sentence: "… that day.The Associated Press"."""
 _CREDIT_LINE = re.compile(
     rf"^\(?(?:{_LABEL}\s*[:,]\s*|(?:Photo|Picture|Image) by\s+|©\s*|Copyright\s+)"
     r"(?P<credit>[^()]{2,100}?)\)?\.?$",
     re.IGNORECASE,
 )
 _CAPTION_LABEL = re.compile(r"^(?:Image caption|Caption|Photo caption)\s*[,:]\s*", re.IGNORECASE)
-_LEADING_LABEL = re.compile(rf"^{_LABEL}(?:\s*[:,]\s*|(?<= by)\s+)", re.IGNORECASE)
+_LEADING_LABEL = re.compile(rf"^{_LABEL}{_LABELLED}", re.IGNORECASE)
 
 
 def looks_like_credit(credit: str) -> bool:
@@ -54,6 +64,8 @@ def split_caption(line: str) -> tuple[str, str] | None:
     ('Protesters in Miami.', 'Alan Diaz / AP')
     >>> split_caption("Crowds in Kyiv. Photograph: Jane Doe/Reuters")
     ('Crowds in Kyiv.', 'Jane Doe/Reuters')
+    >>> split_caption("Lady Starmer in Washington DC Stefan Rousseau/via Reuters")
+    ('Lady Starmer in Washington DC', 'Stefan Rousseau/via Reuters')
     >>> split_caption("The agency named its acting director (ICE)") is None
     True
     """
@@ -61,11 +73,15 @@ def split_caption(line: str) -> tuple[str, str] | None:
     if line.endswith(")"):
         opening = line.rfind("(")
         caption, credit = line[: max(opening, 0)].strip(), line[opening + 1 : -1].strip()
-        if caption and looks_like_credit(credit):
-            return caption, _LEADING_LABEL.sub("", credit)
-    match = _PHOTO_CREDIT.search(line)
-    if match and line[: match.start()].strip():
-        return line[: match.start()].strip(), match.group("credit")
+        unlabelled = _LEADING_LABEL.sub("", credit)
+        if caption and (looks_like_credit(credit) or (unlabelled != credit and unlabelled)):
+            return caption, unlabelled
+    for pattern in (_PHOTO_CREDIT, _NAME_SLASH_CREDIT, _GLUED_CREDIT):
+        match = pattern.search(line)
+        credit = match.group("credit").strip() if match else ""
+        glued_but_no_credit = pattern is _GLUED_CREDIT and not looks_like_credit(credit)
+        if match and line[: match.start()].strip() and not glued_but_no_credit:
+            return line[: match.start()].strip(), credit
     return None
 
 

@@ -42,14 +42,19 @@ def plain(line: str) -> str:
     return _EMPHASIS.sub(r"\2", _EMPHASIS.sub(r"\2", line)).strip()
 
 
-def read_markdown(paragraphs: list[str]) -> tuple[list[str], list[Image]]:
-    """The paragraphs as plain text, and the photos of the image lines with their captions
-    and credits (an image's caption line below it leaves the text too).
+def read_markdown(paragraphs: list[str]) -> tuple[str | None, list[str], list[Image]]:
+    """The headline (a heading that opens the text), the other paragraphs as plain text, and
+    the photos of the image lines with their captions and credits (an image's caption line
+    below it leaves the text too).
 
     >>> read_markdown(["# Rain", "![Floods in Leeds](f.jpg)", "*Floods (Photo by Jo Li/AP)*",
     ...                "It **rained**."])
-    (['Rain', 'It rained.'], [Image(caption='Floods', credit='Jo Li/AP')])
+    ('Rain', ['It rained.'], [Image(caption='Floods', credit='Jo Li/AP')])
     """
+    headline = None
+    if paragraphs and "\n" not in paragraphs[0] and _HEADING.match(paragraphs[0]):
+        headline = plain(_HEADING.sub(r"\1", paragraphs[0])) or None
+        paragraphs = paragraphs[1:]
     text: list[str] = []
     images: list[Image] = []
     after_image = False
@@ -69,7 +74,7 @@ def read_markdown(paragraphs: list[str]) -> tuple[list[str], list[Image]]:
         elif line:
             text.append(_HEADING.sub(r"\1", line))
         after_image = False
-    return text, images
+    return headline, text, images
 
 
 def _image(caption: str | None) -> Image:

@@ -59,7 +59,8 @@ class Block:
     or ``<main>``; ``furniture``: inside page furniture; ``marked``: the number of the
     innermost element around it whose class names furniture (0: none); ``link_chars``:
     characters of link text; ``figure``: the number of the ``<figure>`` around it;
-    ``role``: "credit" or "byline" when an element's class says so."""
+    ``role``: "credit" or "byline" when an element's class says so; ``credit``: the text of
+    elements within it whose class says they are a credit (a caption's credit in a span)."""
 
     element: str | None
     parents: tuple[int, int]
@@ -70,6 +71,7 @@ class Block:
     link_chars: int = 0
     figure: int | None = None
     role: str | None = None
+    credit: str = ""
 
 
 @dataclass
@@ -130,6 +132,9 @@ class _PageReader(HTMLParser):
         self._marked: list[int] = [0]
         self._figures: list[int] = []
         self._text: list[str] = []
+        self._credit: list[str] = []
+        self._credits = 0
+        """Open elements whose class says they are a credit."""
         self._links = 0
         self._link_chars = 0
         self._script: list[str] | None = None
@@ -176,6 +181,7 @@ class _PageReader(HTMLParser):
         self._open.append(_Open(tag, node, block_element, furniture, marked, role))
         self._counts[tag] += 1
         self._furniture += furniture
+        self._credits += role == "credit"
         if marked:
             self._marked.append(node)
         if block_element:
@@ -205,6 +211,8 @@ class _PageReader(HTMLParser):
         elif not any(self._counts[name] for name in _IGNORED):
             text = _WHITESPACE.sub(" ", data)
             self._text.append(text)
+            if self._credits:
+                self._credit.append(text)
             if self._links:
                 self._link_chars += len(text.strip())
 
@@ -228,6 +236,7 @@ class _PageReader(HTMLParser):
             opened = self._open.pop()
             self._counts[opened.tag] -= 1
             self._furniture -= opened.furniture
+            self._credits -= opened.role == "credit"
             if opened.marked:
                 self._marked.pop()
             if opened.block_element:
@@ -252,8 +261,9 @@ class _PageReader(HTMLParser):
             if whole and closing != whole:
                 self._text.append(" ")
                 return
-        text = "".join(self._text)
+        text, credit = "".join(self._text), " ".join("".join(self._credit).split())
         self._text.clear()
+        self._credit.clear()
         link_chars, self._link_chars = self._link_chars, 0
         # A line break ends a line of a paragraph; a headline or caption stays one line.
         lines = [text] if whole else text.split("\n")
@@ -272,5 +282,6 @@ class _PageReader(HTMLParser):
                 link_chars=link_chars,
                 figure=self._figures[-1] if self._figures else None,
                 role=role,
+                credit=credit,
             )
         )

@@ -148,7 +148,8 @@ def parse_article(
     page = headline is None  # a record's text, with its title given, has no page around it
     layout = _Layout()
     if is_markdown(paragraphs, path):
-        paragraphs, layout.images = read_markdown(paragraphs)
+        title, paragraphs, layout.images = read_markdown(paragraphs)
+        headline = title if headline is None else headline
     paragraphs, layout = _first_line_caption(paragraphs, layout)
     top = 0
     if headline is None and not layout.images:

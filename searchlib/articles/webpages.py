@@ -92,12 +92,15 @@ def _images(parts: PageParts) -> list[Image]:
     images = []
     for blocks in figures.values():
         credits = [block.text for block in blocks if block.role == "credit"]
-        captions = [block.text for block in blocks if block.role != "credit"]
+        credits += [block.credit for block in blocks if block.credit and block.role != "credit"]
+        captions = [
+            block.text.replace(block.credit, "").strip() if block.credit else block.text
+            for block in blocks
+            if block.role != "credit"
+        ]
         caption = " ".join(captions) or None
         credit = " ".join(credit_line(text) or text for text in credits) or None
-        if caption and credit:
-            caption = caption.replace(credits[0], "").strip() or None
-        elif caption and (split := split_caption(caption)):
+        if caption and not credit and (split := split_caption(caption)):
             caption, credit = split
         images.append(Image(caption, credit))
     return [image for image in images if image.caption or image.credit]

@@ -1,4 +1,4 @@
-"""Facets: matching articles counted by who is quoted, photo credit and source."""
+"""Facets: matching articles counted by who is quoted, photo credit, source and author."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from searchlib.articles.article import Article
 
-FACETS = ("speaker", "credit", "source")
+FACETS = ("speaker", "credit", "source", "author")
 """What ``Results.facets`` counts matching articles by."""
 FACET_LIMIT = 10_000
 """Facets count at most this many matching articles (the first in index order)."""
@@ -17,19 +17,21 @@ Facets = dict[str, list[tuple[str, int]]]
 
 
 def count_facets(articles: Iterable[Article]) -> Facets:
-    """How many of ``articles`` quote each speaker, and have each credit and source; most
-    first, then by name.
+    """How many of ``articles`` quote each speaker, and have each credit, source and author;
+    most first, then by name.
 
     >>> from searchlib import Quote
     >>> quoted = Article("a1", "", quotes=[Quote("Yes.", "Jeff Sessions")], source="seeds")
-    >>> count_facets([quoted, Article("a2", "", credit="AP", source="seeds")])
-    {'speaker': [('Jeff Sessions', 1)], 'credit': [('AP', 1)], 'source': [('seeds', 2)]}
+    >>> facets = count_facets([quoted, Article("a2", "", credit="AP", authors=["Jo Li"])])
+    >>> facets["speaker"], facets["credit"], facets["source"], facets["author"]
+    ([('Jeff Sessions', 1)], [('AP', 1)], [('seeds', 1)], [('Jo Li', 1)])
     """
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for article in articles:
         counters["speaker"].update(article.speakers)
         counters["credit"].update([article.credit] if article.credit else [])
         counters["source"].update([article.source] if article.source else [])
+        counters["author"].update(list(dict.fromkeys(article.authors)))
     return {
         name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         for name, counter in counters.items()
