@@ -73,7 +73,7 @@ def body_blocks(parts: PageParts) -> list[Block]:
 def _is_body(block: Block) -> bool:
     if block.furniture:
         return False
-    if block.element not in _BODY_ELEMENTS or block.figure or block.role == "credit":
+    if block.element not in _BODY_ELEMENTS or block.figure or block.role in ("credit", "caption"):
         return False
     if block.link_chars > len(block.text) * _MAX_LINK_SHARE:
         return False

@@ -22,7 +22,8 @@ _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
 
 def _objects(parts: PageParts) -> Iterator[dict[str, Any]]:
-    """Every JSON object of the page's JSON-LD, ``@graph`` members included."""
+    """Every JSON object of the page's JSON-LD, nested ones (``@graph`` members, a web page's
+    ``mainEntity``) included."""
     for text in parts.json_ld:
         try:
             data = json.loads(text)
@@ -35,7 +36,7 @@ def _objects(parts: PageParts) -> Iterator[dict[str, Any]]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 yield item
-                stack.extend(value for key, value in item.items() if key == "@graph")
+                stack.extend(value for value in item.values() if isinstance(value, (list, dict)))
 
 
 def _article_objects(parts: PageParts) -> list[dict[str, Any]]:
@@ -60,23 +61,46 @@ def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     return found
 
 
+def _site_names(parts: PageParts, objects: list[dict[str, Any]]) -> set[str]:
+    """The site's own names (``og:site_name``, JSON-LD publishers), lowercase: a site that
+    signs as its author names no person."""
+    found = set(parts.meta.get("og:site_name", []))
+    for item in objects:
+        publisher = item.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            found.add(publisher["name"])
+    title = next((block.text for block in parts.blocks if block.element == "title"), "")
+    suffix = _TITLE_SUFFIX.search(title)
+    if suffix:
+        found.add(suffix.group().strip(" |–—-"))
+    return {name.lower() for name in found}
+
+
 def authors(parts: PageParts) -> list[str]:
     """The article's authors: JSON-LD ``author`` people, else author ``<meta>`` tags that
-    hold names (not profile addresses), else byline elements of the page."""
+    hold names (not profile addresses), else byline elements of the page; never the site's
+    own name."""
     objects = list(_objects(parts))
     by_id = {str(item["@id"]): item for item in objects if "@id" in item}
+    site = _site_names(parts, objects)
+
+    def people(found: list[str]) -> list[str]:
+        return list(
+            dict.fromkeys(name for name in found if not name.lower().startswith(tuple(site)))
+        )
+
     for item in _article_objects(parts):
-        found = _person_names(item.get("author"), by_id)
+        found = people(_person_names(item.get("author"), by_id))
         if found:
-            return list(dict.fromkeys(found))
+            return found
     for key in ("author", "article:author", "article:author_name", "sailthru.author"):
         values = [value for value in parts.meta.get(key, []) if not _URL.search(value)]
-        found = [name for value in values for name in names(value)]
+        found = people([name for value in values for name in names(value)])
         if found:
-            return list(dict.fromkeys(found))
+            return found
     for block in parts.blocks:
         if block.role == "byline" and not block.furniture:
-            found = byline(block.text)
+            found = people(byline(block.text))
             if found:
                 return found
     return []

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-_IGNORED = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
+_IGNORED = frozenset({"script", "style", "noscript", "template", "svg", "select"})
 _PAGE_PARTS = frozenset({"nav", "footer", "aside", "form", "dialog"})
 """Page furniture: its text is never the article's."""
 _HEADER = "header"
@@ -34,6 +34,7 @@ _FURNITURE_CLASS = re.compile(
 )
 """Classes and ids that name furniture, in the words of common front-end practice."""
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|attribution", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
 _BYLINE_CLASS = re.compile(r"byline|author", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPHS = frozenset({"p", "blockquote", "li", "pre", "dd"})
@@ -170,10 +171,12 @@ class _PageReader(HTMLParser):
         node = self._nodes
         classes = f"{values.get('class', '')} {values.get('id', '')}"
         furniture = tag in _PAGE_PARTS or (tag == _HEADER and not self._inside_article())
-        marked = tag not in _HOLDERS and bool(_FURNITURE_CLASS.search(classes))
+        marked = tag == "button" or (tag not in _HOLDERS and bool(_FURNITURE_CLASS.search(classes)))
         role = (
             "credit"
             if _CREDIT_CLASS.search(classes)
+            else "caption"
+            if _CAPTION_CLASS.search(classes) and tag != "figure"
             else "byline"
             if _BYLINE_CLASS.search(classes) or "author" in values.get("rel", "").split()
             else None

@@ -23,6 +23,8 @@ _HEADLINE_MAX_WORDS = 30
 _HEADLINE_MAX_CHARS = 250
 _TOP_PARAGRAPHS = 12
 """How far down a headline, byline or dateline is looked for."""
+_BYLINE_PARAGRAPHS = 3
+"""How far below the headline a line that is only a name is a byline."""
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
@@ -95,9 +97,10 @@ class _Layout:
         self._pending_credit: str | None = None
         self._last_was_caption = False
 
-    def take(self, paragraph: str, near_top: bool) -> bool:
+    def take(self, paragraph: str, near_top: bool, just_below: bool = False) -> bool:
         """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
-        note it), rather than article text."""
+        note it), rather than article text; ``near_top``: near the headline,
+        ``just_below``: among the first lines below it."""
         caption_line = paragraph.split("\n", 1)[0]
         was_caption, self._last_was_caption = self._last_was_caption, False
         credit = credit_line(paragraph)
@@ -115,7 +118,7 @@ class _Layout:
             self._pending_credit = None
             self._last_was_caption = credit is None
             return True
-        if near_top and not self.authors and (names := byline(paragraph)):
+        if near_top and not self.authors and (names := byline(paragraph, bare=just_below)):
             self.authors = names
             return True
         if near_top and self.date is None and (date := dateline(paragraph)):
@@ -159,7 +162,8 @@ def parse_article(
     body = []
     for index, paragraph in enumerate(paragraphs[top:], start=top):
         near_top = index < top + _TOP_PARAGRAPHS and headline is not None
-        if paragraph != headline and not layout.take(paragraph, near_top):
+        just_below = index < top + _BYLINE_PARAGRAPHS and headline is not None
+        if paragraph != headline and not layout.take(paragraph, near_top, just_below):
             body.append(paragraph)
     layout.finish()
     body = strip_boilerplate(body, page=page)

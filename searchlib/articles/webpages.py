@@ -86,7 +86,11 @@ def _images(parts: PageParts) -> list[Image]:
     for block in parts.blocks:
         if block.furniture:
             continue
-        if block.element == "figcaption" or (block.figure and block.role == "credit"):
+        if (
+            block.element == "figcaption"
+            or block.role == "caption"
+            or (block.figure and block.role == "credit")
+        ):
             key = block.figure if block.figure else -len(figures) - 1
             figures.setdefault(key, []).append(block)
     images = []
