@@ -116,11 +116,14 @@ def _is_teaser(paragraph: str) -> bool:
     )
 
 
-def strip_boilerplate(paragraphs: list[str], *, page: bool = True) -> list[str]:
-    """``paragraphs`` without a trailing appeal and prompt lines; from text saved from a
-    ``page``, also without labels and runs of teaser lines (two or more headline-like lines
-    in a row: menus, related stories), while a single headline-like line between paragraphs
-    is a subheading and stays.
+def strip_boilerplate(
+    paragraphs: list[str], *, prompts: bool = True, menus: bool = True
+) -> list[str]:
+    """``paragraphs`` without a trailing appeal and prompt lines; with ``prompts`` (text
+    from a page), without any line addressed to the reader or copyright line; with ``menus``
+    (text saved from a page), also without labels and runs of teaser lines (two or more
+    headline-like lines in a row: menus, related stories), while a single headline-like line
+    between paragraphs is a subheading and stays.
 
     >>> strip_boilerplate(["Sessions spoke.", "Share this article", "He left.",
     ...                    "Your support matters…", "Give today."])
@@ -130,8 +133,12 @@ def strip_boilerplate(paragraphs: list[str], *, page: bool = True) -> list[str]:
     ['Rain fell.', 'Schools closed.']
     """
     article = paragraphs[: _appeal_start(paragraphs)]
-    if not page:
-        return [paragraph for paragraph in article if not is_boilerplate_line(paragraph)]
+    if not menus:
+        return [
+            paragraph
+            for paragraph in article
+            if not (is_boilerplate_line(paragraph) or (prompts and _is_prompt(paragraph)))
+        ]
     teaser = [_is_teaser(paragraph) for paragraph in article]
     label = [is_label(paragraph) for paragraph in article]
     kept = []

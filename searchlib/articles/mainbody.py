@@ -7,12 +7,15 @@ of other blocks (menus, link lists, labels, furniture) against. The element with
 balance holds the article, however its paragraphs are wrapped or cut up by advertisements.
 Its blocks are the body unless they are page furniture, inside an element within it whose
 class names furniture and that holds more of anything else than prose (class names are
-loose: "sidebar-enabled" on a page's ``<body>``, "sidebar-grid" around an article's text),
-captions, headings, mostly link text, or a line too short to be prose.
+loose: "sidebar-enabled" on a page's ``<body>``, "sidebar-grid" around an article's text), inside
+one whose class names an extra (comments, share buttons, related stories, cookie notices;
+its text counts against the elements around it), repeated on the page (prompts and
+promotions are), captions, headings, mostly link text, or a line too short to be prose.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import accumulate
 
 from searchlib.articles.pages import Block, PageParts
@@ -51,7 +54,21 @@ def body_blocks(parts: PageParts) -> list[Block]:
     >>> [block.text[:10] for block in body_blocks(read_parts(page))]
     ['It rained,', 'Roads clos']
     """
-    totals = [0, *accumulate(_balance(block) for block in parts.blocks)]
+    balances = [_balance(block) for block in parts.blocks]
+    prose = [0, *accumulate(max(value, 0) for value in balances)]
+
+    def is_extra(node: int) -> bool:
+        """An element named as an extra that holds under half the page's prose (more, and
+        its class names something else: "has-comments" on a page's wrapper)."""
+        first, end = parts.spans.get(node, (0, 0))
+        return bool(node) and prose[end] - prose[first] <= prose[-1] / 2
+
+    extras = {block.extra: is_extra(block.extra) for block in parts.blocks}
+    balances = [
+        -len(block.text) if extras[block.extra] else value
+        for block, value in zip(parts.blocks, balances, strict=True)
+    ]
+    totals = [0, *accumulate(balances)]
 
     def balance(node: int) -> int:
         first, end = parts.spans.get(node, (0, 0))
@@ -63,10 +80,15 @@ def body_blocks(parts: PageParts) -> list[Block]:
         text = [block for block in text if block.element in _BODY_ELEMENTS and not block.figure]
         return [block for block in text if block.in_article] or text
     first, end = parts.spans[best]
+    seen = Counter(block.text for block in parts.blocks)
     return [
         block
         for block in parts.blocks[first:end]
-        if _is_body(block) and not (block.marked > best and balance(block.marked) <= 0)
+        if _is_body(block)
+        and not (block.marked > best and balance(block.marked) <= 0)
+        and not (block.extra > best and extras[block.extra])
+        # A paragraph the page repeats is a prompt or a promotion, not the story.
+        and seen[block.text] == 1
     ]
 
 

@@ -27,12 +27,20 @@ _PAGE_PARTS = frozenset({"nav", "footer", "aside", "form", "dialog"})
 _HEADER = "header"
 """A header holds the page's menus, or (inside an article) its headline and byline."""
 _FURNITURE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:nav|navigation|menu|breadcrumbs?|share|sharing|social|related|recommended"
-    r"|promo|newsletter|signup|subscribe|comments?|sidebar|footer|advert|ad-slot"
-    r"|outbrain|taboola|trending|most-?read|read-?more|more-?stories)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:nav|navigation|menu|breadcrumbs?|sidebar|footer|trending|most-?read"
+    r"|read-?more|more-?stories)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-"""Classes and ids that name furniture, in the words of common front-end practice."""
+"""Classes and ids that name furniture, in the words of common front-end practice (loosely:
+"sidebar-grid" may hold the article)."""
+_EXTRAS_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|recommended|promo|newsletter|signup"
+    r"|subscribe|comments?|cookies?|consent|gdpr|advert|ad-slot|outbrain|taboola|bio)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+"""Classes and ids that name what comes with an article but isn't it: share buttons,
+related stories, comments, cookie notices, an author's biography."""
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|attribution", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
 _BYLINE_CLASS = re.compile(r"byline|author", re.IGNORECASE)
@@ -58,7 +66,8 @@ class Block:
     ``element``: the innermost of ``_HOLDERS`` around it (``None``: none); ``parents``: the
     node numbers of its two innermost block elements; ``in_article``: inside ``<article>``
     or ``<main>``; ``furniture``: inside page furniture; ``marked``: the number of the
-    innermost element around it whose class names furniture (0: none); ``link_chars``:
+    innermost element around it whose class names furniture (0: none), ``extra``: one that
+    names an extra (share buttons, comments, related stories); ``link_chars``:
     characters of link text; ``figure``: the number of the ``<figure>`` around it;
     ``role``: "credit" or "byline" when an element's class says so; ``credit``: the text of
     elements within it whose class says they are a credit (a caption's credit in a span)."""
@@ -69,6 +78,7 @@ class Block:
     furniture: bool
     text: str
     marked: int = 0
+    extra: int = 0
     link_chars: int = 0
     figure: int | None = None
     role: str | None = None
@@ -97,6 +107,7 @@ class _Open:
     block_element: bool
     furniture: bool
     marked: bool
+    extra: bool
     role: str | None = None
 
 
@@ -131,6 +142,7 @@ class _PageReader(HTMLParser):
         """Node numbers of the open block elements, innermost last (0: the page)."""
         self._furniture = 0
         self._marked: list[int] = [0]
+        self._extras: list[int] = [0]
         self._figures: list[int] = []
         self._text: list[str] = []
         self._credit: list[str] = []
@@ -172,6 +184,7 @@ class _PageReader(HTMLParser):
         classes = f"{values.get('class', '')} {values.get('id', '')}"
         furniture = tag in _PAGE_PARTS or (tag == _HEADER and not self._inside_article())
         marked = tag == "button" or (tag not in _HOLDERS and bool(_FURNITURE_CLASS.search(classes)))
+        extra = bool(_EXTRAS_CLASS.search(classes))
         role = (
             "credit"
             if _CREDIT_CLASS.search(classes)
@@ -181,12 +194,14 @@ class _PageReader(HTMLParser):
             if _BYLINE_CLASS.search(classes) or "author" in values.get("rel", "").split()
             else None
         )
-        self._open.append(_Open(tag, node, block_element, furniture, marked, role))
+        self._open.append(_Open(tag, node, block_element, furniture, marked, extra, role))
         self._counts[tag] += 1
         self._furniture += furniture
         self._credits += role == "credit"
         if marked:
             self._marked.append(node)
+        if extra:
+            self._extras.append(node)
         if block_element:
             self.parts.parent[node] = self._blocks[-1]
             self._blocks.append(node)
@@ -242,6 +257,8 @@ class _PageReader(HTMLParser):
             self._credits -= opened.role == "credit"
             if opened.marked:
                 self._marked.pop()
+            if opened.extra:
+                self._extras.pop()
             if opened.block_element:
                 self._blocks.pop()
                 first, _ = self.parts.spans[opened.node]
@@ -282,6 +299,7 @@ class _PageReader(HTMLParser):
                 furniture=self._furniture > 0,
                 text=text,
                 marked=self._marked[-1],
+                extra=self._extras[-1],
                 link_chars=link_chars,
                 figure=self._figures[-1] if self._figures else None,
                 role=role,

@@ -147,8 +147,23 @@ def parse_article(
     >>> parse_article("Bank of England raises rates\\n\\nMore.", headline="Given").body
     'Bank of England raises rates\\n\\nMore.'
     """
+    # A record's text, with its title given, has no page around it.
+    page = headline is None
+    return parse_text(text, id=id, path=path, headline=headline, prompts=page, menus=page)
+
+
+def parse_text(
+    text: str,
+    *,
+    id: str | None,
+    path: str | None,
+    headline: str | None,
+    prompts: bool,
+    menus: bool,
+) -> Article:
+    """``parse_article``, told whether prompts to the reader, and menus, labels and teasers,
+    leave the body (see ``strip_boilerplate``)."""
     paragraphs = split_paragraphs(text)
-    page = headline is None  # a record's text, with its title given, has no page around it
     layout = _Layout()
     if is_markdown(paragraphs, path):
         title, paragraphs, layout.images = read_markdown(paragraphs)
@@ -166,7 +181,7 @@ def parse_article(
         if paragraph != headline and not layout.take(paragraph, near_top, just_below):
             body.append(paragraph)
     layout.finish()
-    body = strip_boilerplate(body, page=page)
+    body = strip_boilerplate(body, prompts=prompts, menus=menus)
     caption, credit = first_image(layout.images)
     return Article(
         id=content_id(text) if id is None else id,

@@ -34,18 +34,20 @@ def parse_page(html: str | bytes, url: str | None = None) -> Article:
     'It rained & rained, the council said on Monday.'
     """
     # Imported here: the parser's patterns take a while to compile.
-    from searchlib.articles.parse import content_id, parse_article
+    from searchlib.articles.parse import content_id, parse_text
 
     if isinstance(html, bytes):
         html = html.decode("utf-8-sig", errors="replace")
     parts = read_parts(html[:MAX_PAGE_CHARACTERS])
     blocks = body_blocks(parts)
     headline = _headline(parts)
-    article = parse_article(
+    article = parse_text(
         "\n\n".join(block.text for block in blocks),
         id=url or content_id(html),
         path=url,
         headline=headline or "",
+        prompts=True,  # menus are left out by the page's structure (``mainbody``)
+        menus=False,
     )
     article.headline = headline
     images = _images(parts)
