@@ -22,10 +22,18 @@ _TEASER_MAX_WORDS = 30
 _PROMPT = re.compile(
     r"^(?:sign (?:up|in)|log ?in|subscribe|register|download|follow|share|click|tap|watch"
     r"|listen|read (?:more|next)|see (?:more|also)|more from|related|advertisement"
-    r"|get (?:the|our)|join|don't miss|already a subscriber)\b"
+    r"|get (?:the|our)|join|don't miss|already a subscriber|up next)\b"
     r"|\b(?:newsletters?|inbox|sign up|subscribe|log ?in)\b",
     re.IGNORECASE,
 )
+_CALL = re.compile(
+    r"\b(?:subscri\w+|register\w*|sign(?:ing)?[ -]?(?:up|in)|log(?:ged)? ?in|unlock\w*"
+    r"|e-?mail\w*|get in touch|javascript|browser|account)\b",
+    re.IGNORECASE,
+)
+_READER = re.compile(r"\b(?:you|your|please)\b", re.IGNORECASE)
+"""A call to subscribe, register or write in is a prompt when it speaks to the reader
+("You can save this article by registering") or shouts ("RESERVED FOR SUBSCRIBERS")."""
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
 _PROSE_END = re.compile(r"[.!?…:,;][\"”’'»)]*$")
 _SENTENCE_END = re.compile(r"[.!…:,;][\"”’'»)]*$")
@@ -104,7 +112,10 @@ def _is_prompt(paragraph: str) -> bool:
     """A line addressed to the reader (sign up, subscribe, share) or a copyright line."""
     if len(paragraph.split()) > _TEASER_MAX_WORDS or _REPORTED_SPEECH.search(paragraph):
         return False
-    return bool(_PROMPT.search(paragraph) or _COPYRIGHT.search(paragraph))
+    if _PROMPT.search(paragraph) or _COPYRIGHT.search(paragraph):
+        return True
+    calls = _CALL.search(paragraph)
+    return bool(calls) and (bool(_READER.search(paragraph)) or paragraph.isupper())
 
 
 def _is_teaser(paragraph: str) -> bool:

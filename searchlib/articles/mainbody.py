@@ -22,6 +22,7 @@ from searchlib.articles.pages import Block, PageParts
 
 _MIN_PARAGRAPH_CHARS = 25
 _MAX_LINK_SHARE = 0.5
+_LABEL_MAX_WORDS = 4
 _BODY_ELEMENTS = frozenset({"p", "blockquote", "li", "pre", "dd", None})
 _NEUTRAL = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "title"})
 """Headings and captions belong to articles and pages alike: they count neither way."""
@@ -81,10 +82,13 @@ def body_blocks(parts: PageParts) -> list[Block]:
         return [block for block in text if block.in_article] or text
     first, end = parts.spans[best]
     seen = Counter(block.text for block in parts.blocks)
+    chosen = parts.blocks[first:end]
+    # Above the first paragraph of prose, a short line may be a byline: the text parser sees.
+    top = next((index for index, block in enumerate(chosen) if _balance(block) > 0), 0)
     return [
         block
-        for block in parts.blocks[first:end]
-        if _is_body(block)
+        for index, block in enumerate(chosen)
+        if _is_body(block, index < top)
         and not (block.marked > best and balance(block.marked) <= 0)
         and not (block.extra > best and extras[block.extra])
         # A paragraph the page repeats is a prompt or a promotion, not the story.
@@ -92,12 +96,14 @@ def body_blocks(parts: PageParts) -> list[Block]:
     ]
 
 
-def _is_body(block: Block) -> bool:
+def _is_body(block: Block, keep_short: bool = False) -> bool:
     if block.furniture:
         return False
     if block.element not in _BODY_ELEMENTS or block.figure or block.role in ("credit", "caption"):
         return False
     if block.link_chars > len(block.text) * _MAX_LINK_SHARE:
         return False
-    # A bare line of a few words in a container is a label, not prose.
-    return block.element is not None or len(block.text.split()) > 3 or block.text[-1:] in ".!?”\"'"
+    # A bare line of a few words, or a paragraph of as few without a sentence's end, is a
+    # label or a subheading (as ``<h2>`` is), not prose; a list's items are the article's.
+    short = len(block.text.split()) <= _LABEL_MAX_WORDS and block.text[-1:] not in ".!?”\"'"
+    return block.element not in (None, "p") or not short or (keep_short and block.element == "p")
