@@ -31,6 +31,19 @@ _CALL = re.compile(
     r"|e-?mail\w*|get in touch|javascript|browser|account)\b",
     re.IGNORECASE,
 )
+# fmt: off
+_PROMPT_OPENINGS = (
+    "sign", "log", "subscri", "regist", "download", "follow", "share", "click", "tap", "watch",
+    "listen", "read", "see", "more from", "related", "advert", "get", "join", "don't miss",
+    "already", "up next", "©", "(c)", "copyright",
+)
+_PROMPT_HINTS = (
+    "newsletter", "inbox", "sign", "subscri", "log in", "login", "logged in", "regist",
+    "unlock", "mail", "get in touch", "javascript", "browser", "account", "rights reserved",
+)
+# fmt: on
+"""How every prompt starts, or words one of which it holds (see ``_PROMPT``, ``_CALL``,
+``_COPYRIGHT``)."""
 _READER = re.compile(r"\b(?:you|your|please)\b", re.IGNORECASE)
 """A call to subscribe, register or write in is a prompt when it speaks to the reader
 ("You can save this article by registering") or shouts ("RESERVED FOR SUBSCRIBERS")."""
@@ -103,14 +116,25 @@ def is_label(paragraph: str) -> bool:
     >>> is_label("Log In"), is_label("Rain hits Leeds as rivers burst their banks")
     (True, False)
     """
-    words = paragraph.split()
-    short = len(words) <= _LABEL_MAX_WORDS and not _PROSE_END.search(paragraph)
+    short = len(
+        paragraph.split(maxsplit=_LABEL_MAX_WORDS)
+    ) <= _LABEL_MAX_WORDS and not _PROSE_END.search(paragraph)
     return short or _is_prompt(paragraph)
+
+
+def _words_over(text: str, count: int) -> bool:
+    """Whether ``text`` has more than ``count`` words (without splitting all of it)."""
+    return len(text.split(maxsplit=count)) > count
 
 
 def _is_prompt(paragraph: str) -> bool:
     """A line addressed to the reader (sign up, subscribe, share) or a copyright line."""
-    if len(paragraph.split()) > _TEASER_MAX_WORDS or _REPORTED_SPEECH.search(paragraph):
+    if _words_over(paragraph, _TEASER_MAX_WORDS):
+        return False
+    lower = paragraph.lower()
+    # Cheap test first: most lines are prose, and the patterns are slow to refute.
+    hinted = lower.startswith(_PROMPT_OPENINGS) or any(hint in lower for hint in _PROMPT_HINTS)
+    if not hinted or _REPORTED_SPEECH.search(paragraph):
         return False
     if _PROMPT.search(paragraph) or _COPYRIGHT.search(paragraph):
         return True
@@ -122,7 +146,7 @@ def _is_teaser(paragraph: str) -> bool:
     """A headline-like line: up to 30 words on one line, no sentence ending."""
     return (
         "\n" not in paragraph
-        and len(paragraph.split()) <= _TEASER_MAX_WORDS
+        and not _words_over(paragraph, _TEASER_MAX_WORDS)
         and not _SENTENCE_END.search(paragraph)
     )
 
@@ -157,7 +181,7 @@ def strip_boilerplate(
         neighbours = [step for step in (index - 1, index + 1) if 0 <= step < len(article)]
         in_run = teaser[index] and any(teaser[step] for step in neighbours)
         # A menu's item may have a full stop ("U.S."): a word among labels is one.
-        in_menu = len(paragraph.split()) == 1 and any(label[step] for step in neighbours)
+        in_menu = not _words_over(paragraph, 1) and any(label[step] for step in neighbours)
         if in_run or in_menu or label[index] or is_boilerplate_line(paragraph):
             continue
         kept.append(paragraph)

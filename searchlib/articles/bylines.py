@@ -67,8 +67,10 @@ def byline(line: str, *, bare: bool = False) -> list[str]:
     >>> byline("Mohloai Mpesi"), byline("Mohloai Mpesi", bare=True)
     ([], ['Mohloai Mpesi'])
     """
+    if len(line.split(maxsplit=_MAX_BYLINE_WORDS)) > _MAX_BYLINE_WORDS:
+        return []
     line = " ".join(line.split())
-    if not line or len(line.split()) > _MAX_BYLINE_WORDS or line[-1] in '.!?:”"':
+    if not line or line[-1] in '.!?:”"':
         return []
     if _BY.match(line):
         return names(line)

@@ -94,7 +94,7 @@ def dateline(line: str) -> datetime | None:
     datetime.datetime(2024, 9, 3, 10, 2)
     >>> dateline("The war began on 24 February 2022, and it goes on today, officials said.")
     """
-    if "\n" in line or len(line.split()) > _DATELINE_MAX_WORDS:
+    if "\n" in line or len(line.split(maxsplit=_DATELINE_MAX_WORDS)) > _DATELINE_MAX_WORDS:
         return None
     date = parse_date(line)
     if date is None:

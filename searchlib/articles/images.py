@@ -10,6 +10,9 @@ import re
 from searchlib.articles.article import Image
 
 _CREDIT_MAX_CHARS = 100
+_CREDIT_LINE_MAX_CHARS = 2 * _CREDIT_MAX_CHARS
+_TAIL_CHARS = 2 * _CREDIT_MAX_CHARS
+"""A credit ends its caption: only the end of a long line is searched for one."""
 _AGENCY = re.compile(
     r"\b(?:AP|AFP|Reuters|Getty|EPA|Associated Press|Bloomberg|Shutterstock|Alamy|Xinhua"
     r"|PA (?:Images|Wire|Media)|Pool|Photo|Photos|Photograph|Photography|Handout|Courtesy"
@@ -20,6 +23,7 @@ _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
     r"|Image source|Source|Foto)(?: by| credit)?"
 )
+_LABEL_HINTS = ("photo", "picture", "image", "illustration", "video", "credit", "source", "foto")
 _LABELLED = r"(?:\s*[:,]\s*|(?<= by)\s+)"
 _PHOTO_CREDIT = re.compile(
     rf"\b{_LABEL}{_LABELLED}(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE
@@ -76,8 +80,16 @@ def split_caption(line: str) -> tuple[str, str] | None:
         unlabelled = _LEADING_LABEL.sub("", credit)
         if caption and (looks_like_credit(credit) or (unlabelled != credit and unlabelled)):
             return caption, unlabelled
+    start = max(len(line) - _TAIL_CHARS, 0)
+    tail = line[start:].lower()
+    # Cheap tests first: most lines are prose, and these patterns are slow to refute.
+    labelled = any(label in tail for label in _LABEL_HINTS)
     for pattern in (_PHOTO_CREDIT, _NAME_SLASH_CREDIT, _GLUED_CREDIT):
-        match = pattern.search(line)
+        if (pattern is _PHOTO_CREDIT and not labelled) or (
+            pattern is _NAME_SLASH_CREDIT and "/" not in tail
+        ):
+            continue
+        match = pattern.search(line, start)
         credit = match.group("credit").strip() if match else ""
         glued_but_no_credit = pattern is _GLUED_CREDIT and not looks_like_credit(credit)
         if match and line[: match.start()].strip() and not glued_but_no_credit:
@@ -93,6 +105,8 @@ def credit_line(line: str) -> str | None:
     >>> credit_line("Photo by Jane Doe"), credit_line("Police said it was a photo.")
     ('Jane Doe', None)
     """
+    if len(line) > _CREDIT_LINE_MAX_CHARS:
+        return None
     line = " ".join(line.split())
     match = _CREDIT_LINE.match(line)
     if match:

@@ -67,7 +67,7 @@ def is_headline(paragraph: str) -> bool:
     """
     if "\n" in paragraph or len(paragraph) > _HEADLINE_MAX_CHARS:
         return False
-    too_long = len(paragraph.split()) > _HEADLINE_MAX_WORDS
+    too_long = len(paragraph.split(maxsplit=_HEADLINE_MAX_WORDS)) > _HEADLINE_MAX_WORDS
     if too_long or not any(character.isalpha() for character in paragraph):
         return False
     return bool(_ELLIPSIS_END.search(paragraph)) or not _SENTENCE_END.search(paragraph)
