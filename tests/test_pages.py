@@ -266,3 +266,24 @@ def test_public_api() -> None:
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted and result.failed == 0
+
+
+def test_bare_lines_after_a_photo_are_its_caption_and_credit() -> None:
+    page = parse_page(
+        "<h1>Chelsea win</h1><div><p>Chelsea beat Tottenham, two goals to nil, on a cold night"
+        " in London, the club said.</p><div><picture><img src='c.jpg'></picture>"
+        "<div>Chelsea fans produced a banner</div><div>REUTERS</div></div>"
+        "<p>The fans sang, and sang, until the end of the match, a steward said.</p></div>"
+    )
+    assert page.images == [Image("Chelsea fans produced a banner", "REUTERS")]
+    assert "banner" not in page.body
+
+
+def test_a_byline_with_a_slash_is_no_caption() -> None:
+    article = parse_article(
+        "Leaders debate before election\n\n"
+        "By Takeo Maeda and Tatsuya Tanoue / Yomiuri Shimbun Staff Writers\n\n"
+        "The leaders of seven parties met, and debated, in Tokyo on Saturday."
+    )
+    assert article.authors == ["Takeo Maeda", "Tatsuya Tanoue"]
+    assert article.images == []

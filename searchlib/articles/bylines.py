@@ -17,6 +17,7 @@ _ROLE_WORDS = frozenset(
     " the in at from updated published".split()
 )
 """Words of a job title or a desk ("Staff writer", "Political correspondent")."""
+_DESK_WORDS = frozenset({"staff", "writers", "reporters", "desk", "team", "correspondents"})
 _MAX_NAME_WORDS = 5
 _MAX_BYLINE_WORDS = 16
 
@@ -37,8 +38,11 @@ def names(text: str) -> list[str]:
     text = _BY.sub("", " ".join(text.split()))
     found = []
     for part in _SEPARATORS.split(text):
-        words = _leading_name(_AFFILIATION.sub("", part).split())
-        if 2 <= len(words) <= _MAX_NAME_WORDS:
+        all_words = _AFFILIATION.sub("", part).split()
+        words = _leading_name(all_words)
+        # "Yomiuri Shimbun Staff Writers" names a paper's desk, not a person.
+        desk = any(word.lower() in _DESK_WORDS for word in all_words[len(words) :])
+        if 2 <= len(words) <= _MAX_NAME_WORDS and not desk:
             found.append(" ".join(words))
     return list(dict.fromkeys(found))
 

@@ -29,7 +29,7 @@ _PHOTO_CREDIT = re.compile(
     rf"\b{_LABEL}{_LABELLED}(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE
 )
 _NAME_SLASH_CREDIT = re.compile(
-    r"(?:^|\s)(?P<credit>[A-Z][a-z][\w'’-]*(?: [A-Z][a-z][\w'’-]*){1,2}"
+    r"(?:^|\s)(?P<credit>[A-Z][a-z][\w'’-]*(?: [A-Z]\.?)? [A-Z][a-z][\w'’-]*"
     r"\s?/\s?(?:via )?[A-Z][\w'’. &-]{1,40})$"
 )
 """A credit after a caption without brackets: "… in Leeds Jon Super/Getty Images"."""

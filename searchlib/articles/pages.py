@@ -57,6 +57,7 @@ _INLINE = _IGNORED | frozenset(
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 """Elements that have no end tag."""
 _WHITESPACE = re.compile(r"\s+")
+_CAPTION_MAX_WORDS = 40
 
 
 @dataclass
@@ -152,6 +153,9 @@ class _PageReader(HTMLParser):
         self._link_chars = 0
         self._script: list[str] | None = None
         self._nodes = 0
+        self._image: tuple[int, int] | None = None
+        """The element around the last photo outside a ``<figure>``, and how many lines of
+        bare text followed it there: a caption and a credit without markup."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
@@ -165,6 +169,9 @@ class _PageReader(HTMLParser):
             self._script = []
         if tag == "time" and values.get("datetime") and self._inside_article():
             self.parts.times.append(values["datetime"])
+        if tag == "img" and not self._figures:
+            self._end_block()
+            self._image = (self._blocks[-1], 0)
         if tag == "a":
             self._links += 1
         block_element = tag not in _INLINE
@@ -272,6 +279,21 @@ class _PageReader(HTMLParser):
             if opened.tag == tag:
                 return
 
+    def _image_caption(self, text: str) -> int | None:
+        """The photo's element when ``text`` is one of the two short lines of bare text
+        right after a photo, in its element (read as its caption and credit)."""
+        if self._image is None:
+            return None
+        element, lines = self._image
+        bare = not self._holders and len(text.split(maxsplit=_CAPTION_MAX_WORDS)) <= (
+            _CAPTION_MAX_WORDS
+        )
+        if not bare or lines == 2 or element not in self._blocks:
+            self._image = None
+            return None
+        self._image = (element, lines + 1)
+        return element
+
     def _end_block(self, closing: str | None = None) -> None:
         """End the text read so far as a block; inside an element read whole (a headline
         with a line break in it), only its own end does."""
@@ -301,7 +323,7 @@ class _PageReader(HTMLParser):
                 marked=self._marked[-1],
                 extra=self._extras[-1],
                 link_chars=link_chars,
-                figure=self._figures[-1] if self._figures else None,
+                figure=self._figures[-1] if self._figures else self._image_caption(text),
                 role=role,
                 credit=credit,
             )

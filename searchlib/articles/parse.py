@@ -101,6 +101,10 @@ class _Layout:
         """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
         note it), rather than article text; ``near_top``: near the headline,
         ``just_below``: among the first lines below it."""
+        if near_top and not self.authors and paragraph[:3].lower() == "by ":
+            self.authors = byline(paragraph)  # "By Jo Li / Staff" is no caption and credit
+            if self.authors:
+                return True
         caption_line = paragraph.split("\n", 1)[0]
         was_caption, self._last_was_caption = self._last_was_caption, False
         credit = credit_line(paragraph)

@@ -8,11 +8,12 @@ metadata title), wherever it sits; else the metadata title without the site's na
 from __future__ import annotations
 
 from searchlib.articles.article import Article, Image
-from searchlib.articles.images import credit_line, first_image, split_caption
+from searchlib.articles.images import credit_line, first_image, looks_like_credit, split_caption
 from searchlib.articles.mainbody import body_blocks
 from searchlib.articles.metadata import authors, description, published, site_title
 from searchlib.articles.pages import Block, PageParts, read_parts
 
+_CREDIT_MAX_WORDS = 6
 MAX_PAGE_CHARACTERS = 2_000_000
 """An HTML page is cut here before it is read (news pages run to a few hundred thousand):
 reading markup takes about a second per million characters."""
@@ -81,6 +82,12 @@ def _headline(parts: PageParts) -> str | None:
     return (in_article or elsewhere or [title])[0] or (anywhere or [None])[0]
 
 
+def _is_credit(line: str) -> bool:
+    """A line of a few words that credits a photo: "REUTERS", "Jon Super/AP"."""
+    short = len(line.split()) <= _CREDIT_MAX_WORDS
+    return short and (line.isupper() or looks_like_credit(line) or bool(credit_line(line)))
+
+
 def _images(parts: PageParts) -> list[Image]:
     """Every captioned photo, in page order: a figure's caption, and its credit from an
     element whose class says so, else from the caption's own text."""
@@ -91,12 +98,14 @@ def _images(parts: PageParts) -> list[Image]:
         if (
             block.element == "figcaption"
             or block.role == "caption"
-            or (block.figure and block.role == "credit")
+            or (block.figure and (block.role == "credit" or block.element is None))
         ):
             key = block.figure if block.figure else -len(figures) - 1
             figures.setdefault(key, []).append(block)
     images = []
     for blocks in figures.values():
+        if len(blocks) == 2 and not blocks[1].role and _is_credit(blocks[1].text):
+            blocks[1].role = "credit"  # a caption's credit on a line of its own
         credits = [block.text for block in blocks if block.role == "credit"]
         credits += [block.credit for block in blocks if block.credit and block.role != "credit"]
         captions = [
