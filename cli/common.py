@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from searchlib import Index, IndexNotFoundError, SearchlibError, SearchlibWarning
+from searchlib.articles.files import find_files
 from searchlib.index import DEFAULT_PATH
 
 INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
@@ -24,28 +25,52 @@ EXIT_INTERRUPTED = 130
 Function = TypeVar("Function", bound=Callable[..., Any])
 
 
-# Text from articles, file names and queries must not steer the user's terminal: C0 and C1
-# control characters (ESC included) are dropped from output, or shown escaped in messages.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BREAKS_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Text from articles, file names, paths and queries must not steer the user's terminal nor
+# disguise itself: C0 and C1 controls (ESC, CSI, BEL, carriage return), DEL and the
+# bidirectional controls (U+202E shows "evil\u202etxt.exe" as "evilexe.txt") are dropped
+# from text, or shown escaped in names and messages. A lone surrogate, which no encoding
+# can write, shows as U+FFFD in text and escaped in names.
+_BIDIRECTIONAL = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BEYOND_C0 = rf"\x7f-\x9f{_BIDIRECTIONAL}\u2028\u2029\ud800-\udfff"  # DEL, C1, separators
+_UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # tabs and line feeds stay
+_UNSAFE_IN_ONE_LINE = re.compile(rf"[\x00-\x1f{_BEYOND_C0}]")
+UNSAFE_IN_JSON = re.compile(rf"[{_BEYOND_C0}]")
+"""What JSON may hold raw but a terminal must not see (JSON escapes C0 controls itself)."""
+_CLEANED = {"\u2028": "\n", "\u2029": "\n\n"}
 
 
 def clean(text: str) -> str:
-    """``text`` without terminal control characters.
+    """``text`` without terminal and bidirectional controls; lines and tabs stay.
 
-    >>> clean("safe\\x1b[31m text")
-    'safe[31m text'
+    >>> clean("safe\\x1b[31m text\\u202e, \\ud800")
+    'safe[31m text, \\ufffd'
     """
-    return _CONTROL.sub("", text)
+    return _UNSAFE.sub(lambda match: _cleaned(match.group()), text)
+
+
+def _cleaned(character: str) -> str:
+    if "\ud800" <= character <= "\udfff":
+        return "\ufffd"
+    return _CLEANED.get(character, "")
+
+
+def flat(text: str) -> str:
+    """``text`` cleaned, on one line: each run of spaces and line breaks as one space.
+
+    >>> flat(" Judge\\nadvocate\\x1b[2J named ")
+    'Judge advocate[2J named'
+    """
+    return " ".join(clean(text).split())
 
 
 def one_line(message: str) -> str:
-    """``message`` with every control character (line breaks too) shown escaped.
+    """``message`` with every control character (line breaks too) shown escaped, so a file
+    name or a path can't fake a line or reorder one.
 
-    >>> one_line('unclosed quote: read "\\n" as a phrase')
-    'unclosed quote: read "\\\\n" as a phrase'
+    >>> one_line('unclosed quote: read "\\n" as a phrase; \\u202eexe.txt')
+    'unclosed quote: read "\\\\n" as a phrase; \\\\u202eexe.txt'
     """
-    return _BREAKS_LINE.sub(lambda match: repr(match.group())[1:-1], message)
+    return _UNSAFE_IN_ONE_LINE.sub(lambda match: repr(match.group())[1:-1], message)
 
 
 class CommandError(click.ClickException):
@@ -118,14 +143,21 @@ def use_color(choice: str) -> bool:
 
 
 def open_index(index_path: Path | None) -> Index:
-    """Open the index for reading; the default one is built from ``./seeds`` on first use."""
+    """Open the index for reading; the default one is built on first use from ``./seeds``,
+    when that folder holds article files (text, Markdown or HTML)."""
     path = index_path or Path(DEFAULT_PATH)
     try:
         return Index(path, create=False)
     except IndexNotFoundError:
-        if index_path is not None or not SEEDS.is_dir():
+        # Only a folder holding articles: programs keep seed data in ./seeds too (users.rb).
+        articles = len(list(find_files(SEEDS))) if index_path is None else 0
+        if not articles:
             raise
-    click.echo(f"No index in ./{path} yet: building it from ./{SEEDS} (once).", err=True)
+    click.echo(
+        f"No index in ./{path} yet: building it from ./{SEEDS} (once): {articles} article "
+        f"file{'s' if articles > 1 else ''} in {one_line(str(SEEDS.resolve()))}.",
+        err=True,
+    )
     index = Index(path)
     report = index.add_folder(SEEDS)
     warn_skipped(report.skipped)
@@ -149,6 +181,6 @@ def display_path(path: str | None) -> str:
     if not path:
         return ""
     try:
-        return clean(str(Path(path).relative_to(Path.cwd())))
+        return one_line(str(Path(path).relative_to(Path.cwd())))
     except ValueError:
-        return clean(path)
+        return one_line(str(path))

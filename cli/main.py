@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import click
 
-from searchlib import Index, SearchlibError
+from searchlib import Index, QueryWarning, SearchlibError
 from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.evaluate import evaluate, read_qrels, read_queries, read_run, run_queries, write_run
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
+from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.storage import integrity
 from searchlib_cli.common import (
     EXIT_ERROR,
@@ -25,13 +27,20 @@ from searchlib_cli.common import (
     color_option,
     display_path,
     index_option,
+    one_line,
     open_index,
     use_color,
     warn,
     warn_skipped,
 )
 from searchlib_cli.render import article_text, to_json
-from searchlib_cli.search import chosen_output, limit_option, output_options, write_results
+from searchlib_cli.search import (
+    chosen_output,
+    limit_option,
+    output_options,
+    timeout_option,
+    write_results,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +105,7 @@ def index_command(
             warn_skipped(report.skipped)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
-        click.echo(f"{index.path}: {len(index)} articles")
+        click.echo(f"{one_line(str(index.path))}: {len(index)} articles")
 
 
 @main.command()
@@ -110,7 +119,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         click.echo(to_json(facts))
         return
     for name, value in facts.items():
-        click.echo(f"{name.replace('_', ' ')}: {value}")
+        click.echo(f"{name.replace('_', ' ')}: {one_line(str(value))}")
 
 
 @main.command()
@@ -128,11 +137,11 @@ def check(ctx: click.Context, index_path: Path | None) -> None:
     path = index_path or Path(DEFAULT_PATH)
     problems = integrity.check(path)
     for problem in problems:
-        click.echo(f"Error: {path}: {problem}", err=True)
+        click.echo(one_line(f"Error: {path}: {problem}"), err=True)
     if problems:
         ctx.exit(EXIT_ERROR)
     with Index(path, create=False) as index:
-        click.echo(f"{path}: {len(index)} articles, no problems found")
+        click.echo(f"{one_line(str(path))}: {len(index)} articles, no problems found")
 
 
 @main.command()
@@ -165,6 +174,7 @@ def show(
 @click.argument("article_id", metavar="ID")
 @index_option
 @limit_option
+@timeout_option
 @output_options
 @click.pass_context
 def similar(
@@ -172,6 +182,7 @@ def similar(
     article_id: str,
     index_path: Path | None,
     limit: int,
+    timeout: float,
     as_json: bool,
     as_jsonl: bool,
     as_csv: bool,
@@ -188,7 +199,7 @@ def similar(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.similar(article_id, limit)
+        results = index.similar(article_id, limit, timeout=timeout)
         write_results(results, output_format, fields, color)
     if not results:
         ctx.exit(EXIT_NO_HITS)
@@ -210,8 +221,8 @@ def similar(
     "--depth",
     default=100,
     show_default=True,
-    type=click.IntRange(min=1),
-    help="Hits kept per query.",
+    type=click.IntRange(min=1, max=MAX_RESULT_WINDOW),
+    help=f"Hits kept per query (at most {MAX_RESULT_WINDOW:,}).",
 )
 @click.option(
     "--qrels",
@@ -230,7 +241,8 @@ def run(
     """Rank every query in QUERIES and write a TREC run file (qid Q0 docid rank score tag).
 
     QUERIES is JSON Lines (BEIR's queries.jsonl: _id, text) or id<TAB>text lines; each is
-    read as plain words.
+    read as plain words. Whitespace and % in ids are written percent-encoded (my%20story),
+    as `searchlib eval` reads them.
 
     \b
     Example:
@@ -242,11 +254,14 @@ def run(
             judged = read_qrels(qrels)
             queries = {query: text for query, text in queries.items() if query in judged}
     started = time.perf_counter()
-    with open_index(index_path) as index:
+    with open_index(index_path) as index, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QueryWarning)
         ranking = run_queries(index, queries, depth)
+    for warning in caught:
+        warn(str(warning.message))
     write_run(ranking, output, tag)
     elapsed = time.perf_counter() - started
-    click.echo(f"{len(ranking)} queries ranked into {output} ({elapsed:.1f} s)")
+    click.echo(f"{len(ranking)} queries ranked into {one_line(str(output))} ({elapsed:.1f} s)")
 
 
 @main.command("eval")
@@ -311,7 +326,7 @@ def progress_bar(
         # Without a length, click wants an iterable without one; it then shows a count.
         iterable=None if total is not None else (item for item in ()),
         length=total,
-        label=f"indexing {path.resolve().name}",
+        label=one_line(f"indexing {path.resolve().name}"),
         file=sys.stderr,
         show_pos=True,
         show_percent=total is not None,

@@ -12,17 +12,17 @@ from typing import Any
 import click
 
 from searchlib import Article, Hit, Results
-from searchlib_cli.common import clean, display_path
+from searchlib_cli.common import UNSAFE_IN_JSON, clean, display_path, flat, one_line
 
 
 def hit_lines(hit: Hit) -> Iterable[str]:
     """A hit for people: rank and title, highlighted snippet, then where it is and why."""
-    yield f"{hit.rank}. " + click.style(clean(hit.title), bold=True)
+    yield f"{hit.rank}. " + click.style(flat(hit.title), bold=True)
     yield "   " + "".join(
         click.style(clean(piece), fg="red", bold=True) if lit else clean(piece)
         for piece, lit in hit.snippet.parts()
     )
-    details = [clean(hit.id), f"score {hit.score:.2f}", _where(hit)]
+    details = [one_line(hit.id), f"score {hit.score:.2f}", _where(hit)]
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)
@@ -34,7 +34,7 @@ def _where(hit: Hit) -> str:
     places = list(dict.fromkeys("quotes" if name == "speaker" else name for name in hit.fields))
     phrases = [f"in {joined(places)}"] if places else []
     if hit.speakers:
-        phrases.append("said by " + joined([clean(name) for name in hit.speakers]))
+        phrases.append("said by " + joined([flat(name) for name in hit.speakers]))
     return ", ".join(phrases)
 
 
@@ -71,7 +71,7 @@ def rows_text(rows: list[dict[str, Any]], keys: Sequence[str], output_format: st
         return to_csv(rows, keys)
     picked = [{key: row[key] for key in keys} for row in rows]
     if output_format == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in picked)
+        return "".join(to_json(row, indent=None) + "\n" for row in picked)
     return to_json(picked) + "\n"
 
 
@@ -91,42 +91,64 @@ def to_csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
 
 def csv_cell(value: Any) -> Any:
     """A value as one CSV cell: lists joined with "; ", a highlight span as ``start:end``,
-    text without terminal controls (a CSV file is often looked at in a terminal).
+    text without terminal controls (a CSV file is often looked at in a terminal) and, when
+    it starts as a formula would, after a single quote; numbers stay numbers.
 
     >>> csv_cell([[4, 9], [10, 13]]), csv_cell(["Jeff Sessions"]), csv_cell(None)
     ('4:9; 10:13', 'Jeff Sessions', '')
+    >>> print(csv_cell('=HYPERLINK("http://example.com")'), csv_cell(-2.5))
+    '=HYPERLINK("http://example.com") -2.5
     """
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(
-            ":".join(map(str, item)) if isinstance(item, list) else str(csv_cell(item))
-            for item in value
+        value = "; ".join(
+            ":".join(map(str, item)) if isinstance(item, list) else str(item) for item in value
         )
-    return clean(value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    # A spreadsheet runs a cell starting with = + - @ or a tab (or their full-width forms;
+    # carriage returns are dropped as controls) as a formula, which can fetch URLs or run
+    # commands: OWASP's advice on CSV injection is to make it plain text with a leading quote.
+    text = clean(value)
+    return f"'{text}" if text.lstrip(" ")[:1] in _FORMULA_STARTS else text
 
 
-def to_json(value: Any) -> str:
-    """Indented JSON, keeping non-ASCII text readable."""
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+_FORMULA_STARTS = frozenset("=+-@\t\uff1d\uff0b\uff0d\uff20")
+
+
+def to_json(value: Any, indent: int | None = 2) -> str:
+    """JSON keeping non-ASCII text readable, with every control character escaped: C0 and
+    C1 controls, DEL, the bidirectional controls, the line and paragraph separators and
+    lone surrogates come out as ``\\uXXXX``, so the text is intact and safe in a terminal.
+
+    >>> print(to_json({"title": "evil\\u202e\\x9b31m"}, indent=None))
+    {"title": "evil\\u202e\\u009b31m"}
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    # Outside strings, JSON is ASCII: every such character found here is inside one.
+    return UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def article_text(article: Article) -> str:
     """An article for people: labelled parts, then the body, then its quotations."""
     label = {"headline": "Headline", "caption": "Caption", "credit": "Credit"}
-    lines = [click.style(clean(article.title), bold=True), click.style(clean(article.id), dim=True)]
+    lines = [
+        click.style(flat(article.title), bold=True),
+        click.style(one_line(article.id), dim=True),
+    ]
     for name, text in (
-        ("headline", article.headline),
-        ("caption", article.caption),
-        ("credit", article.credit),
+        ("headline", flat(article.headline or "")),
+        ("caption", flat(article.caption or "")),
+        ("credit", flat(article.credit or "")),
         ("path", display_path(article.path)),
     ):
         if text:
-            lines.append(f"{label.get(name, 'Path')}: {clean(text)}")
+            lines.append(f"{label.get(name, 'Path')}: {text}")
     lines += ["", clean(article.body)]
     if article.quotes:
         lines += ["", click.style(f"Quotations ({len(article.quotes)})", bold=True)]
         for quote in article.quotes:
             speaker = quote.speaker or "unattributed"
-            lines.append(f"- {clean(speaker)}: “{clean(quote.text)}”")
+            lines.append(f"- {flat(speaker)}: “{flat(quote.text)}”")
     return "\n".join(lines)

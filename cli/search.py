@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,13 +11,17 @@ import click
 from searchlib import Hit, Results
 from searchlib.results.facets import FACETS
 from searchlib.results.hits import HIT_KEYS
+from searchlib.search.bounds import MAX_RESULT_WINDOW
+from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
     Function,
     clean,
     color_option,
+    flat,
     index_option,
+    one_line,
     open_index,
     use_color,
     warn,
@@ -25,6 +30,9 @@ from searchlib_cli.render import results_text, rows_text
 
 FACET_VALUES_SHOWN = 10
 """How many values of a facet are written, most common first."""
+MAX_LIMIT = 500
+"""The most hits a command writes: each hit's snippet costs one or two milliseconds, so a page
+of 500 keeps a search within 2 s (BBC, on a busy machine); deeper hits are pages (--offset)."""
 
 
 def limit_option(function: Function) -> Function:
@@ -34,9 +42,33 @@ def limit_option(function: Function) -> Function:
         "--limit",
         default=10,
         show_default=True,
-        type=click.IntRange(min=1),
-        help="How many hits to show.",
+        type=click.IntRange(min=1, max=MAX_LIMIT),
+        help=f"How many hits to show (at most {MAX_LIMIT:,}).",
     )(function)
+
+
+def timeout_option(function: Function) -> Function:
+    """``--timeout SECONDS``: how long a search may take before it is stopped."""
+    return click.option(
+        "--timeout",
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        callback=lambda context, parameter, value: number_of_seconds(value),
+        help="Stop a search that takes longer than this.",
+    )(function)
+
+
+def number_of_seconds(value: float) -> float:
+    """``value``, unless it is NaN (which ``click.FloatRange`` lets through).
+
+    >>> number_of_seconds(1.5)
+    1.5
+    """
+    if math.isnan(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 def output_options(function: Function) -> Function:
@@ -70,9 +102,11 @@ def output_options(function: Function) -> Function:
     "--offset",
     default=0,
     show_default=True,
-    type=click.IntRange(min=0),
-    help="How many of the best hits to skip (for the next page: --offset 10).",
+    type=click.IntRange(min=0, max=MAX_RESULT_WINDOW - 1),
+    help=f"How many of the best hits to skip (for the next page: --offset 10); offset + limit "
+    f"at most {MAX_RESULT_WINDOW:,}.",
 )
+@timeout_option
 @output_options
 @click.option(
     "--facet",
@@ -95,6 +129,7 @@ def search(
     index_path: Path | None,
     limit: int,
     offset: int,
+    timeout: float,
     as_json: bool,
     as_jsonl: bool,
     as_csv: bool,
@@ -122,7 +157,7 @@ def search(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.search(query, limit=limit, offset=offset)
+        results = index.search(query, limit=limit, offset=offset, timeout=timeout)
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:
         ctx.exit(EXIT_NO_HITS)
@@ -155,7 +190,7 @@ def write_results(
     for message in results.warnings:
         warn(message)
     if results.suggestion:
-        click.echo(f"did you mean: {clean(results.suggestion)}?", err=True)
+        click.echo(f"did you mean: {flat(results.suggestion)}?", err=True)
     if output_format is None:
         notes = explanation_lines if explain else lambda hit: ()
         footer = "\n".join(facet_line(name, results.facets[name]) for name in facets)
@@ -165,13 +200,13 @@ def write_results(
     for name in facets:
         click.echo(f"facet {facet_line(name, results.facets[name])}", err=True)
     for hit in results if explain else ():
-        explained = "; ".join(str(hit.explain()).splitlines())
-        click.echo(f"explain {hit.rank} {clean(hit.id)}: {explained}", err=True)
+        explained = "; ".join(clean(str(hit.explain())).splitlines())
+        click.echo(f"explain {hit.rank} {one_line(hit.id)}: {explained}", err=True)
 
 
 def explanation_lines(hit: Hit) -> list[str]:
     """A hit's explanation, indented to stand under it."""
-    return [f"   {line}" for line in str(hit.explain()).splitlines()]
+    return [f"   {line}" for line in clean(str(hit.explain())).splitlines()]
 
 
 def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
@@ -182,7 +217,7 @@ def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
     >>> facet_line("credit", [])
     'credit: none'
     """
-    shown = [f"{clean(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
+    shown = [f"{flat(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
     if len(counts) > FACET_VALUES_SHOWN:
         shown.append(f"and {len(counts) - FACET_VALUES_SHOWN} more")
     return f"{name}: {', '.join(shown) or 'none'}"

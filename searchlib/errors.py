@@ -27,6 +27,11 @@ class QueryError(SearchlibError):
     """The query has nothing searchable."""
 
 
+class RequestLimitError(SearchlibError):
+    """A search asked for more than searchlib answers in bounded time: hits ranked beyond
+    its result window, or work beyond its time limit."""
+
+
 class SearchlibWarning(UserWarning):
     """Base class of searchlib's warnings."""
 

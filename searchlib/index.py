@@ -11,12 +11,13 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from searchlib.articles.article import Article
+from searchlib.articles.article import Article, shown_path, valid_text
 from searchlib.errors import QueryWarning, SearchlibError
 from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
 from searchlib.schema import to_article, to_document
 from searchlib.search import pipeline
+from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib.storage.folder import IndexFolder
 
 if TYPE_CHECKING:
@@ -73,9 +74,11 @@ class Index:
         return f"Index({str(self.path)!r})"
 
     def add(self, *articles: Article) -> None:
-        """Add articles, replacing any with the same id."""
+        """Add articles, replacing any with the same id (of those given with one id, the
+        last). Text is stored as valid Unicode: a lone surrogate becomes U+FFFD."""
+        latest = {valid_text(article.id): article for article in articles}
         with self._folder.writing() as (writer, stemmer):
-            for article in articles:
+            for article in latest.values():
                 writer.update(to_document(article, stemmer))
 
     def add_folder(
@@ -122,12 +125,14 @@ class Index:
         replacing any article with its id. ``fields`` maps our fields to a record's keys where
         they differ; ``progress`` is called as by ``add_folder``, with records done. A records
         file of ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among
-        ``workers`` processes (by default one per core, at most four).
+        ``workers`` processes (by default one per core, at most four). Any other file raises
+        ``SearchlibError``.
 
         >>> index.add_file("news.csv", fields={"body": "content"})    # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
         """
-        from searchlib.articles.records import is_records, record_keys
+        from searchlib.articles.files import ARTICLE_SUFFIXES
+        from searchlib.articles.records import RECORD_SUFFIXES, is_records, record_keys
         from searchlib.indexing import folders, records
         from searchlib.indexing import workers as worker_processes
 
@@ -135,6 +140,12 @@ class Index:
         file = Path(path).resolve()
         if not file.is_file():
             raise SearchlibError(f"{path} is not a file")
+        if not (is_records(file) or file.suffix.lower() in ARTICLE_SUFFIXES):
+            raise SearchlibError(
+                f"{shown_path(str(path))} is neither an article file "
+                f"({' '.join(sorted(ARTICLE_SUFFIXES))}) nor a records file "
+                f"({' '.join(sorted(RECORD_SUFFIXES))})"
+            )
         if is_records(file):
             count = worker_processes.default_workers() if workers is None else workers
             return records.add_records(self._folder, file, fields, progress, count)
@@ -142,11 +153,17 @@ class Index:
 
     def get(self, id: str) -> Article | None:
         """The article with this id, or ``None``."""
-        stored = self._folder.searcher().stored("id", id)
+        stored = self._folder.searcher().stored("id", valid_text(id))
         return to_article(stored) if stored else None
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, *, operators: bool = True
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        operators: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
 
@@ -157,6 +174,10 @@ class Index:
         all in one article. A query finding fewer than ``SUGGEST_BELOW`` (3) articles may
         get a corrected one in ``Results.suggestion``.
 
+        Every search is bounded: ``RequestLimitError`` refuses hits ranked beyond
+        ``MAX_RESULT_WINDOW`` (``offset + limit`` over 10,000) and stops a search that takes
+        more than ``timeout`` seconds (``None``: no limit).
+
         >>> index.search('speaker:Sessions "sanctuary cities"')[0].speakers  # doctest: +SKIP
         ('Jeff Sessions',)
         >>> index.search("Sesions sanctuery").suggestion  # doctest: +SKIP
@@ -164,23 +185,28 @@ class Index:
         """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
-        results = pipeline.search(self._folder, query, limit, offset, operators)
+        _check_timeout(timeout)
+        results = pipeline.search(self._folder, query, limit, offset, operators, timeout)
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
 
-    def similar(self, id: str, limit: int = 10) -> Results:
+    def similar(
+        self, id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> Results:
         """The ``limit`` articles most like the one with this ``id``, best first: ranked for
         its ``SIMILAR_WORDS`` (25) most distinctive words (frequent in its headline and body,
         rare in the index), which ``Results.query`` lists; the article itself left out.
-        Raises ``SearchlibError`` when no article has this id.
+        Raises ``SearchlibError`` when no article has this id, ``RequestLimitError`` as
+        ``search`` does.
 
         >>> [hit.id for hit in index.similar("bbc/tech/109", limit=3)]  # doctest: +SKIP
         ['bbc/tech/347', 'bbc/tech/383', 'bbc/tech/378']
         """
         if limit < 0:
             raise ValueError(f"limit can't be negative (got {limit})")
-        return pipeline.similar(self._folder, id, limit)
+        _check_timeout(timeout)
+        return pipeline.similar(self._folder, id, limit, timeout)
 
     def stats(self) -> dict[str, Any]:
         """Facts about the index: path, documents, bytes on disk, analyzer, format."""
@@ -192,3 +218,8 @@ class Index:
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
         }
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and not timeout > 0:  # NaN too
+        raise ValueError(f"timeout must be a positive number of seconds or None (got {timeout})")

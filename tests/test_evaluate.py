@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from searchlib.errors import QueryWarning, RequestLimitError
 from searchlib.evaluate import (
     MEASURES,
     Qrels,
@@ -19,9 +20,11 @@ from searchlib.evaluate import (
     per_query,
     ranked,
     read_qrels,
+    read_queries,
     read_run,
     recall,
     reciprocal_rank,
+    run_queries,
     write_run,
 )
 
@@ -168,6 +171,36 @@ def test_a_run_is_written_ranked_and_reads_back_exactly(tmp_path: Path) -> None:
     assert read_run(path) == {"q2": run["q2"], "q1": run["q1"]}
 
 
+def test_ids_with_whitespace_are_written_percent_encoded_and_read_back(tmp_path: Path) -> None:
+    run = {"query 1": {"news/my story": 2.0, "100%\tsure\u3000\xa0": 1.0, "a%41": 0.5}}
+    path = tmp_path / "run.txt"
+    write_run(run, path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "query%201 Q0 news/my%20story 1 2.0 searchlib",
+        "query%201 Q0 100%25%09sure%E3%80%80%C2%A0 2 1.0 searchlib",
+        "query%201 Q0 a%2541 3 0.5 searchlib",
+    ]
+    assert read_run(path) == run
+    qrels = written(tmp_path, "query-id\tcorpus-id\tscore\nquery 1\tnews/my story\t1\n")
+    assert evaluate(read_qrels(qrels), read_run(path))["RR@10"] == 1.0
+
+
+def test_percent_sequences_a_run_did_not_encode_are_read_as_written(tmp_path: Path) -> None:
+    path = written(tmp_path, "q1 Q0 caf%C3%A9%20bar 1 1 x\nq1 Q0 50%off%2 2 0.5 x\n")
+    assert read_run(path) == {"q1": {"caf%C3%A9 bar": 1.0, "50%off%2": 0.5}}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"), [("cocoa prices\nwheat\n", 1), ("q1\tcocoa\n\twheat\n", 2)]
+)
+def test_queries_without_an_id_and_a_tab_name_the_expected_format(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    expected = "expected a query as id<TAB>text or as JSON Lines with _id and text"
+    with pytest.raises(ValueError, match=re.escape(f"queries.txt, line {line}: {expected}")):
+        read_queries(written(tmp_path, text, "queries.txt"))
+
+
 def test_reading_a_run_ignores_its_ranks(tmp_path: Path) -> None:
     path = written(tmp_path, "q1 Q0 low 1 0.5 tag\nq1 Q0 high 2 9 tag\n")
     assert ranked(read_run(path)["q1"]) == ["high", "low"]
@@ -193,7 +226,7 @@ def test_malformed_runs_name_the_file_and_line(
     ("run", "tag", "problem"),
     [
         ({"q1": {"d1": 1.0}}, "my run", "tag 'my run'"),
-        ({"q1": {"doc 1": 1.0}}, "searchlib", "document id 'doc 1'"),
+        ({"q1": {"": 1.0}}, "searchlib", "document id ''"),
         ({"": {"d1": 1.0}}, "searchlib", "query id ''"),
         ({"q1": {"d1": math.nan}}, "searchlib", "NaN"),
     ],
@@ -265,3 +298,15 @@ def test_files_read_as_ir_measures_reads_them(tmp_path: Path) -> None:
         theirs_run.setdefault(scored.query_id, {})[scored.doc_id] = scored.score
     assert read_qrels(qrels_path) == theirs_qrels == qrels
     assert read_run(tmp_path / "run.txt") == theirs_run
+
+
+def test_a_query_stopped_at_the_time_limit_ranks_nothing_and_says_so() -> None:
+    class Slow:
+        def search(self, query, limit=10, offset=0, *, operators=True):
+            if query == "slow":
+                raise RequestLimitError("the search took longer than 2 s")
+            return [type("Hit", (), {"id": "d1"})]
+
+    with pytest.warns(QueryWarning, match="query q2 ranked nothing: the search took longer"):
+        run = run_queries(Slow(), {"q1": "fast", "q2": "slow"})
+    assert run == {"q1": {"d1": 1.0}, "q2": {}}

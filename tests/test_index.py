@@ -439,8 +439,8 @@ def test_files_the_listing_misses_are_kept_unless_deleted(
     index: Index, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index.add_folder(articles)
-    (articles / "notes.rst").write_text("Notes\n\nAbout otters.\n")
-    index.add_file(articles / "notes.rst")  # not a suffix a folder sync lists
+    (articles / ".notes.txt").write_text("Notes\n\nAbout otters.\n")
+    index.add_file(articles / ".notes.txt")  # hidden: a folder sync doesn't list it
     sport = articles / "sport"
     real_scandir = os.scandir
 
@@ -456,8 +456,8 @@ def test_files_the_listing_misses_are_kept_unless_deleted(
     assert report.removed == []
     assert [Path(path).name for path, _ in report.skipped] == ["sport"]
     assert len(index) == 7
-    (articles / "notes.rst").unlink()
-    assert [Path(path).name for path in index.add_folder(articles).removed] == ["notes.rst"]
+    (articles / ".notes.txt").unlink()
+    assert [Path(path).name for path in index.add_folder(articles).removed] == [".notes.txt"]
 
 
 def test_articles_with_every_word_rank_first(index: Index) -> None:
@@ -745,7 +745,7 @@ def test_each_date_form_the_readme_shows(
         ("headline:(session OR marathon)", {"session", "sessions", "runners"}),
         ("headline:(Byrne OR marathon)", {"runners"}),  # Byrne is in bodies only
         ("Miami-Dade", {"seed"}),
-        ("U.S.", {"economy", "seed"}),  # "U.S." in the seed, "US" in economy
+        ("U.S.", {"economy", "seed"}),  # "US" in economy; the seed has only the pronoun "us"
         ("Gimenes~2", {"seed"}),
     ],
 )

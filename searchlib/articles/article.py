@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from searchlib.notebook import article_html
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _LEAD_LENGTH = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s")
 # A period after a title or an initial ("Mr.", "St.", "J.", "U.S.") rarely ends a sentence.
@@ -100,6 +101,60 @@ class Article:
 
     def _repr_html_(self) -> str:
         return article_html(self.to_dict())
+
+
+def valid_text(text: str) -> str:
+    """``text`` with each lone surrogate (what Python makes of bytes that aren't UTF-8 and
+    JSON of escapes like ``"\\ud800"``; no UTF-8 encoder takes one) replaced by U+FFFD.
+
+    >>> valid_text("walrus \\ud800") == "walrus \\ufffd"
+    True
+    """
+    try:
+        text.encode("utf-8")  # far faster than the pattern on text without surrogates
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+def shown_path(path: str) -> str:
+    """``path`` as text: the bytes of a file name that aren't UTF-8 (which Python holds as
+    lone surrogates) written ``\\xNN``, as ``ls -b`` writes them.
+
+    >>> shown_path(b"bad\\xff.txt".decode("utf-8", "surrogateescape"))
+    'bad\\\\xff.txt'
+    """
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no undecodable byte gives
+        return valid_text(path)
+
+
+def with_valid_text(article: Article) -> Article:
+    """A copy of ``article`` whose every text is ``valid_text``.
+
+    >>> article = Article(id="a\\udcff", body="b", quotes=[Quote("q", "S\\ud800")])
+    >>> with_valid_text(article).speakers == ["S\\ufffd"]
+    True
+    """
+
+    def cleaned(text: str | None) -> str | None:
+        return None if text is None else valid_text(text)
+
+    return replace(
+        article,
+        id=valid_text(article.id),
+        body=valid_text(article.body),
+        headline=cleaned(article.headline),
+        caption=cleaned(article.caption),
+        credit=cleaned(article.credit),
+        quotes=[Quote(valid_text(quote.text), cleaned(quote.speaker)) for quote in article.quotes],
+        path=cleaned(article.path),
+        source=cleaned(article.source),
+        authors=[valid_text(name) for name in article.authors],
+        summary=cleaned(article.summary),
+        images=[Image(cleaned(image.caption), cleaned(image.credit)) for image in article.images],
+    )
 
 
 def lead(text: str, length: int = _LEAD_LENGTH) -> str:

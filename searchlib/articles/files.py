@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from searchlib.articles.article import Article
+from searchlib.articles.article import Article, shown_path
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 MARKUP_SUFFIXES = frozenset({".html", ".htm"})
@@ -21,31 +21,59 @@ _MAX_PAGE_CHARACTERS = 2 * MAX_ARTICLE_CHARACTERS
 """An HTML page is cut here before it is read (news pages run to a few hundred thousand):
 reading markup takes about a second per million characters."""
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES
 
 
 class SkippedFile(Exception):
     """A file that can't be indexed; the message says why."""
 
 
-def find_files(folder: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
-    """Article files (text and HTML) under ``folder``, in a stable order; hidden entries and
-    symlinked folders (which can loop) are not followed. Folders that can't be listed go to
-    ``unreadable``.
+def find_files(folder: Path, skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
+    """Article files (text and HTML) under ``folder``, in a stable order, folder by folder
+    (one at a time, not recursively: a folder may be thousands deep). Hidden entries and
+    symlinked folders (which can loop) are not followed, nor symbolic links to files outside
+    ``folder``; a link to a file inside it is read under its own name, as a copy would be.
+    Those links and the folders that can't be listed go to ``skipped`` with the reason.
 
     >>> list(find_files(Path("no/such/folder")))
     []
     """
+    inside = os.path.join(os.path.realpath(folder), "")
+    pending = [str(folder)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            reason = f"can't list this folder ({error.strerror or error})"
+            _note(skipped, Path(directory), f"{reason}; what the index holds is kept")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_folder(entry):
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+            elif Path(entry.name).suffix.lower() in ARTICLE_SUFFIXES:
+                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
+                    _note(skipped, Path(entry.path), "a symbolic link to a file outside the folder")
+                else:
+                    yield Path(entry.path)
+        pending += reversed(subfolders)
 
-    def note_unreadable(error: OSError) -> None:
-        if unreadable is not None and error.filename:
-            unreadable.append(Path(error.filename))
 
-    for directory, subdirectories, filenames in os.walk(folder, onerror=note_unreadable):
-        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in _ARTICLE_SUFFIXES:
-                yield Path(directory, name)
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as os.walk: what can't be looked at is no folder
+        return False
+
+
+def _note(skipped: list[tuple[Path, str]] | None, path: Path, reason: str) -> None:
+    if skipped is not None:
+        skipped.append((path, reason))
 
 
 def is_gone(path: str) -> bool:
@@ -105,7 +133,7 @@ def article_id(path: Path, root: Path) -> str:
     >>> article_id(Path("/archive/seeds/000_a1.txt"), Path("/archive/seeds"))
     'seeds/000_a1'
     """
-    return f"{root.name}/{path.relative_to(root).with_suffix('').as_posix()}"
+    return shown_path(f"{root.name}/{path.relative_to(root).with_suffix('').as_posix()}")
 
 
 def to_article(data: bytes, path: Path, article_id: str, source: str) -> Article:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import accumulate
 
-from searchlib.articles.pages import Block, PageParts
+from searchlib.articles.markup import Block, PageParts
 
 _MIN_PARAGRAPH_CHARS = 25
 _MAX_LINK_SHARE = 0.5
@@ -47,7 +47,7 @@ def _balance(block: Block) -> int:
 def body_blocks(parts: PageParts) -> list[Block]:
     """The blocks of ``parts`` that are the article's text, in page order.
 
-    >>> from searchlib.articles.pages import read_parts
+    >>> from searchlib.articles.markup import read_parts
     >>> page = ('<ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul>'
     ...         '<div><p>It rained, and rained, in Leeds on Monday, the council said.</p>'
     ...         '<div class="ad">Advertisement</div>'
@@ -79,6 +79,8 @@ def body_blocks(parts: PageParts) -> list[Block]:
     if balance(best) <= 0:  # no element holds prose: a note, not a page; all its text
         text = [block for block in parts.blocks if not block.furniture]
         text = [block for block in text if block.element in _BODY_ELEMENTS and not block.figure]
+        # Paragraphs when there are any, else runs of text (a page without paragraphs).
+        text = [block for block in text if block.element] or text
         return [block for block in text if block.in_article] or text
     first, end = parts.spans[best]
     seen = Counter(block.text for block in parts.blocks)

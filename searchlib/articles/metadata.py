@@ -13,7 +13,7 @@ from typing import Any
 
 from searchlib.articles.bylines import byline, names
 from searchlib.articles.dates import parse_date
-from searchlib.articles.pages import PageParts
+from searchlib.articles.markup import PageParts
 
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|WebPage|LiveBlog", re.IGNORECASE)
 _URL = re.compile(r"^\w+://|^www\.|/")
@@ -132,7 +132,7 @@ def site_title(parts: PageParts) -> str | None:
     """The page's title from its metadata (``og:title``, JSON-LD ``headline``, ``<title>``),
     without a site name after it.
 
-    >>> from searchlib.articles.pages import read_parts
+    >>> from searchlib.articles.markup import read_parts
     >>> site_title(read_parts("<title>Rain in Leeds - Daily Planet</title>"))
     'Rain in Leeds'
     """

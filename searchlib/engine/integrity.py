@@ -83,7 +83,33 @@ def _document_problems(reader: Any, label: str) -> list[str]:
     listed = reader.doc_count()
     if len(held) != listed:
         return [f"{label}: the table of contents says {listed} documents, it holds {len(held)}"]
+    invalid = []
     for number in sorted(held):
-        if "id" not in reader.stored_fields(number):
+        stored = reader.stored_fields(number)
+        if "id" not in stored:
             return [f"{label}: document {number} has no stored id"]
+        if not _is_unicode(stored):
+            invalid.append(stored["id"])
+    if invalid:
+        # Stored by a searchlib that didn't clean text yet; no output can encode it.
+        held = "1 article holds" if len(invalid) == 1 else f"{len(invalid)} articles hold"
+        return [
+            f"{label}: {held} text that isn't valid Unicode, such as {invalid[0]!r}; index "
+            "them again (or, if an id is such, delete the folder and build the index again)"
+        ]
     return []
+
+
+def _is_unicode(value: Any) -> bool:
+    """Whether every string in ``value`` (stored fields, lists, tuples) is valid Unicode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return all(_is_unicode(item) for item in value)
+    return True

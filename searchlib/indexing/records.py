@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchlib.analysis import Stemmer
+from searchlib.articles.article import shown_path
 from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import read_records
 from searchlib.errors import SkippedFileWarning
@@ -63,17 +64,17 @@ def _documents(
             if wanted is None or number in wanted:
                 prepared = prepare_record(record, source, fields, stemmer)
                 if isinstance(prepared, str):
-                    report.skip(f"{file}:{number}", prepared)
+                    report.skip(shown_path(f"{file}:{number}"), prepared)
                 else:
                     yield number, prepared
             tally.advance()
     except SkippedFile as skipped:  # unreadable, or a CSV header without ids
-        report.skip(str(file), str(skipped))
+        report.skip(shown_path(str(file)), str(skipped))
 
 
 def _source(file: Path) -> str:
     """The source a records file gives its articles: its name without suffixes."""
-    return file.name.split(".")[0]
+    return shown_path(file.name.split(".")[0])
 
 
 def _add_in_workers(
@@ -93,7 +94,7 @@ def _add_in_workers(
         for outcome, stems, segment in write_in_workers(shares, index.path, tally):
             stemmer.seen.update(stems)
             for line, reason in outcome.skipped:
-                report.skip(f"{file}:{line}", reason)
+                report.skip(shown_path(f"{file}:{line}"), reason)
             if outcome.unreadable:
                 unreadable.add(outcome.unreadable)
             for line, article_id in outcome.written:
@@ -104,7 +105,7 @@ def _add_in_workers(
             if segment is not None:
                 writer.add_segment(segment)
     for reason in unreadable:
-        report.skip(str(file), reason)
+        report.skip(shown_path(str(file)), reason)
     _keep_last_records(index, file, fields, ids.last_of_repeated())
     tally.flush()
     return report

@@ -63,7 +63,7 @@ class Hit:
         """What each query word added to the score, per field, and the exact-form bonus.
 
         >>> print(index.search("Byrne JAG")[0].explain())  # doctest: +SKIP
-        byrne: body 0.34, quotes 0.09; jag: body 0.34, quotes 0.09
+        byrne: body 0.53, quotes 0.14; jag: body 0.53, quotes 0.14
         exact forms +1.00 (byrne, jag)
         """
         return self._origin().explain(self.id)

@@ -17,7 +17,8 @@ whose words are dates: ``date:2017``, ``date:2017-06``, ``date:2017-06-01``,
 parentheses applies to every word inside (``headline:(jobs OR economy)``).
 
 Nothing a user types raises: what can't be used is dropped or read literally, and said in
-``ParsedQuery.warnings``.
+``ParsedQuery.warnings``; so is what was cut to keep a query's size bounded
+(``searchlib.search.bounds``).
 """
 
 from __future__ import annotations
@@ -25,17 +26,12 @@ from __future__ import annotations
 import re
 
 from searchlib.schema import SEARCHABLE
+from searchlib.search.bounds import MAX_DEPTH, MAX_LEAVES, cut_warning, cut_words
 from searchlib.search.dates import DATE_FORMATS, date_bounds
 from searchlib.search.syntax import Bool, DateRange, Occur, ParsedQuery, Phrase, Syntax, Word
 
 FIELDS = (*SEARCHABLE, "date")
 """The field names a query may use."""
-MAX_LEAVES = 200
-"""Words, phrases and dates beyond this many are cut (with a warning): the engine recurses
-once per clause."""
-MAX_DEPTH = 50
-"""Parentheses nested deeper are ignored (with a warning), so parsing can't overflow the
-stack."""
 MAX_EDITS = 2
 """Fuzzy words allow at most this many edits (``Byrne~2``): more would match almost anything."""
 MAX_SLOP = 100
@@ -60,8 +56,12 @@ def parse(query: str, operators: bool = True) -> ParsedQuery:
     """
     if not operators:
         items = query.split()
-        warnings = [_cut_warning(" ".join(items[MAX_LEAVES:]))] if len(items) > MAX_LEAVES else []
-        root = Bool(should=tuple(Word(item, typed=item) for item in items[:MAX_LEAVES]))
+        warnings = [cut_warning(" ".join(items[MAX_LEAVES:]))] if len(items) > MAX_LEAVES else []
+        root = Bool(
+            should=tuple(
+                Word(cut_words(item, item, warnings), typed=item) for item in items[:MAX_LEAVES]
+            )
+        )
         return ParsedQuery(root, warnings, plain=True)
     parser = _Parser(query)
     root = _combine(parser.disjunction(None))
@@ -268,7 +268,7 @@ class _Parser:
 
     def _leaf(self, token: _Token, field: str | None, typed: str) -> Syntax | None:
         if self.leaves == MAX_LEAVES:
-            self.warnings.append(_cut_warning(self.query[token.start() :]))
+            self.warnings.append(cut_warning(self.query[token.start() :]))
             self.position = len(self.tokens)
             return None
         raw = token["value"] or token.group()  # a field's word, or the token itself
@@ -305,7 +305,7 @@ class _Parser:
             elif number > MAX_SLOP:
                 self.warnings.append(f"read {typed} with ~{MAX_SLOP}: at most {MAX_SLOP} words")
             slop = min(number or 0, MAX_SLOP)
-        return Phrase(text, field, slop, typed)
+        return Phrase(cut_words(text, typed, self.warnings), field, slop, typed)
 
     def _word(self, raw: str, field: str | None, typed: str) -> Word | None:
         text, fuzzy = raw, 0
@@ -319,6 +319,7 @@ class _Parser:
             elif number > MAX_EDITS:
                 self.warnings.append(f"read {typed} as {head}~{MAX_EDITS}: at most 2 edits")
             fuzzy = min(1 if number is None else number, MAX_EDITS)
+        text = cut_words(text, typed, self.warnings)
         stem = text.rstrip("*")
         if stem == text:
             return Word(text, field, fuzzy=fuzzy, typed=typed)
@@ -372,11 +373,6 @@ def _collapse(group: Bool) -> Syntax:
     if not group.must_not and len(group.must) + len(group.should) == 1:
         return (group.must or group.should)[0]
     return group
-
-
-def _cut_warning(rest: str) -> str:
-    shown = rest if len(rest) <= 40 else rest[:40] + "…"
-    return f"only the first {MAX_LEAVES} words were searched; ignored the rest: {shown}"
 
 
 def _number(text: str) -> int | None:

@@ -15,9 +15,11 @@ from searchlib.results.explanation import Contribution, Explanation
 from searchlib.results.facets import FACET_LIMIT, Facets, count_facets
 from searchlib.results.hits import Hit, Results
 from searchlib.schema import FIELDS_BY_NAME, to_article
+from searchlib.search.bounds import check_window
+from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
-from searchlib.search.ranking import Ranked, contributions, matches, rank
+from searchlib.search.ranking import Evaluation, Ranked, contributions, matches, rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
@@ -27,22 +29,34 @@ EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
 
 
-def search(index: IndexFolder, query: str, limit: int, offset: int, operators: bool) -> Results:
+def search(
+    index: IndexFolder,
+    query: str,
+    limit: int,
+    offset: int,
+    operators: bool,
+    timeout: float | None = None,
+) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` (see
-    ``Index.search``); ``QueryError`` when it has nothing searchable."""
+    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
+    beyond the result window or the ``timeout`` (seconds)."""
+    check_window(offset, limit)
+    deadline = Deadline(timeout)
     syntax = parse(query, operators)
     parsed = plan(syntax, index.vocabulary)
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit))
+    ranking = rank(searcher, parsed.root, _depth(offset + limit), deadline)
     found = _Search(index, parsed, searcher, ranking.matched)
     results = _results(found, query, ranking.best, offset, limit)
     if ranking.total < SUGGEST_BELOW:
-        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root)
+        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
     return results
 
 
-def similar(index: IndexFolder, id: str, limit: int) -> Results:
+def similar(index: IndexFolder, id: str, limit: int, timeout: float | None = None) -> Results:
     """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``)."""
+    check_window(0, limit)
+    deadline = Deadline(timeout)
     searcher = index.searcher()
     number = document_number(searcher, id)
     article = to_article(searcher.stored_fields(number))
@@ -51,7 +65,7 @@ def similar(index: IndexFolder, id: str, limit: int) -> Results:
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = rank(searcher, parsed.root, _depth(limit + 1))
+    ranking = rank(searcher, parsed.root, _depth(limit + 1), deadline)
     best = [ranked for ranked in ranking.best if ranked.number != number]
     found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
     return _results(found, query, best, 0, limit)
@@ -70,7 +84,7 @@ def _results(search: _Search, query: str, best: list[Ranked], offset: int, limit
     whole number of blocks), with the exact-form bonus."""
     searcher, parsed = search.searcher, search.plan
     found: list[Ranked] = []
-    for start in range(0, offset + limit, EXACT_FORM_BLOCK):
+    for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
         block = best[start : start + EXACT_FORM_BLOCK]
         wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
         found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
@@ -144,6 +158,8 @@ class _Search:
     matched: Set[int]
     excluded: str | None = None
     """The id of the article a ``similar`` query leaves out."""
+    evaluation: Evaluation | None = None
+    """The query's words' postings and weights, kept while hits are explained."""
 
     def facets(self) -> Facets:
         """The facets of the first ``FACET_LIMIT`` matching articles, in index order."""
@@ -161,9 +177,12 @@ class _Search:
         and its exact-form bonus."""
         searcher = self.index.searcher()
         number = document_number(searcher, id)
+        if self.evaluation is None or self.evaluation.searcher is not searcher:
+            self.evaluation = Evaluation(searcher)
         labels = _labels(self.plan, self.index.vocabulary)
         by_word: dict[str, Counter[str]] = {}
-        for (field_name, term), score in contributions(searcher, self.plan.root, number).items():
+        explained = contributions(self.evaluation, self.plan.root, number)
+        for (field_name, term), score in explained.items():
             by_word.setdefault(labels.get(term, term), Counter())[field_name] += score
         found = _exact_forms_found(searcher, number, self.plan.exact_forms)
         return Explanation(
@@ -177,8 +196,8 @@ class _Search:
         )
 
     def similar(self, id: str, limit: int) -> Results:
-        """Articles like the one with this id (``Index.similar``)."""
-        return similar(self.index, id, limit)
+        """Articles like the one with this id (``Index.similar``, within its default time)."""
+        return similar(self.index, id, limit, DEFAULT_TIMEOUT)
 
 
 def _labels(parsed: Plan, lexicon: Lexicon) -> dict[str, str]:

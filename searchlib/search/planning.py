@@ -27,6 +27,9 @@ DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemm
 """The text fields a word is searched in when the query names no field."""
 MAX_EXPANSIONS = 50
 """A prefix or fuzzy word matches at most this many of the index's words."""
+MAX_FUZZY_WORDS = 10
+"""Fuzzy words after this many in a query are searched as typed (with a warning): each one
+compares every indexed word of about its length with it, tens of milliseconds."""
 _SYMBOLS = re.compile(r"[+#@&%]+")
 """Symbols that change what a word means (C++, C#, AT&T); dropping them is worth a warning,
 unlike prose punctuation or currency signs."""
@@ -126,6 +129,7 @@ class _Planner:
         self.plan = Plan(Bool(), warnings=list(parsed.warnings))
         self.lexicon = lexicon
         self.plain = parsed.plain
+        self.fuzzy_words = 0
 
     def node(self, syntax: tree.Syntax, wanted: bool) -> Node | None:
         if isinstance(syntax, tree.Bool):
@@ -155,6 +159,15 @@ class _Planner:
                 self.plan.warnings.append(_nothing_searchable(typed, syntax.text))
             return None
         fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
+        if isinstance(syntax, tree.Word) and syntax.fuzzy:
+            self.fuzzy_words += 1
+            if self.fuzzy_words > MAX_FUZZY_WORDS:
+                if self.fuzzy_words == MAX_FUZZY_WORDS + 1:
+                    self.plan.warnings.append(
+                        f"searched the fuzzy words after the first {MAX_FUZZY_WORDS} as typed, "
+                        f"from {typed} on"
+                    )
+                syntax = tree.Word(syntax.text, syntax.field)
         if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
             return self.expanded(syntax, forms, fields, wanted)
         if not self.plain and isinstance(syntax, tree.Word):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from searchlib.engine.reading import Searcher
+from searchlib.search.deadline import NO_DEADLINE, Deadline
 from searchlib.search.planning import Bool, Dates, Node, Phrase, Terms
 
 K1 = 1.2
@@ -47,12 +48,12 @@ class Ranking:
     matched: Set[int] = frozenset()
 
 
-def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
+def rank(searcher: Searcher, root: Bool, depth: int, deadline: Deadline = NO_DEADLINE) -> Ranking:
     """The ``depth`` best documents for ``root``: documents matching every ``should``
     clause of it first, then some, then none (when ``must`` clauses make that possible);
-    by score within each.
+    by score within each. Raises ``RequestLimitError`` once the ``deadline`` has passed.
     """
-    evaluation = _Evaluation(searcher)
+    evaluation = Evaluation(searcher, deadline)
     matched = evaluation.matches(root)
     scores = evaluation.scores(wanted_words(root), matched)
     tier = _tiers(evaluation, root, matched)
@@ -67,16 +68,18 @@ def rank(searcher: Searcher, root: Bool, depth: int) -> Ranking:
 
 def matches(searcher: Searcher, root: Bool) -> set[int]:
     """The live documents ``root`` matches (unranked)."""
-    return _Evaluation(searcher).matches(root)
+    return Evaluation(searcher).matches(root)
 
 
-def contributions(searcher: Searcher, root: Bool, number: int) -> dict[tuple[str, str], float]:
+def contributions(evaluation: Evaluation, root: Bool, number: int) -> dict[tuple[str, str], float]:
     """What each ``(field, term)`` adds to the score ``rank`` gives document ``number`` for
     ``root``: each word's BM25F score, split between its fields in proportion to their
-    weighted, length-normalised frequencies. They add up to the document's score.
+    weighted, length-normalised frequencies. They add up to the document's score. One
+    ``evaluation`` explains many documents at the cost of one: it keeps each word's postings.
     """
-    evaluation = _Evaluation(searcher)
+    searcher = evaluation.searcher
     shares: dict[tuple[str, str], float] = {}
+    parts: dict[tuple[str, str, float], float] = {}  # a word typed twice is read once
     for terms in wanted_words(root):
         # Scored as rank scores it, so the shares add up to the same sum.
         score = evaluation.scores([terms], {number}).get(number)
@@ -84,13 +87,15 @@ def contributions(searcher: Searcher, root: Bool, number: int) -> dict[tuple[str
             continue
         combined = evaluation.frequencies(terms)[number]
         for field, term, weight in terms.pairs:
-            part = searcher.frequency(number, (field, term, weight), B)
+            if (field, term, weight) not in parts:
+                parts[field, term, weight] = searcher.frequency(number, (field, term, weight), B)
+            part = parts[field, term, weight]
             if part:
                 shares[field, term] = shares.get((field, term), 0.0) + score * part / combined
     return shares
 
 
-def _tiers(evaluation: _Evaluation, root: Bool, matched: set[int]) -> dict[int, int]:
+def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> dict[int, int]:
     """0 for documents with every ``should`` clause, 1 with some, 2 with none."""
     if len(root.should) < 2 and not root.must:
         return {}
@@ -102,18 +107,22 @@ def _tiers(evaluation: _Evaluation, root: Bool, matched: set[int]) -> dict[int, 
     return {number: 0 if count == every else 1 if count else 2 for number, count in held.items()}
 
 
-class _Evaluation:
-    """One query's evaluation against one searcher, remembering each word's frequencies."""
+class Evaluation:
+    """One query's evaluation against one ``searcher``, remembering each word's frequencies
+    and weight."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self._searcher = searcher
+    def __init__(self, searcher: Searcher, deadline: Deadline = NO_DEADLINE) -> None:
+        self.searcher = searcher
+        self._deadline = deadline
         self._frequencies: dict[Terms, dict[int, float]] = {}
+        self._weights: dict[Terms, float] = {}
         self._matches: dict[Node, set[int]] = {}
 
     def frequencies(self, terms: Terms) -> dict[int, float]:
         """BM25F's combined frequency of a word in each document holding it."""
         if terms not in self._frequencies:
-            self._frequencies[terms] = self._searcher.frequencies(terms.pairs, B)
+            self._deadline.check()
+            self._frequencies[terms] = self.searcher.frequencies(terms.pairs, B)
         return self._frequencies[terms]
 
     def matches(self, node: Node) -> set[int]:
@@ -126,39 +135,58 @@ class _Evaluation:
         if isinstance(node, Terms):
             # Postings keep deleted documents until a merge; Whoosh's own matchers (phrases,
             # dates) skip them, and the other nodes combine live sets.
-            return set(self.frequencies(node)).difference(self._searcher.deleted())
+            return set(self.frequencies(node)).difference(self.searcher.deleted())
         if isinstance(node, Phrase):
             candidates = set.intersection(*(self.matches(word) for word in node.words))
             found: set[int] = set()
             for field, terms in node.fields if candidates else ():
-                found |= self._searcher.phrase_documents(field, terms, node.slop)
+                self._deadline.check()  # a phrase's positions are read in one go, per field
+                found |= self.searcher.phrase_documents(field, terms, node.slop)
             return found & candidates
         if isinstance(node, Dates):
-            return self._searcher.date_documents("date", node.start, node.end)
+            self._deadline.check()
+            return self.searcher.date_documents("date", node.start, node.end)
         if node.must:
             result = set.intersection(*sorted(map(self.matches, node.must), key=len))
         elif node.should:
             result = set().union(*map(self.matches, node.should))
         else:
-            result = self._searcher.all_documents()
+            result = self.searcher.all_documents()
         for excluded in node.must_not:
             result -= self.matches(excluded)
         return result
 
     def scores(self, words: Iterable[Terms], matched: set[int]) -> dict[int, float]:
         """BM25F scores of the ``matched`` documents: each word adds its share."""
-        documents = self._searcher.document_count()
         scores: dict[int, float] = {}
         get = scores.get
         for terms in words:
             frequencies = self.frequencies(terms)
             if not frequencies:
                 continue
-            weight = (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies)
-            for number, frequency in frequencies.items():
-                if number in matched:
-                    scores[number] = get(number, 0.0) + weight * frequency / (K1 + frequency)
+            weight = self._weight(terms)
+            # Walk the smaller side: one document explained needs no pass over the postings.
+            if len(matched) < len(frequencies):
+                held = (
+                    (number, frequencies[number]) for number in matched if number in frequencies
+                )
+            else:
+                held = (
+                    (number, value) for number, value in frequencies.items() if number in matched
+                )
+            for number, frequency in held:
+                scores[number] = get(number, 0.0) + weight * frequency / (K1 + frequency)
         return scores
+
+    def _weight(self, terms: Terms) -> float:
+        """A word's BM25F weight: ``K1 + 1`` times its idf, times its recurrence."""
+        if terms not in self._weights:
+            frequencies = self.frequencies(terms)
+            documents = self.searcher.document_count()
+            self._weights[terms] = (
+                (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies)
+            )
+        return self._weights[terms]
 
 
 def idf(documents: int, holding: int) -> float:

@@ -10,6 +10,7 @@ from searchlib.analysis import TOKEN, content_words, edit_distance, exact_form
 from searchlib.engine.reading import Searcher
 from searchlib.schema import FIELDS_BY_NAME, Field
 from searchlib.search import syntax as tree
+from searchlib.search.deadline import NO_DEADLINE, Deadline
 from searchlib.search.planning import DEFAULT_FIELDS, MAX_EXPANSIONS
 from searchlib.storage.vocabulary import Vocabulary
 
@@ -18,15 +19,25 @@ SUGGEST_BELOW = 3
 SUGGESTION_EDITS = 2
 SUGGESTION_MARGIN = 10
 """A word the index holds gives way only to a near word found in this many times more articles."""
+SUGGESTED_WORDS = 10
+"""Did-you-mean considers a query's first this many distinct words: checking one against
+the index's near words takes tens of milliseconds."""
 
 
 def suggestion(
-    searcher: Searcher, vocabulary: Vocabulary, query: str, syntax: tree.Bool
+    searcher: Searcher,
+    vocabulary: Vocabulary,
+    query: str,
+    syntax: tree.Bool,
+    deadline: Deadline = NO_DEADLINE,
 ) -> str | None:
     """``query`` with each wanted word the index lacks, or holds in few articles, replaced
-    by a near word it holds in many more; ``None`` when no word is replaced."""
+    by a near word it holds in many more; ``None`` when no word is replaced. Words left
+    when the ``deadline`` passes stay as typed: a suggestion is a courtesy."""
     corrections: dict[str, str] = {}
     for form, fields in _typed_words(syntax):
+        if len(corrections) == SUGGESTED_WORDS or deadline.passed():
+            break
         if form not in corrections:
             corrections[form] = _better_word(searcher, vocabulary, form, fields)
     changed = {form: word for form, word in corrections.items() if word != form}
