@@ -23,7 +23,7 @@ _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
     r"|Image source|Source|Foto)(?: by| credit)?"
 )
-_LABEL_HINTS = ("photo", "picture", "image", "illustration", "video", "credit", "source", "foto")
+_LABEL_HINT = re.compile("photo|picture|image|illustration|video|credit|source|foto")
 _LABELLED = r"(?:\s*[:,]\s*|(?<= by)\s+)"
 _PHOTO_CREDIT = re.compile(
     rf"\b{_LABEL}{_LABELLED}(?P<credit>[^():;]{{2,100}}?)\s*$", re.IGNORECASE
@@ -83,10 +83,13 @@ def split_caption(line: str) -> tuple[str, str] | None:
     start = max(len(line) - _TAIL_CHARS, 0)
     tail = line[start:].lower()
     # Cheap tests first: most lines are prose, and these patterns are slow to refute.
-    labelled = any(label in tail for label in _LABEL_HINTS)
+    labelled = _LABEL_HINT.search(tail) is not None
+    # A credit without a label ends without a full stop: prose does not.
+    unlabelled = line[-1:] not in ".!?”\"'"
     for pattern in (_PHOTO_CREDIT, _NAME_SLASH_CREDIT, _GLUED_CREDIT):
         if (pattern is _PHOTO_CREDIT and not labelled) or (
-            pattern is _NAME_SLASH_CREDIT and "/" not in tail
+            pattern is not _PHOTO_CREDIT
+            and not (unlabelled and (pattern is _GLUED_CREDIT or "/" in tail))
         ):
             continue
         match = pattern.search(line, start)
