@@ -188,8 +188,9 @@ class _PageReader(HTMLParser):
         self._script: list[str] | None = None
         self._nodes = 0
         self._image: tuple[int, int] | None = None
-        """The element around the last photo outside a ``<figure>``, and how many lines of
-        bare text followed it there: a caption and a credit without markup."""
+        """The element around the element of the last photo outside a ``<figure>``, and how
+        many lines of bare text followed the photo there: a caption and a credit without
+        markup."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
@@ -205,7 +206,8 @@ class _PageReader(HTMLParser):
             self.parts.times.append(values["datetime"])
         if tag == "img" and not self._figures:
             self._end_block()
-            self._image = (self._blocks[-1], 0)
+            # Its caption may follow the element around it: "<div><img></div><div>caption".
+            self._image = (self._blocks[-2], 0)
         if tag == "a":
             self._links += 1
         block_element = tag not in _INLINE

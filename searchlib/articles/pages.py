@@ -83,8 +83,11 @@ def page_images(parts: PageParts) -> list[Image]:
     """Every captioned photo, in page order: a figure's caption, and its credit from an
     element whose class says so, else from the caption's own text."""
     figures: dict[int | None, list[Block]] = {}
-    for block in parts.blocks:
-        if block.furniture:
+    # Lines after a logo above the headline ("Skip to main content") are no photo's.
+    headline = next((i for i, block in enumerate(parts.blocks) if block.element == "h1"), 0)
+    for index, block in enumerate(parts.blocks):
+        bare = block.element is None and block.role is None
+        if block.furniture or (bare and index < headline):
             continue
         if (
             block.element == "figcaption"
