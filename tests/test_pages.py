@@ -287,3 +287,13 @@ def test_a_byline_with_a_slash_is_no_caption() -> None:
     )
     assert article.authors == ["Takeo Maeda", "Tatsuya Tanoue"]
     assert article.images == []
+
+
+def test_credits_waiting_for_a_caption_are_each_kept() -> None:
+    text = (
+        "Clean energy in China grows\n\nChina leads the world in solar power, officials said.\n\n"
+        "Source: Repeat Project\n\nThe US exit will not be official until 2026, they said.\n\n"
+        "Source: China Electricity Council\n\nEmissions fell in the year, a report said."
+    )
+    credits = [image.credit for image in parse_article(text).images]
+    assert credits == ["Repeat Project", "China Electricity Council"]

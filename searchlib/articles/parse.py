@@ -112,12 +112,15 @@ class _Layout:
             if was_caption and self.images and self.images[-1].credit is None:
                 self.images[-1].credit = credit
             else:
+                self.finish()  # a credit still waiting for its caption is a photo's own
                 self._pending_credit = credit
             return True
         labelled = caption_label(paragraph)
         split = split_caption(caption_line) if "\n" not in paragraph else None
         if labelled or split:
             caption, credit = split or (labelled, None)
+            if credit:
+                self.finish()
             self.images.append(Image(caption, credit or self._pending_credit))
             self._pending_credit = None
             self._last_was_caption = credit is None
@@ -131,8 +134,10 @@ class _Layout:
         return False
 
     def finish(self) -> None:
+        """Note a credit that no caption took as a photo of its own."""
         if self._pending_credit:
             self.images.append(Image(None, self._pending_credit))
+            self._pending_credit = None
 
 
 def parse_article(
