@@ -7,6 +7,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,12 +16,16 @@ import click
 from searchlib import Index, IndexNotFoundError, SearchlibError, SearchlibWarning
 from searchlib.articles.files import find_files
 from searchlib.index import DEFAULT_PATH
+from searchlib.storage.drafts import drafted
 
 INDEX_ENVIRONMENT_VARIABLE = "SEARCHLIB_INDEX"
 SEEDS = Path("seeds")
 EXIT_NO_HITS = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for grep or cat when the reader of their output has
+gone."""
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
@@ -92,7 +97,15 @@ class Command(click.Command):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SearchlibWarning)  # commands report these themselves
             try:
-                return super().invoke(ctx)
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    sys.stdout.flush()  # a reader gone shows here, not as Python exits
+            except BrokenPipeError:
+                # The reader of the output has gone (`| head -1`): stop quietly, with the
+                # status of a program that the signal for it (SIGPIPE) stopped.
+                _silence_output()
+                raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
             except (click.ClickException, click.exceptions.Exit):
                 raise
             except (KeyboardInterrupt, click.Abort):
@@ -108,6 +121,13 @@ class Command(click.Command):
                     f"unexpected failure: {type(error).__name__}: {error} "
                     f"(run again with SEARCHLIB_DEBUG=1 to see where)"
                 ) from error
+
+
+def _silence_output() -> None:
+    """Send what is left of the output nowhere: Python writes it out as it exits."""
+    with suppress(OSError, ValueError):  # an output without a file descriptor (in tests)
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, sys.stdout.fileno())
 
 
 def index_option(function: Function) -> Function:
@@ -158,11 +178,13 @@ def open_index(index_path: Path | None) -> Index:
         f"file{'s' if articles > 1 else ''} in {one_line(str(SEEDS.resolve()))}.",
         err=True,
     )
-    index = Index(path)
-    report = index.add_folder(SEEDS)
+    # Built aside and moved in whole: a build cut short leaves no index, so the next
+    # search builds it again (rather than find an empty one for ever).
+    with drafted(path) as draft, Index(draft) as index:
+        report = index.add_folder(SEEDS)
     warn_skipped(report.skipped)
     click.echo(f"Indexed ./{SEEDS}: {report}.", err=True)
-    return index
+    return Index(path, create=False)
 
 
 def warn(message: str) -> None:

@@ -23,6 +23,11 @@ class IndexIncompatibleError(SearchlibError):
     """The index was built with another analyzer or document format."""
 
 
+class IndexStorageError(SearchlibError):
+    """The operating system refused to read or write the index folder: its disk is full,
+    it is read-only or not permitted, or it has gone."""
+
+
 class QueryError(SearchlibError):
     """The query has nothing searchable."""
 

@@ -30,6 +30,10 @@ class Index:
     """A searchable collection of articles stored in a folder.
 
     Opens the index at ``path``, creating it when ``create`` is true and there is none.
+    Threads may share one: searches run at once (each thread with its own searcher) and
+    updates take turns, as between processes; close it when no thread is using it. Errors
+    are ``SearchlibError``s: ``IndexStorageError`` when the operating system refuses to
+    read or write the folder (a full disk, read-only, gone).
 
     >>> import tempfile
     >>> with Index(tempfile.mkdtemp() + "/index") as index:

@@ -32,7 +32,7 @@ def _articles(version: int = 0) -> list[Article]:
 
 
 def _build(directory: Path, memory_mb: int = 256) -> list[object]:
-    engine = Engine(directory, create=True)
+    engine = Engine.create(directory)
     stemmer = Stemmer()
     with engine.writer(timeout=1, memory_mb=memory_mb) as writer:
         for article in _articles():

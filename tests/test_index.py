@@ -635,10 +635,10 @@ def test_total_is_counted_on_demand_even_after_close(filled: Index) -> None:
     filled.close()
     assert results.total == len(filled.search("said", limit=50))
     filled.close()
-    assert results.total >= 3 and filled._folder._searcher is None
+    assert results.total >= 3 and not filled._folder._searchers
     fresh = filled.search("said")
     filled.close()
-    assert fresh.total == results.total and filled._folder._searcher is None
+    assert fresh.total == results.total and not filled._folder._searchers
 
 
 def test_searcher_sees_new_commits(index: Index) -> None:
@@ -947,7 +947,7 @@ def test_a_segment_bigger_than_its_memory_spills_to_disk_and_reads_back(tmp_path
     ]
     postings = []
     for name, memory_mb in (("small", 1), ("large", 256)):
-        engine = Engine(tmp_path / name, create=True)
+        engine = Engine.create(tmp_path / name)
         with engine.writer(timeout=1, memory_mb=memory_mb) as writer:
             stemmer = Stemmer()
             for article in articles:

@@ -8,6 +8,7 @@ they start at once with searchlib already imported; SIGKILL gives them no chance
 from __future__ import annotations
 
 import builtins
+import errno
 import gc
 import json
 import math
@@ -17,7 +18,11 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -34,6 +39,8 @@ from searchlib import (
     Index,
     IndexCorruptError,
     IndexLockedError,
+    IndexNotFoundError,
+    IndexStorageError,
     QueryError,
     QueryWarning,
     Quote,
@@ -286,6 +293,57 @@ def test_an_index_killed_while_being_created_opens_and_fills(tmp_path: Path, bef
     assert assert_committed(tmp_path / "index") == PER_BATCH
 
 
+def first_search(folder: Path, arm: Callable[[], None]) -> None:
+    """In a child process: arm a crash, then search in ``folder``, which has ./seeds and no
+    index yet."""
+    os.chdir(folder)
+    arm()
+    run(search_command, "walrus")
+
+
+def die_moving_a_table_of_contents_in() -> None:
+    """From now on, die when a table of contents is moved into place."""
+    real_replace = os.replace
+
+    def dying_replace(source: Any, target: Any) -> None:
+        if str(target).endswith(".toc"):
+            die()
+        real_replace(source, target)
+
+    os.replace = dying_replace  # type: ignore[assignment]
+
+
+FIRST_BUILD_CRASH_POINTS: dict[str, Callable[[], None]] = {
+    "while indexing ./seeds": lambda: die_when_called(Writer, "commit"),
+    "after indexing them": lambda: die_when_called(Writer, "commit", before=False),
+    "while moving the index into place": die_moving_a_table_of_contents_in,
+}
+
+
+@needs_fork
+@pytest.mark.parametrize("crash_point", FIRST_BUILD_CRASH_POINTS)
+def test_a_first_search_killed_while_building_leaves_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_point: str
+) -> None:
+    write_stories(tmp_path / "seeds", batches=1)
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / ".gitkeep").touch()  # as in a fresh clone
+    monkeypatch.delenv("SEARCHLIB_INDEX", raising=False)
+    process = start(first_search, tmp_path, FIRST_BUILD_CRASH_POINTS[crash_point])
+    process.join()
+    assert process.exitcode == -signal.SIGKILL
+    with pytest.raises(IndexNotFoundError):
+        Index(tmp_path / "index", create=False)
+    monkeypatch.chdir(tmp_path)
+    result = run(search_command, "walrus", "--json")  # builds it again
+    assert result.exit_code == 0 and "building it from ./seeds" in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["index", "seeds"]
+    assert len(json.loads(result.stdout)) == 10
+    with Index(tmp_path / "index", create=False) as index:
+        assert len(index) == index.search("walrus").total == PER_BATCH
+    assert integrity.check(tmp_path / "index") == []
+
+
 def child_processes(parent: int) -> list[int]:
     """The processes whose parent is ``parent`` (from /proc)."""
     children = []
@@ -309,17 +367,17 @@ def is_running(process: int) -> bool:
 
 @needs_fork
 @needs_proc
-def test_workers_of_a_killed_indexer_stop_without_finishing(
+def test_workers_of_a_killed_indexer_stop_without_finishing_or_leaving_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stories = write_stories(tmp_path / "stories", batches=12)
+    stories = write_stories(tmp_path / "stories", batches=30)
     for folder in sorted(stories.iterdir())[1:]:  # one big folder, for two workers
         for file in folder.iterdir():
             file.rename(stories / "batch00" / file.name)
         folder.rmdir()
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the workers' jobs go
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the system's temporary folder
     index_path = tmp_path / "index"
     Index(index_path).close()
 
@@ -342,11 +400,15 @@ def test_workers_of_a_killed_indexer_stop_without_finishing(
     while any(map(is_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(map(is_running, workers))
-    assert list(scratch.rglob("*.result")) == []  # neither finished its share
+    assert list(index_path.rglob("*.result")) == []  # neither finished its share
+    assert list(temporary.iterdir()) == []
     assert assert_committed(index_path) == 0
     with Index(index_path) as index:
-        assert len(index.add_folder(stories / "batch00", workers=1).added) == 12 * PER_BATCH
+        assert len(index.add_folder(stories / "batch00", workers=1).added) == 30 * PER_BATCH
     assert integrity.check(index_path) == []
+    # The next commit deleted what the killed one had written (segments, jobs).
+    assert {path.suffix for path in index_path.iterdir()} == {"", ".seg", ".toc", ".sqlite3"}
+    assert len(list(index_path.glob("*.seg"))) == 1
 
 
 # Concurrency
@@ -424,6 +486,71 @@ def test_a_second_indexer_waits_for_the_lock_then_fails_clearly(tmp_path: Path) 
     process.join()
     assert process.exitcode == 0
     assert integrity.check(index_path) == []
+
+
+def create_and_add(index_path: Path, article_id: str, ready: Any) -> None:
+    """In a child process: once every process is ready, open (so create) the index and add
+    an article."""
+    ready.wait()
+    with Index(index_path, lock_timeout=60) as index:
+        index.add(Article(id=article_id, body=f"walrus {article_id}"))
+
+
+@needs_fork
+def test_processes_creating_one_index_at_once_make_one_and_lose_nothing(tmp_path: Path) -> None:
+    for trial in range(10):
+        index_path = tmp_path / f"index-{trial}"
+        ready = forking.Barrier(4)
+        processes = [start(create_and_add, index_path, f"p{number}", ready) for number in range(4)]
+        for process in processes:
+            process.join()
+        assert [process.exitcode for process in processes] == [0, 0, 0, 0]
+        with Index(index_path, create=False) as index:
+            found = sorted(hit.id for hit in index.search("walrus"))
+        assert found == ["p0", "p1", "p2", "p3"]
+        assert integrity.check(index_path) == []
+
+
+def test_one_index_searched_by_threads_while_threads_add_to_it(tmp_path: Path) -> None:
+    failures: list[BaseException] = []
+
+    def reported(work: Callable[[], None]) -> Callable[[], None]:
+        def run_reported() -> None:
+            try:
+                work()
+            except BaseException as failure:  # the test's thread reports it
+                failures.append(failure)
+
+        return run_reported
+
+    def stories(prefix: str, count: int) -> list[Article]:
+        return [Article(id=f"{prefix}{n:03}", body=f"walrus {prefix}{n}") for n in range(count)]
+
+    with Index(tmp_path / "index", lock_timeout=60) as index:
+        index.add(*stories("first", PER_BATCH))
+
+        def search() -> None:
+            for number in range(30):
+                results = index.search("walrus seal" if number % 2 else "walrus", limit=5)
+                assert results.total % PER_BATCH == 0  # whole commits
+                assert len(results) == 5
+                assert index.get(results[0].id) == results[0].article
+                assert len(index) % PER_BATCH == 0
+
+        def add(prefix: str) -> Callable[[], None]:
+            return lambda: [
+                index.add(*stories(f"{prefix}{batch}-", PER_BATCH)) for batch in range(3)
+            ]
+
+        threads = [threading.Thread(target=reported(search)) for _ in range(8)]
+        threads += [threading.Thread(target=reported(add(prefix))) for prefix in "xy"]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert len(index) == index.search("walrus").total == 7 * PER_BATCH
+    assert integrity.check(tmp_path / "index") == []
 
 
 @needs_fork
@@ -540,7 +667,9 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-@pytest.mark.parametrize("damage", ["truncated segment", "truncated table of contents"])
+@pytest.mark.parametrize(
+    "damage", ["truncated segment", "truncated table of contents", "garbled vocabulary"]
+)
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_reports_a_damaged_index_in_one_line(
     built: Path, damage: str, command: str
@@ -554,7 +683,265 @@ def test_every_command_reports_a_damaged_index_in_one_line(
     result = run(runnable, *arguments, "--index", str(built))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert_matches(r"can't be (read|opened) \((EOFError|error): ", result.stderr)
+    assert_matches(r"can't be (read|opened) \((EOFError|error|DatabaseError): ", result.stderr)
+
+
+# The operating system's refusals
+
+
+class _FullDiskFile:
+    """A file on a full disk: writing to it fails."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", self._file.name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def fill_the_disk_writing(monkeypatch: pytest.MonkeyPatch, accepts: Callable[[str], bool]) -> None:
+    """Writing a file whose name ``accepts`` accepts fails: the disk is full."""
+    real_open = builtins.open
+
+    def full_open(file: Any, mode: str = "r", *arguments: Any, **keywords: Any) -> Any:
+        opened = real_open(file, mode, *arguments, **keywords)
+        if "w" in mode and isinstance(file, str | os.PathLike) and accepts(Path(file).name):
+            return _FullDiskFile(opened)
+        return opened
+
+    monkeypatch.setattr(builtins, "open", full_open)
+
+
+class _FullDatabase:
+    """A database connection on a full disk: changes fail."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def executemany(self, *arguments: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def __enter__(self) -> _FullDatabase:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._connection.rollback()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
+def fill_the_vocabulary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recording words in the vocabulary fails: the disk is full."""
+    real_connect = Vocabulary._connect
+    monkeypatch.setattr(Vocabulary, "_connect", lambda self: _FullDatabase(real_connect(self)))
+
+
+FULL_DISK_POINTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
+    "writing a segment's terms": lambda patch: fill_the_disk_writing(
+        patch, lambda name: name.endswith(".trm")
+    ),
+    "assembling the segment": lambda patch: fill_the_disk_writing(
+        patch, lambda name: name.endswith(".seg")
+    ),
+    "writing the table of contents": lambda patch: fill_the_disk_writing(
+        patch, lambda name: name.startswith("_MAIN_")
+    ),
+    "recording the vocabulary": fill_the_vocabulary,
+}
+
+
+@pytest.mark.parametrize("point", FULL_DISK_POINTS)
+def test_a_full_disk_fails_an_update_in_one_line_and_takes_back_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    stories = write_stories(tmp_path / "stories", batches=2)
+    index_path = tmp_path / "index"
+    with Index(index_path) as index:
+        index.add_folder(stories / "batch00")
+    files = sorted(os.listdir(index_path))
+    update = ["index", str(stories / "batch01"), "--index", str(index_path)]
+    with monkeypatch.context() as patch:
+        FULL_DISK_POINTS[point](patch)
+        result = run(searchlib_command, *update)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: the disk holding {index_path} is full: free some space and run again; "
+        f"the index keeps its last complete update\n"
+    )
+    assert sorted(os.listdir(index_path)) == files  # the failed update's space is free again
+    assert assert_committed(index_path) == PER_BATCH
+    assert run(searchlib_command, *update).exit_code == 0  # with space, it goes through
+    assert assert_committed(index_path) == 2 * PER_BATCH
+
+
+FULL_DISK_IN_WORKERS = """
+import builtins, errno
+
+real_open = builtins.open
+
+
+def full_open(file, mode="r", *arguments, **keywords):
+    if "w" in mode and str(file).endswith(".seg"):
+        raise OSError(errno.ENOSPC, "No space left on device", str(file))
+    return real_open(file, mode, *arguments, **keywords)
+
+
+builtins.open = full_open
+"""
+
+
+def test_a_full_disk_in_a_worker_is_reported_as_the_indexer_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = write_stories(tmp_path / "stories", batches=3)
+    index_path = tmp_path / "index"
+    with Index(index_path) as index:
+        index.add_folder(stories / "batch00")
+    files = sorted(os.listdir(index_path))
+    hooks = tmp_path / "hooks"  # run as each worker starts: its segment can't be written
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(FULL_DISK_IN_WORKERS)
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    with Index(index_path) as index, pytest.raises(IndexStorageError) as caught:
+        index.add_folder(stories, workers=2)
+    assert str(caught.value) == (
+        f"the disk holding {index_path} is full: free some space and run again; "
+        f"the index keeps its last complete update"
+    )
+    assert sorted(os.listdir(index_path)) == files
+    assert assert_committed(index_path) == PER_BATCH
+
+
+def refuse_writing(monkeypatch: pytest.MonkeyPatch, folder: Path, code: int) -> None:
+    """Opening a file in ``folder`` to write fails with ``code`` (read-only, forbidden...):
+    a stand-in for ``chmod``, which doesn't stop root."""
+    message = os.strerror(code)
+    real_open, real_os_open = builtins.open, os.open
+
+    def refused(file: Any) -> bool:
+        return isinstance(file, str | os.PathLike) and Path(file).parent == folder
+
+    def refusing_open(file: Any, mode: str = "r", *arguments: Any, **keywords: Any) -> Any:
+        if refused(file) and set(mode) & set("wax+"):
+            raise OSError(code, message, str(file))
+        return real_open(file, mode, *arguments, **keywords)
+
+    def refusing_os_open(file: Any, flags: int, *arguments: Any, **keywords: Any) -> int:
+        if refused(file) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(code, message, str(file))
+        return real_os_open(file, flags, *arguments, **keywords)
+
+    monkeypatch.setattr(builtins, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_os_open)
+
+
+REFUSALS = {
+    "read-only": (errno.EROFS, "{folder} is read-only: to change the index, copy it to a "
+                  "writable folder"),
+    "forbidden": (errno.EACCES, "no permission to use {folder}/MAIN_WRITELOCK: give yourself "
+                  "access to {folder}, or use another folder"),
+    "failing": (errno.EIO, "the disk holding {folder} failed to read or write (I/O error): "
+                "check it, then run again"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_an_index_that_cannot_be_written_says_why_in_one_line_and_can_be_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    stories = write_stories(tmp_path / "stories", batches=1)
+    index_path = tmp_path / "index"
+    with Index(index_path) as index:
+        index.add_folder(stories / "batch00")
+    code, advice = REFUSALS[refusal]
+    refuse_writing(monkeypatch, index_path, code)
+    expected = f"{advice.format(folder=index_path)}; the index keeps its last complete update"
+    with Index(index_path) as index:
+        assert index.search("walrus").total == PER_BATCH
+        with pytest.raises(IndexStorageError) as caught:
+            index.add(Article(id="new", body="walrus"))
+    assert str(caught.value) == expected
+    result = run(searchlib_command, "index", str(stories), "--index", str(index_path))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {expected}\n")
+
+
+def test_an_index_whose_folder_has_gone_says_so(tmp_path: Path) -> None:
+    index_path = tmp_path / "index"
+    index = Index(index_path)
+    index.add(Article(id="a1", body="walrus"))
+    assert index.search("walrus").total == 1
+    shutil.rmtree(index_path)
+    gone = (
+        f"the index folder {index_path} has gone (deleted or moved while in use): build it "
+        f"again with `searchlib index PATH`"
+    )
+    for use in (
+        lambda: index.add(Article(id="a2", body="walrus")),
+        lambda: index.search("walrus"),
+        lambda: index.get("a1"),
+        lambda: len(index),
+        index.stats,
+    ):
+        with pytest.raises(IndexStorageError) as caught:
+            use()
+        assert str(caught.value) == gone
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("place", "message"),
+    [
+        ("afile", "{path} is a file, not a folder: choose another path"),
+        (
+            "afile/index",
+            "can't create an index in {path} (Not a directory): choose a folder you can write to",
+        ),
+        pytest.param(
+            "/proc/nope/index",
+            "can't create an index in {path} (No such file or directory): choose a folder "
+            "you can write to",
+            marks=needs_proc,
+        ),
+    ],
+)
+def test_a_path_that_cannot_hold_an_index_fails_in_one_line(
+    tmp_path: Path, place: str, message: str
+) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    path = tmp_path / place
+    with pytest.raises(IndexStorageError) as caught:
+        Index(path)
+    assert str(caught.value) == message.format(path=path)
+    assert not (tmp_path / "afile" / "index").exists()
+
+
+PIPED_COMMANDS = {
+    "search": ["searchlib_cli.search:search", "walrus", "-n", "50"],
+    "stats": ["searchlib_cli.main:main", "stats"],
+    "show": ["searchlib_cli.main:main", "show", story_id(0)],
+    "similar": ["searchlib_cli.main:main", "similar", story_id(0)],
+    "check": ["searchlib_cli.main:main", "check"],
+}
+
+
+@pytest.mark.parametrize("command", PIPED_COMMANDS)
+def test_a_reader_gone_from_the_output_ends_a_command_quietly(built: Path, command: str) -> None:
+    entry, *arguments = PIPED_COMMANDS[command]
+    module, function = entry.split(":")
+    script = f"from {module} import {function}; {function}()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *arguments, "--index", str(built)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # as `| head -1` does once it has its line, only sooner
+    errors = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(timeout=60), errors) == (141, b"")
 
 
 # Hostile files

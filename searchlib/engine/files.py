@@ -1,19 +1,31 @@
 """An index's files: Whoosh's storage of a folder, its commits (generations of the table of
-contents), and failures to read them reported as ``IndexCorruptError``."""
+contents), the files a failed writer leaves, and failures to read them reported as
+``IndexCorruptError``, or as ``IndexStorageError`` when the operating system refused."""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import shutil
 from pathlib import Path
 
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
-from whoosh.index import TOC, FileIndex
+from whoosh.index import TOC, FileIndex, clean_files
 
-from searchlib.errors import IndexCorruptError
+from searchlib.errors import IndexCorruptError, IndexStorageError, SearchlibError
 
 INDEX_NAME = "MAIN"
 """Whoosh's name for the index: its files are ``_MAIN_<generation>.toc`` and ``MAIN_*``."""
+LOCK_NAME = f"{INDEX_NAME}_WRITELOCK"
+"""The index lock's file, locked by the operating system: free once its holder is gone."""
+SCRATCH = f"{INDEX_NAME}.tmp"
+"""The lock holder's folder of temporary files (spilled postings, worker jobs)."""
+_TABLE_OF_CONTENTS = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
+_UNFINISHED_TABLE_OF_CONTENTS = re.compile(rf"_{INDEX_NAME}_\d+\.toc\..")
+_SEGMENT_FILE = re.compile(rf"{INDEX_NAME}_[0-9a-z]+\.")
 OPEN_ATTEMPTS = 10
 """Reads of the latest commit retried when commits keep replacing it meanwhile."""
 
@@ -44,9 +56,93 @@ def latest_generation(storage: FileStorage) -> int:
     return TOC._latest_generation(storage, INDEX_NAME)
 
 
-def unreadable(directory: Path, error: Exception) -> IndexCorruptError:
-    """The error to raise for index files in ``directory`` that Whoosh failed to read."""
+def is_table_of_contents(name: str) -> bool:
+    """Whether a file of that name is a commit's table of contents.
+
+    >>> is_table_of_contents("_MAIN_12.toc"), is_table_of_contents("_MAIN_12.toc.1733.2")
+    (True, False)
+    """
+    return bool(_TABLE_OF_CONTENTS.fullmatch(name))
+
+
+def is_engine_file(name: str) -> bool:
+    """Whether a file of that name is one the engine writes (a commit's, a segment's, the
+    lock, the scratch folder), as opposed to a user's.
+
+    >>> is_engine_file("MAIN_x1y2.seg"), is_engine_file("MAIN_WRITELOCK"), is_engine_file("a.txt")
+    (True, True, False)
+    """
+    return bool(
+        name in (SCRATCH, LOCK_NAME)
+        or _TABLE_OF_CONTENTS.fullmatch(name)
+        or _UNFINISHED_TABLE_OF_CONTENTS.match(name)
+        or _SEGMENT_FILE.match(name)
+    )
+
+
+def remove_uncommitted(storage: FileStorage) -> None:
+    """Delete what no commit holds: segments written for a commit that failed or was killed
+    (the lock holder's own and its workers'), unfinished tables of contents, and temporary
+    files (spilled postings, worker jobs). Call it holding the index lock."""
+    directory = Path(storage.folder)
+    generation = latest_generation(storage)
+    if generation >= 0:
+        try:
+            committed = TOC.read(storage, INDEX_NAME, generation).segments
+        except Exception:  # a damaged table of contents: `searchlib check` names it
+            committed = None
+        if committed is not None:
+            clean_files(storage, INDEX_NAME, generation, committed)
+    for name in os.listdir(directory):
+        if _UNFINISHED_TABLE_OF_CONTENTS.match(name):
+            (directory / name).unlink(missing_ok=True)
+    shutil.rmtree(directory / SCRATCH, ignore_errors=True)
+
+
+# Failures of the operating system that the user can mend, and what to do about them.
+_ADVICE = {
+    errno.ENOSPC: "the disk holding {folder} is full: free some space and run again",
+    errno.EDQUOT: "the disk quota for {folder} is used up: free some space and run again",
+    errno.EROFS: "{folder} is read-only: to change the index, copy it to a writable folder",
+    errno.EACCES: "no permission to use {file}: give yourself access to {folder}, or use "
+    "another folder",
+    errno.EIO: "the disk holding {folder} failed to read or write (I/O error): check it, "
+    "then run again",
+    errno.EMFILE: "too many files are open: raise the limit (ulimit -n) and run again",
+    errno.ENAMETOOLONG: "the path {file} is too long: choose a shorter one",
+}
+_ADVICE[errno.EPERM] = _ADVICE[errno.EACCES]
+_ADVICE[errno.ENFILE] = _ADVICE[errno.EMFILE]
+
+
+def refused(directory: Path, error: OSError) -> IndexStorageError | None:
+    """The one-line error for an operating system's refusal to read or write the index
+    folder ``directory`` (full, read-only, not permitted, gone); ``None`` when ``error`` is
+    about something else.
+
+    >>> print(refused(Path("/tmp"), OSError(errno.ENOSPC, "No space left on device")))
+    the disk holding /tmp is full: free some space and run again
+    """
+    if directory.exists() and not directory.is_dir():
+        return IndexStorageError(f"{directory} is a file, not a folder: choose another path")
+    if not directory.is_dir():
+        return IndexStorageError(
+            f"the index folder {directory} has gone (deleted or moved while in use): "
+            f"build it again with `searchlib index PATH`"
+        )
+    advice = _ADVICE.get(error.errno or 0)
+    if advice is None:
+        return None
+    return IndexStorageError(advice.format(folder=directory, file=error.filename or directory))
+
+
+def unreadable(directory: Path, error: Exception) -> SearchlibError:
+    """The error to raise for index files in ``directory`` that Whoosh failed to read: the
+    operating system's refusal if it was one (see ``refused``), else damage."""
     close_files_left_open(error)
+    failure = refused(directory, error if isinstance(error, OSError) else OSError())
+    if failure is not None:
+        return failure
     return IndexCorruptError(
         f"the index in {directory} can't be read ({type(error).__name__}: {error}); "
         f"delete the folder and build it again with `searchlib index PATH`"

@@ -29,7 +29,7 @@ def check(directory: Path) -> list[str]:
 
     >>> import tempfile
     >>> from searchlib.engine.directory import Engine
-    >>> check(Engine(Path(tempfile.mkdtemp()), create=True).directory)
+    >>> check(Engine.create(Path(tempfile.mkdtemp())).directory)
     []
     """
     storage = open_storage(directory)

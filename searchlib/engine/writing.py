@@ -4,6 +4,7 @@ processes use to write segments for the lock holder's commit."""
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from searchlib.engine.codec import CODEC
 from searchlib.engine.fields import TermListPositions, whoosh_schema
-from searchlib.engine.files import open_storage
+from searchlib.engine.files import close_files_left_open, open_storage, remove_uncommitted
 from searchlib.engine.postings import PostingPool
 from searchlib.errors import SearchlibError
 from searchlib.schema import Document
@@ -25,7 +26,12 @@ class SegmentWriter(WhooshSegmentWriter):
     until the garbage collector ran."""
 
     def __init__(self, index: FileIndex, **options: Any) -> None:
-        super().__init__(index, **options)
+        try:
+            super().__init__(index, **options)
+        except BaseException as error:
+            close_files_left_open(error)
+            close_quietly(self)
+            raise
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=options["limitmb"])
 
     def add_document(self, **values: Any) -> None:
@@ -78,6 +84,27 @@ class SegmentWriter(WhooshSegmentWriter):
             del searcher._orig_close  # a bound method of the searcher, stored on it
 
 
+def close_quietly(writer: WhooshSegmentWriter) -> None:
+    """Close the files a failed writer has open (Whoosh's cancel, but closing may fail as
+    writing did, on a full disk: the files are deleted all the same)."""
+    parts = [getattr(writer, name, None) for name in ("perdocwriter", "fieldwriter")]
+    for part in parts:
+        if part is not None and not part.is_closed:
+            try:
+                part.close()
+            except Exception as error:
+                close_files_left_open(error)
+    with suppress(Exception):
+        writer.pool.cleanup()
+
+
+def release_lock(writer: WhooshSegmentWriter) -> None:
+    """Release the index lock if ``writer`` holds it."""
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and lock.fd is not None:
+        lock.release()
+
+
 class Writer:
     """Adds, replaces and deletes documents inside one commit."""
 
@@ -112,6 +139,23 @@ class Writer:
             writer._close_segment()
         writer._commit_toc(segments + self._segments)
         writer._finish()
+
+    def abandon(self) -> None:
+        """After a failure: delete every file this commit wrote (its segment, its workers'
+        segments, spilled postings), so that a full disk has its space back, and release
+        the lock. The index keeps its last commit."""
+        writer = self._writer
+        if writer.is_closed:  # it committed, then failed tidying up
+            return
+        try:
+            # Whoosh's cancel, but closing the files may fail as writing them did (on a full
+            # disk, flushing); they are deleted all the same.
+            close_quietly(writer)
+            with suppress(OSError):  # the folder has gone: nothing to delete
+                remove_uncommitted(writer.storage)
+            writer._finish()
+        finally:
+            release_lock(writer)
 
 
 class SegmentBuilder:

@@ -9,11 +9,11 @@ inherit the index lock and keep it if the parent were killed (fork).
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +24,7 @@ from searchlib.analysis import Stemmer, snowball
 from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import read_records
 from searchlib.deferred_imports import blocking
+from searchlib.engine.files import SCRATCH
 from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
 from searchlib.indexing.preparation import Work, prepare, prepare_record
@@ -36,6 +37,8 @@ MINIMUM_MEMORY_MB = 16
 """A worker's part is never smaller (below it, runs get too small to merge well)."""
 NLTK_EXTRAS = ("numpy", "scipy")
 """Modules NLTK imports only for features searchlib doesn't use."""
+REFUSAL = "searchlib-worker-refused "
+"""Starts the line a worker writes on stderr when the operating system refused it."""
 
 
 @dataclass
@@ -140,27 +143,40 @@ def write_in_workers(
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
     }
-    with tempfile.TemporaryDirectory(prefix="searchlib-jobs-") as scratch:
-        jobs = []
-        memory_mb = max(MINIMUM_MEMORY_MB, WORKERS_MEMORY_MB // len(shares))
-        try:
-            for number, share in enumerate(shares):
-                job = Path(scratch, f"share-{number}.pickle")
-                job.write_bytes(pickle.dumps((share, directory, memory_mb)))
-                command = [sys.executable, "-m", "searchlib.indexing.worker", str(job)]
-                jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
-            workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
-            for job, process in jobs:
-                errors = _wait(process, workers_done)
-                if process.returncode != 0:
-                    last_lines = errors.decode(errors="replace").strip().splitlines()[-3:]
-                    raise SearchlibError("an indexing worker failed: " + " | ".join(last_lines))
-                yield pickle.loads(job.with_suffix(".result").read_bytes())
-        finally:
-            for _, process in jobs:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+    # Jobs go in the lock holder's scratch folder in the index, which its commit (or its
+    # failure, or the next writer after a kill) empties.
+    scratch = directory / SCRATCH
+    scratch.mkdir(exist_ok=True)
+    jobs = []
+    memory_mb = max(MINIMUM_MEMORY_MB, WORKERS_MEMORY_MB // len(shares))
+    try:
+        for number, share in enumerate(shares):
+            job = scratch / f"share-{number}.pickle"
+            job.write_bytes(pickle.dumps((share, directory, memory_mb)))
+            command = [sys.executable, "-m", "searchlib.indexing.worker", str(job)]
+            jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
+        workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
+        for job, process in jobs:
+            errors = _wait(process, workers_done)
+            if process.returncode != 0:
+                raise _failure(errors.decode(errors="replace").strip().splitlines())
+            yield pickle.loads(job.with_suffix(".result").read_bytes())
+    finally:
+        for _, process in jobs:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if process.stderr is not None:  # unread when another worker failed first
+                process.stderr.close()
+
+
+def _failure(lines: list[str]) -> Exception:
+    """The error to raise for a worker that failed, given the lines it wrote on stderr: the
+    operating system's refusal (a full disk) as if this process had met it, else its last
+    lines."""
+    if lines and lines[-1].startswith(REFUSAL):
+        return OSError(*json.loads(lines[-1].removeprefix(REFUSAL)))
+    return SearchlibError("an indexing worker failed: " + " | ".join(lines[-3:]))
 
 
 def _wait(process: subprocess.Popen[bytes], workers_done: _WorkersDone | None) -> bytes:
@@ -205,6 +221,15 @@ def _size(file: Path) -> int:
 
 def run_job(job: Path) -> None:
     """Run one share written by ``write_in_workers`` (in a worker process)."""
+    try:
+        _run(job)
+    except OSError as error:
+        # Told to the process that started the worker, which reports it as its own.
+        print(REFUSAL + json.dumps([error.errno, error.strerror, error.filename]), file=sys.stderr)
+        sys.exit(1)
+
+
+def _run(job: Path) -> None:
     # A worker makes millions of postings that live until its segment is written; Python's
     # default of a collection every 700 new objects scans them over and over (7% of a job).
     gc.set_threshold(50_000, 10, 10)

@@ -3,27 +3,34 @@ the index's word forms and the analyzer and format it was built with."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from searchlib.analysis import ANALYZER_NAME, Stemmer
 from searchlib.engine.directory import Engine
+from searchlib.engine.files import is_engine_file, refused
 from searchlib.engine.reading import Searcher
 from searchlib.engine.writing import Writer
 from searchlib.errors import (
     IndexCorruptError,
     IndexIncompatibleError,
     IndexNotFoundError,
+    IndexStorageError,
     SearchlibError,
 )
 from searchlib.schema import FORMAT_VERSION
-from searchlib.storage.vocabulary import Vocabulary
+from searchlib.storage.vocabulary import FILENAME, Vocabulary
+
+KEPT = "the index keeps its last complete update"
+"""Said of every failed update."""
 
 
 class IndexFolder:
     """The files of one index: opened, or created when ``create`` is true and there is
-    none; refused when built with another analyzer or document format.
+    none; refused when built with another analyzer or document format. Threads may search
+    it at once, each with its own searcher; updates take turns (the index lock).
 
     >>> import tempfile
     >>> folder = IndexFolder(Path(tempfile.mkdtemp()) / "index", create=True)
@@ -35,12 +42,21 @@ class IndexFolder:
         self.path = path
         self.lock_timeout = lock_timeout
         self.vocabulary = Vocabulary(path)
-        self._searcher: Searcher | None = None
-        if Engine.exists(path):
-            self.engine = Engine(path)
+        self._searchers: dict[int, Searcher] = {}
+        self._searchers_turn = threading.Lock()
+        with refusals_reported(self.path):
+            if Engine.exists(path):
+                self.engine = Engine(path)
+            elif not create:
+                raise IndexNotFoundError(
+                    f"no index in {path}; build one with `searchlib index PATH`"
+                )
+            else:
+                self.engine = self._create()
             if not self._is_stamped() and self.engine.doc_count() == 0:
-                # Creation was cut short (killed) before the analyzer was recorded; with no
-                # documents yet, finishing it now loses nothing.
+                # Made by an earlier searchlib, which recorded the analyzer after the table
+                # of contents, and killed in between: with no documents, finishing loses
+                # nothing.
                 self._stamp()
             if not self.vocabulary.exists():
                 raise IndexCorruptError(
@@ -48,16 +64,26 @@ class IndexFolder:
                     f"delete the folder and index your articles again"
                 )
             self._check_compatible()
-        elif not create:
-            raise IndexNotFoundError(f"no index in {path}; build one with `searchlib index PATH`")
-        else:
-            # Hidden files (a .gitkeep) don't count: anything else may be the user's.
-            if path.exists() and any(not entry.name.startswith(".") for entry in path.iterdir()):
-                raise SearchlibError(
-                    f"{path} is not empty and holds no index; choose another folder"
-                )
-            self.engine = Engine(path, create=True)
-            self._stamp()
+
+    def _create(self) -> Engine:
+        """A new index, or the one another process is creating at the same time."""
+        path = self.path
+        if path.exists() and not path.is_dir():
+            raise IndexStorageError(f"{path} is a file, not a folder: choose another path")
+        # Hidden files (a .gitkeep) and what a killed creation left don't count: anything
+        # else may be the user's.
+        if path.is_dir() and not all(map(_is_ours, path.iterdir())):
+            raise SearchlibError(f"{path} is not empty and holds no index; choose another folder")
+        try:
+            # The analyzer is recorded first: an index is never seen without it.
+            return Engine.create(path, self.lock_timeout, self._stamp)
+        except OSError as error:
+            if refused(path, error) is not None and path.is_dir():
+                raise
+            raise IndexStorageError(
+                f"can't create an index in {path} ({error.strerror or error}): choose a "
+                f"folder you can write to"
+            ) from error
 
     def _is_stamped(self) -> bool:
         return self.vocabulary.exists() and bool(self.vocabulary.metadata())
@@ -77,36 +103,81 @@ class IndexFolder:
             )
 
     def close(self) -> None:
-        """Release open files (they reopen when needed)."""
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        """Release open files (they reopen when needed). Call it when no thread is
+        searching."""
+        with self._searchers_turn:
+            searchers, self._searchers = list(self._searchers.values()), {}
+        for searcher in searchers:
+            searcher.close()
         self.vocabulary.close()
 
     def document_count(self) -> int:
         """How many articles the last commit holds."""
-        return self.engine.doc_count()
+        with refusals_reported(self.path):
+            return self.engine.doc_count()
 
     @contextmanager
     def writing(self) -> Iterator[tuple[Writer, Stemmer]]:
         """One commit: a writer holding the lock (waiting ``lock_timeout`` for it), and a
-        stemmer whose words join the vocabulary when the commit succeeds."""
+        stemmer whose words join the vocabulary when the commit succeeds. A failed commit
+        leaves nothing behind."""
         stemmer = Stemmer()
-        with self.engine.writer(self.lock_timeout) as writer:
+        with (
+            refusals_reported(self.path, f"; {KEPT}"),
+            self.engine.writer(self.lock_timeout) as writer,
+        ):
             yield writer, stemmer
             # Stems go in before the commit: a vocabulary entry without documents is harmless.
             self.vocabulary.add(stemmer.seen)
 
     def searcher(self) -> Searcher:
-        """A searcher over the last commit, kept open while no commit replaces it; the
-        folder closes it."""
-        if self._searcher is not None and not self._searcher.is_current():
-            self._searcher.close()
-            self._searcher = None
-        if self._searcher is None:
-            self._searcher = self.engine.searcher()
-        return self._searcher
+        """This thread's searcher over the last commit, kept open while no commit replaces
+        it; the folder closes it."""
+        thread = threading.get_ident()
+        searcher = self._searchers.get(thread)
+        if searcher is not None and not searcher.is_current():
+            with self._searchers_turn:
+                del self._searchers[thread]
+            searcher.close()
+            searcher = None
+        if searcher is None:
+            with refusals_reported(self.path):
+                searcher = self.engine.searcher()
+            with self._searchers_turn:
+                self._searchers[thread] = searcher
+                # Threads come and go: a thread that has ended searches no more.
+                running = {thread} | {each.ident for each in threading.enumerate()}
+                for ended in set(self._searchers) - running:
+                    self._searchers.pop(ended).close()
+        return searcher
 
     def size_bytes(self) -> int:
         """The bytes of the files in the folder."""
-        return sum(path.stat().st_size for path in self.path.iterdir() if path.is_file())
+        with refusals_reported(self.path):
+            return sum(path.stat().st_size for path in self.path.iterdir() if path.is_file())
+
+
+@contextmanager
+def refusals_reported(path: Path, suffix: str = "") -> Iterator[None]:
+    """Report the operating system's refusals to read or write the index folder ``path``
+    (full disk, read-only, not permitted, gone) as ``IndexStorageError``, with ``suffix``
+    unless the folder has gone."""
+    try:
+        yield
+    except OSError as error:
+        failure = refused(path, error)
+        if failure is None:
+            raise
+        if not path.is_dir():
+            raise failure from error
+        raise IndexStorageError(f"{failure}{suffix}") from error
+    except IndexStorageError as error:
+        if not suffix or str(error).endswith(suffix) or not path.is_dir():
+            raise
+        raise IndexStorageError(f"{error}{suffix}") from error
+
+
+def _is_ours(entry: Path) -> bool:
+    """Whether a file in a folder without an index may stay when one is created there."""
+    name = entry.name
+    return name.startswith(".") or name.startswith(FILENAME) or is_engine_file(name)

@@ -9,12 +9,17 @@ database holds the index's metadata (analyzer identity, format version).
 
 from __future__ import annotations
 
+import errno
 import sqlite3
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from searchlib.analysis import edit_distance, stem
+from searchlib.engine.files import refused
 from searchlib.engine.stemming import snowball_stem
+from searchlib.errors import IndexCorruptError, IndexLockedError, SearchlibError
 
 FILENAME = "searchlib.sqlite3"
 _BATCH = 500  # stays under SQLite's limit on bound parameters
@@ -24,10 +29,19 @@ CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WIT
 CREATE INDEX IF NOT EXISTS stems_by_stem ON stems (stem);
 CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# SQLite's messages for what the operating system refused, as the error it would raise.
+_REFUSALS = {
+    "disk is full": errno.ENOSPC,
+    "readonly database": errno.EROFS,
+    "disk I/O error": errno.EIO,
+    "unable to open database file": errno.EACCES,
+    "access permission denied": errno.EACCES,
+}
 
 
 class Vocabulary:
-    """Word → stem lookups and index metadata, stored in ``directory``.
+    """Word → stem lookups and index metadata, stored in ``directory``. Threads may share
+    it: they take turns with its database connection.
 
     >>> import tempfile
     >>> vocabulary = Vocabulary(tempfile.mkdtemp())
@@ -39,27 +53,64 @@ class Vocabulary:
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory) / FILENAME
         self._connection: sqlite3.Connection | None = None
+        self._turn = threading.RLock()
 
     def exists(self) -> bool:
         """Whether the database file is there."""
         return self.path.is_file()
 
+    @contextmanager
+    def _connected(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for one thread at a time; SQLite's failures as ours."""
+        with self._turn:
+            try:
+                if self._connection is None:
+                    self._connection = self._connect()
+                yield self._connection
+            except sqlite3.Error as error:
+                failure = self._failure(error)
+                if failure is None:
+                    raise
+                raise failure from error
+
     def _connect(self) -> sqlite3.Connection:
-        if self._connection is None:
-            self._connection = sqlite3.connect(self.path, timeout=30)
-            self._connection.executescript(_SCHEMA)
-        return self._connection
+        connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        try:
+            connection.executescript(_SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _failure(self, error: sqlite3.Error) -> SearchlibError | None:
+        """The error to raise for a failure of the database: the operating system's
+        refusal, another process's lock, or damage (``None``: none of these)."""
+        message = str(error)
+        code = next((code for text, code in _REFUSALS.items() if text in message), None)
+        if code is not None:
+            return refused(self.path.parent, OSError(code, message, str(self.path)))
+        if "database is locked" in message:
+            return IndexLockedError(
+                f"{self.path} is being written by another process (waited 30 s); try again "
+                f"when it has finished"
+            )
+        if type(error) is sqlite3.DatabaseError:  # not a database, or a damaged one
+            return IndexCorruptError(
+                f"{self.path} can't be read ({type(error).__name__}: {message}); delete the "
+                f"folder and build it again with `searchlib index PATH`"
+            )
+        return None
 
     def close(self) -> None:
         """Close the database connection (it reopens on next use)."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._turn:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def add(self, stems: Mapping[str, str]) -> None:
         """Record word → stem pairs (idempotent)."""
-        connection = self._connect()
-        with connection:
+        with self._connected() as connection, connection:
             connection.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", stems.items())
 
     def stems(self, words: Iterable[str]) -> dict[str, str]:
@@ -82,11 +133,12 @@ class Vocabulary:
         >>> vocabulary.prefixed("econ", 10)
         ['economy', 'economic']
         """
-        rows = self._connect().execute(
-            "SELECT word FROM stems WHERE word >= ? AND word < ? "
-            "ORDER BY length(word), word LIMIT ?",
-            (prefix, prefix + "\U0010ffff", limit),
-        )
+        with self._connected() as connection:
+            rows = connection.execute(
+                "SELECT word FROM stems WHERE word >= ? AND word < ? "
+                "ORDER BY length(word), word LIMIT ?",
+                (prefix, prefix + "\U0010ffff", limit),
+            ).fetchall()
         return [word for (word,) in rows]
 
     def near(self, word: str, edits: int, limit: int) -> list[str]:
@@ -99,28 +151,30 @@ class Vocabulary:
         >>> vocabulary.near("sesions", 2, 10)
         ['sessions', 'session']
         """
-        rows = self._connect().execute(
-            "SELECT word FROM stems WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
-            (word[:1], word[:1] + "\U0010ffff", len(word) - edits, len(word) + edits),
-        )
+        with self._connected() as connection:
+            rows = connection.execute(
+                "SELECT word FROM stems WHERE word >= ? AND word < ? "
+                "AND length(word) BETWEEN ? AND ?",
+                (word[:1], word[:1] + "\U0010ffff", len(word) - edits, len(word) + edits),
+            ).fetchall()
         distances = ((edit_distance(word, each, edits), each) for (each,) in rows)
         return [each for distance, each in sorted(distances) if distance <= edits][:limit]
 
     def metadata(self) -> dict[str, str]:
         """The stored metadata (empty for a new index)."""
-        return dict(self._connect().execute("SELECT key, value FROM metadata"))
+        with self._connected() as connection:
+            return dict(connection.execute("SELECT key, value FROM metadata"))
 
     def set_metadata(self, values: Mapping[str, str]) -> None:
         """Store metadata values, replacing earlier ones."""
-        connection = self._connect()
-        with connection:
+        with self._connected() as connection, connection:
             connection.executemany("INSERT OR REPLACE INTO metadata VALUES (?, ?)", values.items())
 
     def _select(self, statement: str, values: list[str]) -> list[tuple[str, str]]:
-        connection = self._connect()
         rows: list[tuple[str, str]] = []
-        for offset in range(0, len(values), _BATCH):
-            batch = values[offset : offset + _BATCH]
-            placeholders = ",".join("?" * len(batch))
-            rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
+        with self._connected() as connection:
+            for offset in range(0, len(values), _BATCH):
+                batch = values[offset : offset + _BATCH]
+                placeholders = ",".join("?" * len(batch))
+                rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
         return rows
