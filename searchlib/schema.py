@@ -17,7 +17,7 @@ from typing import Any, Literal, NamedTuple
 from searchlib.analysis import Stemmer, content_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "stored"]
