@@ -1,6 +1,6 @@
 """Versions of one story: are they found, and only they?
 
-- BBC (../shared/corpora/bbc): the articles whose bodies are the same (byte-identical files
+- BBC (../shared/corpora/bbc): the articles whose bodies are the same, spacing aside (byte-identical files
   among them); every such pair should be one story.
 - A synthetic set: articles of BBC and Reuters-21578 (bodies of 80 words or more), each with
   an edited copy: sentences dropped, sentences reordered, a paragraph added (from another
@@ -51,7 +51,7 @@ def bbc_twins(threshold: float) -> None:
         by_body: dict[str, list[str]] = defaultdict(list)
         by_bytes: dict[bytes, list[str]] = defaultdict(list)
         for stored in articles:
-            by_body[stored["body"].strip()].append(stored["id"])
+            by_body[" ".join(stored["body"].split())].append(stored["id"])
             if stored.get("path"):
                 by_bytes[Path(stored["path"]).read_bytes()].append(stored["id"])
         pairs = [pair for ids in by_body.values() for pair in combinations(sorted(ids), 2)]

@@ -12,7 +12,7 @@ once per searcher and threshold, and only for the articles a search meets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, proxy
 
 from searchlib.articles.article import Article
 from searchlib.engine.fields import BANDS_FIELD
@@ -25,7 +25,12 @@ _STORIES: WeakKeyDictionary[Searcher, dict[float, Stories]] = WeakKeyDictionary(
 
 
 def check_threshold(threshold: float) -> None:
-    """Refuse a similarity threshold outside (0, 1] with a clear message."""
+    """Refuse a similarity threshold outside (0, 1] with a clear message.
+
+    >>> check_threshold(1.5)
+    Traceback (most recent call last):
+    searchlib.errors.SearchlibError: the duplicate threshold must be above 0 and at most 1, not 1.5
+    """
     if not 0 < threshold <= 1:  # NaN too
         raise SearchlibError(
             f"the duplicate threshold must be above 0 and at most 1, not {threshold}"
@@ -33,7 +38,11 @@ def check_threshold(threshold: float) -> None:
 
 
 def stories(searcher: Searcher, threshold: float = DEFAULT_THRESHOLD) -> Stories:
-    """The stories of the searcher's commit at ``threshold``, shared by the searches on it."""
+    """The stories of the searcher's commit at ``threshold``, shared by the searches on it.
+
+    >>> len(stories(index_folder.searcher()).story(0))  # doctest: +SKIP
+    2
+    """
     check_threshold(threshold)
     by_threshold = _STORIES.setdefault(searcher, {})
     if threshold not in by_threshold:
@@ -45,7 +54,8 @@ class Stories:
     """Which articles of one commit are versions of one story."""
 
     def __init__(self, searcher: Searcher, threshold: float) -> None:
-        self.searcher = searcher
+        # A proxy: the cache's key (the searcher) mustn't be kept alive by its value.
+        self.searcher: Searcher = proxy(searcher)
         self.threshold = threshold
         self._story: dict[int, tuple[int, ...]] = {}
 
@@ -97,7 +107,11 @@ class Stories:
 
 
 def versions(searcher: Searcher, id: str, threshold: float) -> list[Article]:
-    """The versions of the story of the article with this id, earliest first (itself too)."""
+    """The versions of the story of the article with this id, earliest first (itself too).
+
+    >>> [article.id for article in versions(searcher, "bbc/tech/049", 0.7)]  # doctest: +SKIP
+    ['bbc/tech/049', 'bbc/tech/340']
+    """
     number = searcher.document_number("id", id)
     if number is None:
         raise SearchlibError(f"no article with id {id!r} in the index")
@@ -107,7 +121,11 @@ def versions(searcher: Searcher, id: str, threshold: float) -> list[Article]:
 
 def every_story(searcher: Searcher, threshold: float) -> list[list[Article]]:
     """Every story the index holds in more than one version, largest first, each earliest
-    version first."""
+    version first.
+
+    >>> len(every_story(searcher, 0.7))  # doctest: +SKIP
+    158
+    """
     return [
         [to_article(searcher.stored_fields(number)) for number in story]
         for story in stories(searcher, threshold).every_story()
