@@ -54,9 +54,7 @@ def _write(file: Path, records: dict[str, dict[str, object]]) -> None:
 def _scores(index: Index) -> list[dict[str, float]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a typo's correction, a filter alone
-        return [
-            {hit.id: hit.score for hit in index.search(query, limit=1000)} for query in QUERIES
-        ]
+        return [{hit.id: hit.score for hit in index.search(query, limit=1000)} for query in QUERIES]
 
 
 def _assert_same(sharded: list[dict[str, float]], single: list[dict[str, float]]) -> None:
@@ -167,8 +165,14 @@ def test_shards_say_what_to_install_without_dask(
         with pytest.raises(SearchlibError, match=r"pip install 'searchlib\[dask\]'"):
             index.add_file(corpus)
         assert len(index) == 0
-    with Index(tmp_path / "plain") as plain, pytest.raises(SearchlibError, match="not sharded"):
+    with Index(tmp_path / "plain") as plain, pytest.raises(SearchlibError, match="not a sharded"):
         plain.add_file(corpus, scheduler="tcp://127.0.0.1:8786")
+    built = CliRunner().invoke(
+        main, ["index", str(corpus), "--index", str(tmp_path / "new"), "--shards", "2"]
+    )
+    assert built.exit_code == 2
+    assert "pip install 'searchlib[dask]'" in built.output
+    assert not (tmp_path / "new").exists()
 
 
 def test_creating_shards_refuses_a_folder_in_use(tmp_path: Path) -> None:
