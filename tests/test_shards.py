@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
+import signal
 import sys
+import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -54,7 +58,7 @@ def _write(file: Path, records: dict[str, dict[str, object]]) -> None:
 def _scores(index: Index) -> list[dict[str, float]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a typo's correction, a filter alone
-        return [{hit.id: hit.score for hit in index.search(query, limit=1000)} for query in QUERIES]
+        return [{hit.id: hit.score for hit in index.search(query, limit=5000)} for query in QUERIES]
 
 
 def _assert_same(sharded: list[dict[str, float]], single: list[dict[str, float]]) -> None:
@@ -185,3 +189,40 @@ def test_creating_shards_refuses_a_folder_in_use(tmp_path: Path) -> None:
     Index.create(tmp_path / "index", shards=2).close()
     with pytest.raises(SearchlibError, match="already holds"):
         Index.create(tmp_path / "index", shards=2)
+
+
+def test_a_worker_killed_during_a_build_leaves_shards_whole_and_the_build_completes(
+    tmp_path: Path,
+) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    generator = random.Random(5)
+    records = {f"r{n}": _record(generator, n) for n in range(3000)}
+    corpus = tmp_path / "news.jsonl"
+    _write(corpus, records)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        Index.create(tmp_path / "sharded", shards=4) as sharded,
+    ):
+        victim = next(iter(client.run(os.getpid).values()))
+
+        def kill_once_writing() -> None:
+            # Once a shard's writer has postings files, a worker is writing a commit.
+            while not any((tmp_path / "sharded").glob("shard-*/*.pst")):
+                time.sleep(0.01)
+            os.kill(victim, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_once_writing)
+        killer.start()
+        report = sharded.add_file(corpus, scheduler=cluster.scheduler_address)
+        killer.join()
+        assert victim not in client.run(os.getpid).values()
+        assert len(sharded) == len(records)
+        # Records a shard committed before its worker died are unchanged for the retry.
+        assert len(report.added) + report.unchanged == len(records)
+        assert check(sharded.path) == []
+        with Index(tmp_path / "one") as one:
+            one.add_file(corpus, workers=1)
+            _assert_same(_scores(sharded), _scores(one))

@@ -105,7 +105,7 @@ def _client(scheduler: str | None, shards: int) -> Iterator[Any]:
             threads_per_worker=1,
             processes=workers > 1,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as client,
     ):
