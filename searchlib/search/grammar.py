@@ -11,7 +11,7 @@ Grammar (``AND``, ``OR`` and ``NOT`` count in upper case only)::
     phrase      := '"' text '"'[~slop]                  "sanctuary cities"~5
     range       := "[" date " TO " date "]"             either date may be *
 
-Fields: headline, caption, body, quotes, speaker, credit (case-insensitive), and ``date``,
+Fields: headline, caption, body, quotes, speaker, credit, author (case-insensitive), and ``date``,
 whose words are dates: ``date:2017``, ``date:2017-06``, ``date:2017-06-01``,
 ``date:>=2017-06-01``, ``date:<2018``, ``date:[2017-01-01 TO *]``. A field before
 parentheses applies to every word inside (``headline:(jobs OR economy)``).
