@@ -179,6 +179,17 @@ def test_shards_say_what_to_install_without_dask(
     assert not (tmp_path / "new").exists()
 
 
+def test_shards_without_articles_are_searched(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "index", shards=4) as index:
+        assert [hit.id for hit in index.search("cocoa")] == []
+        index.add(Article(id="a", body="cocoa bahia"))
+        results = index.search("cocoa", sort="-date")
+        assert [hit.id for hit in results] == ["a"]
+        assert results.facets["source"] == []
+        assert results.timeline().undated == 1
+        assert [hit.id for hit in index.search('"cocoa bahia" -rain')] == ["a"]
+
+
 def test_creating_shards_refuses_a_folder_in_use(tmp_path: Path) -> None:
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")

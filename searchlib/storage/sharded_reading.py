@@ -20,9 +20,11 @@ class ShardedSearcher:
     """
 
     def __init__(self, shards: list[Searcher]) -> None:
-        self.shards = shards
+        self._owned = shards
+        # A shard without documents has no segment to read lengths or postings from.
+        self.shards = [shard for shard in shards if shard.capacity()]
         self.bases = [0]
-        for shard in shards:
+        for shard in self.shards:
             shard.statistics = self
             self.bases.append(self.bases[-1] + shard.capacity())
         self._averages: dict[str, float] = {}
@@ -36,12 +38,12 @@ class ShardedSearcher:
 
     def close(self) -> None:
         """Release every shard's files."""
-        for shard in self.shards:
+        for shard in self._owned:
             shard.close()
 
     def is_current(self) -> bool:
         """Whether no shard has had a commit since this searcher opened."""
-        return all(shard.is_current() for shard in self.shards)
+        return all(shard.is_current() for shard in self._owned)
 
     def _locate(self, number: int) -> tuple[Searcher, int]:
         """The shard holding document ``number``, and its number there."""
