@@ -36,8 +36,9 @@ class Source:
 
 def build(index: ShardedFolder, sources: list[Source], scheduler: str | None) -> IndexReport:
     """Bring every shard of ``index`` in line with ``sources``, one Dask task per shard, on
-    the cluster at ``scheduler`` (``tcp://host:8786``) or on a local one; every worker must
-    reach the index's folder at the same path. What the tasks report, added up.
+    the cluster at ``scheduler`` (``tcp://host:8786``) or on a local one (worker processes:
+    a script must guard its top level with ``if __name__ == "__main__":``); every worker
+    must reach the index's folder at the same path. What the tasks report, added up.
 
     >>> build(index, [Source("news.jsonl", is_folder=False)], None)  # doctest: +SKIP
     IndexReport(added=['n1', 'n2'], ...)

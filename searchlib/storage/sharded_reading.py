@@ -17,6 +17,25 @@ from searchlib.engine.reading import Searcher
 class ShardedSearcher:
     """A ``Searcher`` over the ``shards``' searchers (one per shard, in shard order), which
     it owns: ranks with the statistics of all of them, numbers documents one after another.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from searchlib.analysis import Stemmer
+    >>> from searchlib.articles.article import Article
+    >>> from searchlib.schema import to_document
+    >>> from searchlib.storage.shards import ShardedFolder, create_sharded
+    >>> place = Path(tempfile.mkdtemp()) / "index"
+    >>> create_sharded(place, 2)
+    >>> folder = ShardedFolder(place)
+    >>> with folder.writing() as (writer, stemmer):
+    ...     for id in ("a", "g", "h"):
+    ...         writer.update(to_document(Article(id=id, body="cocoa"), stemmer))
+    >>> searcher = folder.searcher()
+    >>> [len(shard.all_documents()) for shard in searcher.shards], searcher.document_count()
+    ([2, 1], 3)
+    >>> sorted(searcher.stored_fields(number)["id"] for number in searcher.all_documents())
+    ['a', 'g', 'h']
+    >>> folder.close()
     """
 
     def __init__(self, shards: list[Searcher]) -> None:
