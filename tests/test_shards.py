@@ -221,7 +221,9 @@ def test_a_worker_killed_during_a_build_leaves_shards_whole_and_the_build_comple
 
         def kill_once_writing() -> None:
             # Once a shard's writer has postings files, a worker is writing a commit.
+            give_up = time.monotonic() + 60
             while not any((tmp_path / "sharded").glob("shard-*/*.pst")):
+                assert time.monotonic() < give_up
                 time.sleep(0.01)
             os.kill(victim, signal.SIGKILL)
 
