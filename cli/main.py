@@ -110,8 +110,9 @@ def index_command(
       searchlib index news.csv --field headline=title --field body=content
       searchlib index reuters21578.jsonl.gz --field topic=topics --field place=places
     """
-    shown = not quiet and sys.stderr.isatty() and not (shards or scheduler)
     with opened(index_path or Path(DEFAULT_PATH), lock_timeout, shards) as index:
+        # Shards are built by Dask tasks, which report no progress.
+        shown = not quiet and sys.stderr.isatty() and not is_sharded(index.path)
         for path in paths:
             started = time.perf_counter()
             with progress_bar(path, fields, shown) as progress:
@@ -143,10 +144,11 @@ def opened(path: Path, lock_timeout: float, shards: int | None) -> Index:
     if not is_sharded(path):
         return Index.create(path, shards=shards, lock_timeout=lock_timeout)
     index = Index(path, lock_timeout=lock_timeout)
-    if index.stats()["shards"] != shards:
+    count = index.stats()["shards"]
+    if count != shards:
         index.close()
         raise SearchlibError(
-            f"{display_path(str(path))} has {index.stats()['shards']} shards, not {shards}: "
+            f"{display_path(str(path))} has {count} shards, not {shards}: "
             f"leave out --shards to update it, or choose another folder"
         )
     return index
