@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchlib import Article, Index, SearchlibError
+from searchlib import Article, Index, SearchlibError, SkippedFileWarning
 from searchlib.storage.integrity import check
 from searchlib.storage.shards import shard_of, shard_path
 from searchlib_cli.main import main
@@ -77,9 +77,15 @@ def test_shards_built_with_dask_rank_as_one_index_through_updates(tmp_path: Path
     records = {f"r{n}": _record(generator, n) for n in range(300)}
     corpus = tmp_path / "news.jsonl"
     _write(corpus, records)
+    with corpus.open("a") as file:
+        file.write("not a record\n")
     with Index.create(tmp_path / "sharded", shards=4) as sharded:
-        report = sharded.add_file(corpus, fields=FIELDS)
+        # Every shard's task reads the bad line; the build warns of it once.
+        with pytest.warns(SkippedFileWarning, match="news.jsonl:301") as caught:
+            report = sharded.add_file(corpus, fields=FIELDS)
+        assert len(caught) == len(report.skipped) == 1
         assert sorted(report.added) == sorted(records)
+        _write(corpus, records)
         assert sharded.stats()["keyword_fields"] == ["topic"]
         for round_number in range(2):
             with Index(tmp_path / f"single{round_number}") as single:

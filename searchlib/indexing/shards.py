@@ -9,6 +9,7 @@ starts: searching a sharded index needs none.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from searchlib.articles.records import is_records
-from searchlib.errors import SearchlibError
+from searchlib.errors import SearchlibError, SearchlibWarning
+from searchlib.indexing import folders
+from searchlib.indexing.records import add_records
 from searchlib.indexing.report import IndexReport
 from searchlib.storage.folder import IndexFolder
 from searchlib.storage.shards import ShardedFolder, shard_of, shard_path
@@ -61,26 +64,27 @@ def build(index: ShardedFolder, sources: list[Source], scheduler: str | None) ->
 
 def update_shard(path: str, shard: int, shards: int, sources: list[Source]) -> IndexReport:
     """One task: shard ``shard`` of the sharded index at ``path`` in line with ``sources``."""
-    # Imported here: a worker runs this, and the module of Index imports this one.
-    from searchlib.indexing import folders, records
 
     def keep(id: str) -> bool:
         return shard_of(id, shards) == shard
 
     reports = []
     folder = IndexFolder(shard_path(Path(path), shard), create=False)
-    try:
-        for source in sources:
-            place = Path(source.path)
-            if source.is_folder:
-                reports.append(folders.sync(folder, place, None, 1, None, keep))
-            elif is_records(place):
-                reports.append(records.add_records(folder, place, source.fields, None, 1, keep))
-            else:
-                reports.append(folders.sync(folder, place.parent, [place], 1, None, keep))
-    finally:
-        folder.close()
-    return _added_up(reports)
+    # What one shard skips, every shard does: the build warns of it, once.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            for source in sources:
+                place = Path(source.path)
+                if source.is_folder:
+                    reports.append(folders.sync(folder, place, None, 1, None, keep))
+                elif is_records(place):
+                    reports.append(add_records(folder, place, source.fields, None, 1, keep))
+                else:
+                    reports.append(folders.sync(folder, place.parent, [place], 1, None, keep))
+        finally:
+            folder.close()
+        return _added_up(reports)
 
 
 @contextmanager
@@ -114,16 +118,17 @@ def _client(scheduler: str | None, shards: int) -> Iterator[Any]:
 
 
 def _added_up(reports: list[IndexReport]) -> IndexReport:
-    """The reports of the shards as one; what each shard saw of every source (a bad
-    record, a file left out) is said once."""
+    """The reports of the shards as one, warning of what was skipped and noted; what each
+    shard saw of every source (a bad record, a file left out) is said once."""
     total = IndexReport()
     for report in reports:
         total.added += report.added
         total.updated += report.updated
         total.removed += report.removed
         total.unchanged += report.unchanged
-        total.skipped += report.skipped
-        total.notes += report.notes
-    total.skipped = list(dict.fromkeys(total.skipped))
-    total.notes = list(dict.fromkeys(total.notes))
+    for path, reason in dict.fromkeys(skip for report in reports for skip in report.skipped):
+        total.skip(path, reason)
+    total.notes = list(dict.fromkeys(note for report in reports for note in report.notes))
+    for note in total.notes:
+        warnings.warn(note, SearchlibWarning, stacklevel=3)
     return total
