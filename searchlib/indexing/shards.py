@@ -1,8 +1,8 @@
 """Building and updating a sharded index on a Dask cluster: one task per shard, each
 bringing its shard in line with the sources for the ids routed to it.
 
-A task's update is one commit of its shard: a task killed or retried leaves its shard as
-its last commit, and a run again completes it. Dask is imported here only, when a build
+A task updates its shard in commits of its own: a task killed or retried leaves its shard
+as its last commit, and a run again completes it. Dask is imported here only, when a build
 starts: searching a sharded index needs none.
 """
 
@@ -50,7 +50,7 @@ def build(index: ShardedFolder, sources: list[Source], scheduler: str | None) ->
     with _client(scheduler, count) as client:
         futures = client.map(
             update_shard,
-            [str(index.path)] * count,
+            [str(index.path.resolve())] * count,  # workers may run elsewhere
             range(count),
             [count] * count,
             [sources] * count,
