@@ -165,3 +165,16 @@ def test_the_command_line_collapses_lists_and_shows_versions(tmp_path: Path) -> 
     assert missing.exit_code == 2 and "no article with id" in missing.stderr
     bad = runner.invoke(search_command, ["harbour", "--duplicate-threshold", "2", *where])
     assert bad.exit_code == 2
+
+
+def test_versions_are_found_across_shards(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "sharded", shards=3) as index:
+        index.add(*(Article(id=f"twin{n}", body=STORY) for n in range(6)))
+        index.add(Article(id="other", body=OTHER))
+        assert [len(story) for story in index.duplicates()] == [6]
+        results = index.search("harbour")
+        assert len(results) == 1 and results[0].duplicates == 5 and results.stories == 1
+        index.delete("twin0", "twin1")
+        assert [article.id for article in index.versions("twin5")] == [
+            f"twin{n}" for n in range(2, 6)
+        ]
