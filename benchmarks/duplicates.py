@@ -1,7 +1,7 @@
 """Versions of one story: are they found, and only they?
 
-- BBC (../shared/corpora/bbc): the articles whose bodies are the same, spacing aside (byte-identical files
-  among them); every such pair should be one story.
+- BBC (../shared/corpora/bbc): the articles whose bodies are the same, spacing aside
+  (byte-identical files among them); every such pair should be one story.
 - A synthetic set: articles of BBC and Reuters-21578 (bodies of 80 words or more), each with
   an edited copy: sentences dropped, sentences reordered, a paragraph added (from another
   article), the headline rewritten, words changed. Each pair's true shingle similarity
