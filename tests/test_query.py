@@ -6,13 +6,17 @@ The syntax itself is tested in test_grammar.py.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from searchlib import Article, Index
 from searchlib.analysis import stem
 from searchlib.errors import QueryError
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Bool, Dates, Phrase, Terms, plan
+from searchlib_cli.search import search as search_command
 
 
 class Lexicon:
@@ -122,3 +126,43 @@ def test_nothing_searchable_raises_query_error(query: str) -> None:
 def test_only_exclusions_match_everything_else() -> None:
     root = planned("-headline:police").root
     assert root.must == () and root.should == () and len(root.must_not) == 1
+
+
+# Whole queries, through Index.search and the search command, on a few made-up articles.
+
+NEWS = {
+    "cocoa": "Cocoa prices rose as the cocoa harvest in Ghana shrank.",
+    "cola": "Coca-Cola sold more cola in Ghana.",
+    "coffee": "Coffee growers met in Brazil.",
+    "woman": "A woman and a women's team won in Zurich.",
+    "cafe": "The café in Zürich serves coffee.",
+    "bank": "The Bank of England raised rates.",
+    "for": "A bank for England was proposed by growers.",
+}
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """An index folder holding ``NEWS``."""
+    with Index(tmp_path / "news") as index:
+        index.add(*(Article(id=name, body=body) for name, body in NEWS.items()))
+    return tmp_path / "news"
+
+
+def ids(folder: Path, query: str) -> list[str]:
+    with Index(folder) as index:
+        return [hit.id for hit in index.search(query)]
+
+
+def command(folder: Path, *arguments: str) -> Result:
+    return CliRunner().invoke(search_command, ["--index", str(folder), *arguments])
+
+
+def test_a_query_may_start_with_a_dash(news: Path) -> None:
+    assert "cocoa" not in ids(news, "-cocoa") and "cola" in ids(news, "-cocoa")
+    for arguments in (["--", "-cocoa"], ["-cocoa"], ["-cocoa", "-n", "9"], ["-n9", "-cocoa"]):
+        result = command(news, *arguments)
+        assert result.exit_code == 0, result.output
+        assert "cola" in result.stdout and "cocoa prices" not in result.stdout.lower()
+    assert "search -- -cocoa" in command(news, "--help").stdout
+    assert "No such option '--jsn'" in command(news, "cocoa", "--jsn").output
