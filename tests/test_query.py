@@ -166,3 +166,21 @@ def test_a_query_may_start_with_a_dash(news: Path) -> None:
         assert "cola" in result.stdout and "cocoa prices" not in result.stdout.lower()
     assert "search -- -cocoa" in command(news, "--help").stdout
     assert "No such option '--jsn'" in command(news, "cocoa", "--jsn").output
+
+
+def test_a_boost_multiplies_a_words_score_and_the_explanation_adds_up(news: Path) -> None:
+    assert planned("cocoa^2").root.should[0].boost == 2.0  # type: ignore[union-attr]
+    assert planned("(cocoa coffee)^2 crop").root.should[0].should[0].boost == 2.0  # type: ignore[union-attr]
+    with Index(news) as index:
+        boosted = index.search("cocoa^3 coffee^0.5")
+        (phrase,) = index.search('"cocoa harvest"^2')
+        (unboosted,) = index.search('"cocoa harvest"')
+        # The words' scores are boosted, not the bonus for their exact forms.
+        assert phrase.score - phrase.explain().bonus == pytest.approx(
+            2 * (unboosted.score - unboosted.explain().bonus)
+        )
+        for hit in boosted:
+            assert hit.explain().score == pytest.approx(hit.score)
+    assert boosted[0].id == "cocoa" and ids(news, "cocoa^0.1 coffee")[0] != "cocoa"
+    result = command(news, "cocoa^0.1 (coffee Brazil)^3", "--explain")
+    assert result.exit_code == 0 and result.stdout.startswith("1. Coffee growers met in Brazil.")

@@ -63,9 +63,11 @@ class Lexicon(Protocol):
 @dataclass(frozen=True)
 class Terms:
     """One query word: documents holding any of its ``(field, term, weight)`` pairs. Ranked
-    as one BM25F term: the pairs' frequencies add up, each times its field's weight."""
+    as one BM25F term: the pairs' frequencies add up, each times its weight (its field's);
+    ``boost`` multiplies the word's score (``cocoa^2``)."""
 
     pairs: tuple[tuple[str, str, float], ...]
+    boost: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -167,18 +169,21 @@ class _Planner:
         self.plain = parsed.plain
         self.fuzzy_words = 0
 
-    def node(self, syntax: tree.Syntax, wanted: bool) -> Node | None:
+    def node(self, syntax: tree.Syntax, wanted: bool, boost: float) -> Node | None:
         if isinstance(syntax, tree.Bool):
-            return self.bool(syntax, wanted)
+            return self.bool(syntax, wanted, boost)
         if isinstance(syntax, tree.DateRange):
             return Dates(_moment(syntax.start), _moment(syntax.end))
         if isinstance(syntax, tree.Keyword):
             return Keyword(syntax.field, syntax.value)
-        return self.text(syntax, wanted)
+        return self.text(syntax, wanted, boost * syntax.boost)
 
-    def bool(self, syntax: tree.Bool, wanted: bool) -> Node | None:
+    def bool(self, syntax: tree.Bool, wanted: bool, boost: float = 1.0) -> Node | None:
+        """A group's nodes, each word's boost multiplied by the group's (and ``boost``)."""
+        boost *= syntax.boost
+
         def planned(parts: tuple[tree.Syntax, ...], part_wanted: bool) -> tuple[Node, ...]:
-            nodes = (self.node(part, part_wanted) for part in parts)
+            nodes = (self.node(part, part_wanted, boost) for part in parts)
             return tuple(node for node in nodes if node is not None)
 
         must, should = planned(syntax.must, wanted), planned(syntax.should, wanted)
@@ -196,7 +201,7 @@ class _Planner:
             return should[0]
         return Bool(must, should, must_not, filters)
 
-    def text(self, syntax: tree.Word | tree.Phrase, wanted: bool) -> Node | None:
+    def text(self, syntax: tree.Word | tree.Phrase, wanted: bool, boost: float) -> Node | None:
         forms = content_words(syntax.text)
         typed = syntax.typed or syntax.text
         if not forms:
@@ -212,9 +217,9 @@ class _Planner:
                         f"searched the fuzzy words after the first {MAX_FUZZY_WORDS} as typed, "
                         f"from {typed} on"
                     )
-                syntax = tree.Word(syntax.text, syntax.field)
+                syntax = tree.Word(syntax.text, syntax.field, boost=syntax.boost)
         if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
-            return self.expanded(syntax, forms, fields, wanted)
+            return self.expanded(syntax, forms, fields, wanted, boost)
         if not self.plain and isinstance(syntax, tree.Word):
             dropped = "".join(_SYMBOLS.findall(TOKEN.sub(" ", syntax.text)))
             if dropped:
@@ -225,7 +230,7 @@ class _Planner:
         stemmed = [stems[form] for form in forms]
         if wanted:
             self.note(forms, stemmed, fields, exact=True)
-        words = tuple(_terms(fields, [(form, stems[form])]) for form in forms)
+        words = tuple(_terms(fields, [(form, stems[form])], boost) for form in forms)
         if len(words) == 1:
             return words[0]
         held = tuple(
@@ -235,7 +240,7 @@ class _Planner:
         return Phrase(words, held, slop)
 
     def expanded(
-        self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool
+        self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool, boost: float
     ) -> Node | None:
         typed = syntax.typed or syntax.text
         if len(forms) > 1:
@@ -252,7 +257,7 @@ class _Planner:
         stems = self.lexicon.stems(found)
         if wanted:
             self.note(found, [stems[each] for each in found], fields, exact=False)
-        return _terms(fields, [(each, stems[each]) for each in found])
+        return _terms(fields, [(each, stems[each]) for each in found], boost)
 
     def note(self, forms: list[str], stemmed: list[str], fields: list[Field], exact: bool) -> None:
         self.plan.terms.update(forms, stemmed)
@@ -261,7 +266,7 @@ class _Planner:
         self.plan.fields.update(each.name for each in fields)
 
 
-def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]]) -> Terms:
+def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]], boost: float) -> Terms:
     """Every field's term for each of the word forms (the stem, or the form itself)."""
     return Terms(
         tuple(
@@ -270,7 +275,8 @@ def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]]) -> Terms
                 for form, stem in forms_and_stems
                 for each in fields
             )
-        )
+        ),
+        boost,
     )
 
 
