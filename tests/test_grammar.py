@@ -442,6 +442,32 @@ def test_a_prefix_of_one_character_is_searched_as_a_word() -> None:
     ]
 
 
+def test_wildcards_inside_and_before_a_word() -> None:
+    assert tree("co*a *coa wom?n headline:?ob cocoa?") == Bool(
+        should=(
+            Word("co*a", wildcard=True),
+            Word("*coa", wildcard=True),
+            Word("wom?n", wildcard=True),
+            Word("?ob", "headline", wildcard=True),
+            Word("cocoa?"),  # a question mark: people type questions
+        )
+    )
+
+
+@pytest.mark.parametrize("query", ["*a", "?*?", "*a?"])
+def test_a_wildcard_word_needs_two_other_characters(query: str) -> None:
+    assert read(query) == (
+        Bool(),
+        [f"ignored {query}: a word with * or ? needs at least 2 other characters (co*a)"],
+    )
+
+
+def test_a_word_is_not_both_wildcard_and_fuzzy() -> None:
+    root, warnings = read("co*a~2")
+    assert root == Bool(should=(Word("co*a", wildcard=True),))
+    assert "can't be both a wildcard and fuzzy" in warnings[0]
+
+
 def test_a_word_is_not_both_prefix_and_fuzzy() -> None:
     root, warnings = read("econ*~")
     assert root == Bool(should=(Word("econ", prefix=True),))

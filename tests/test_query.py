@@ -5,6 +5,7 @@ The syntax itself is tested in test_grammar.py.
 
 from __future__ import annotations
 
+import fnmatch
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +33,9 @@ class Lexicon:
 
     def near(self, word, edits, limit):
         return [each for each in self.words if each[:3] == word[:3]][:limit]
+
+    def matching(self, pattern, limit):
+        return sorted(fnmatch.filter(self.words, pattern), key=len)[:limit]
 
 
 def planned(query: str, operators: bool = True):
@@ -88,6 +92,31 @@ def test_prefix_becomes_the_index_words_that_start_with_it() -> None:
 def test_fuzzy_word_becomes_near_index_words() -> None:
     (word,) = planned("Sesions~").root.should  # the fake lexicon: same first three letters
     assert ("body", "session", 1.0) in word.pairs
+
+
+def test_wildcards_become_the_index_words_that_fit_them() -> None:
+    for query in ("econom*s", "*conomies", "ECONOMI?S", "eco?om*"):
+        (word,) = planned(query).root.should
+        assert ("body", "economi", 1.0) in word.pairs, query
+    (word,) = planned("ec?nomy").root.should
+    assert {term for field, term, _ in word.pairs if field == "body"} == {"economi"}
+
+
+def test_an_expansion_past_the_cap_is_cut_with_a_warning(monkeypatch) -> None:
+    monkeypatch.setattr(Lexicon, "words", tuple(f"word{n:03}" for n in range(60)))
+    result = planned("wor*")
+    (word,) = result.root.should
+    assert len({term for field, term, _ in word.pairs if field == "body"}) == 50
+    assert result.warnings == [
+        "wor* fits more than 50 indexed words: searched the 50 shortest (word000 … word049)"
+    ]
+    assert "searched the 50 shortest" in planned("*or?0*").warnings[0]
+
+
+def test_a_wildcard_word_with_punctuation_is_ignored() -> None:
+    assert planned("co-c*a Byrne").warnings == [
+        "ignored co-c*a: a prefix, wildcard or fuzzy word must be one word"
+    ]
 
 
 def test_prefix_with_no_index_word_is_reported() -> None:
@@ -184,3 +213,13 @@ def test_a_boost_multiplies_a_words_score_and_the_explanation_adds_up(news: Path
     assert boosted[0].id == "cocoa" and ids(news, "cocoa^0.1 coffee")[0] != "cocoa"
     result = command(news, "cocoa^0.1 (coffee Brazil)^3", "--explain")
     assert result.exit_code == 0 and result.stdout.startswith("1. Coffee growers met in Brazil.")
+
+
+def test_wildcards_inside_and_before_words(news: Path) -> None:
+    assert set(ids(news, "co*a")) == {"cocoa", "cola"}  # Coca-Cola: "coca" and "cola"
+    assert ids(news, "*coa") == ["cocoa"]
+    assert set(ids(news, "wom?n")) == {"woman"}
+    assert "did you mean" not in command(news, "*coa").output
+    result = command(news, "*coa", "--json")
+    assert result.exit_code == 0 and '"id": "cocoa"' in result.stdout
+    assert "warning" not in result.stderr

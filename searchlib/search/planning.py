@@ -38,10 +38,13 @@ __all__ = [
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
 MAX_EXPANSIONS = 50
-"""A prefix or fuzzy word matches at most this many of the index's words."""
+"""A prefix, wildcard or fuzzy word matches at most this many of the index's words (the
+shortest, or the closest; a warning says so)."""
 MAX_FUZZY_WORDS = 10
 """Fuzzy words after this many in a query are searched as typed (with a warning): each one
 compares every indexed word of about its length with it, tens of milliseconds."""
+_PATTERN = re.compile(r"(?:[^\W_]|[*?])+")
+"""A wildcard word: letters and digits, ``*`` and ``?``."""
 _SYMBOLS = re.compile(r"[+#@&%]+")
 """Symbols that change what a word means (C++, C#, AT&T); dropping them is worth a warning,
 unlike prose punctuation or currency signs."""
@@ -58,6 +61,10 @@ class Lexicon(Protocol):
 
     def near(self, word: str, edits: int, limit: int) -> list[str]:
         """Words the index holds within ``edits`` edits of ``word``, closest first."""
+
+    def matching(self, pattern: str, limit: int) -> list[str]:
+        """Words the index holds that fit ``pattern`` (``*`` any letters, ``?`` one),
+        shortest first."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     >>> class Same:  # a lexicon whose stems are the words themselves
     ...     def stems(self, words): return {word: word for word in words}
     >>> plan(parse("+jag -police"), Same()).root.must
-    (Terms(pairs=(('headline', 'jag', 2.0), ...)),)
+    (Terms(pairs=(('headline', 'jag', 2.0), ...), boost=1.0),)
     """
     planner = _Planner(parsed, lexicon)
     root = planner.bool(parsed.root, wanted=True)
@@ -218,6 +225,8 @@ class _Planner:
                         f"from {typed} on"
                     )
                 syntax = tree.Word(syntax.text, syntax.field, boost=syntax.boost)
+        if isinstance(syntax, tree.Word) and syntax.wildcard:
+            return self.expanded(syntax, [syntax.text.lower()], fields, wanted, boost)
         if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
             return self.expanded(syntax, forms, fields, wanted, boost)
         if not self.plain and isinstance(syntax, tree.Word):
@@ -243,17 +252,28 @@ class _Planner:
         self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool, boost: float
     ) -> Node | None:
         typed = syntax.typed or syntax.text
-        if len(forms) > 1:
-            self.plan.warnings.append(f"{typed}: a prefix or fuzzy word must be one word")
+        (form, *others) = forms
+        if others or (syntax.wildcard and not _PATTERN.fullmatch(form)):
+            self.plan.warnings.append(
+                f"ignored {typed}: a prefix, wildcard or fuzzy word must be one word"
+            )
             return None
-        (form,) = forms
-        if syntax.prefix:
-            found = self.lexicon.prefixed(form, MAX_EXPANSIONS)
+        if syntax.wildcard:
+            found = self.lexicon.matching(form, MAX_EXPANSIONS + 1)
+        elif syntax.prefix:
+            found = self.lexicon.prefixed(form, MAX_EXPANSIONS + 1)
         else:
-            found = self.lexicon.near(form, syntax.fuzzy, MAX_EXPANSIONS)
+            found = self.lexicon.near(form, syntax.fuzzy, MAX_EXPANSIONS + 1)
         if not found:
             self.plan.warnings.append(f"no indexed word fits {typed}")
             return None
+        if len(found) > MAX_EXPANSIONS:
+            found = found[:MAX_EXPANSIONS]
+            which = "closest" if syntax.fuzzy else "shortest"
+            self.plan.warnings.append(
+                f"{typed} fits more than {MAX_EXPANSIONS} indexed words: searched the "
+                f"{MAX_EXPANSIONS} {which} ({found[0]} … {found[-1]})"
+            )
         stems = self.lexicon.stems(found)
         if wanted:
             self.note(found, [stems[each] for each in found], fields, exact=False)

@@ -63,12 +63,12 @@ def _better_word(searcher: Searcher, vocabulary: Vocabulary, form: str, fields: 
 
 def _typed_words(syntax: tree.Syntax) -> Iterator[tuple[str, list[Field]]]:
     """The exact forms of the words a query wants, each with the fields it is looked for in;
-    not excluded words, nor prefixes and fuzzy words (whose spelling is meant loosely)."""
+    not excluded words, nor prefixes, wildcards and fuzzy words (spelt loosely on purpose)."""
     if isinstance(syntax, tree.Bool):
         for part in (*syntax.must, *syntax.should):
             yield from _typed_words(part)
     elif isinstance(syntax, tree.Phrase) or (
-        isinstance(syntax, tree.Word) and not (syntax.prefix or syntax.fuzzy)
+        isinstance(syntax, tree.Word) and not (syntax.prefix or syntax.fuzzy or syntax.wildcard)
     ):
         fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
         for form in content_words(syntax.text):
