@@ -91,7 +91,9 @@ def test_prefix_becomes_the_index_words_that_start_with_it() -> None:
 
 def test_fuzzy_word_becomes_near_index_words() -> None:
     (word,) = planned("Sesions~").root.should  # the fake lexicon: same first three letters
-    assert ("body", "session", 1.0) in word.pairs
+    weights = {term: weight for field, term, weight in word.pairs if field == "body"}
+    # Weighed by similarity, as Lucene does: "sessions" is 1 edit from the 7 letters typed.
+    assert weights == {"session": pytest.approx(1 - 1 / 7)}
 
 
 def test_wildcards_become_the_index_words_that_fit_them() -> None:
@@ -223,3 +225,14 @@ def test_wildcards_inside_and_before_words(news: Path) -> None:
     result = command(news, "*coa", "--json")
     assert result.exit_code == 0 and '"id": "cocoa"' in result.stdout
     assert "warning" not in result.stderr
+
+
+def test_a_fuzzy_word_ranks_the_word_as_typed_first(news: Path) -> None:
+    with Index(news) as index:
+        results = index.search("cocoa~2")
+        assert [hit.id for hit in results] == ["cocoa", "cola"]  # cola: "coca"
+        (cola,) = [hit for hit in results if hit.id == "cola"]
+        assert cola.explain().score == pytest.approx(cola.score)
+    assert ids(news, "coca~2") == ["cola", "cocoa"]
+    result = command(news, "cocoa~2", "--csv", "--fields", "id")
+    assert result.stdout.split() == ["id", "cocoa", "cola"]

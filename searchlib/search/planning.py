@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from searchlib.analysis import TOKEN, content_words, words
+from searchlib.analysis import TOKEN, content_words, edit_distance, words
 from searchlib.errors import QueryError
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
 from searchlib.search import syntax as tree
@@ -277,7 +277,10 @@ class _Planner:
         stems = self.lexicon.stems(found)
         if wanted:
             self.note(found, [stems[each] for each in found], fields, exact=False)
-        return _terms(fields, [(each, stems[each]) for each in found], boost)
+            if syntax.fuzzy and form in found:
+                self.plan.exact_forms.add(form)  # the word as typed ranks first
+        similar = {each: similarity(form, each, syntax.fuzzy) for each in found}
+        return _terms(fields, [(each, stems[each]) for each in found], boost, similar)
 
     def note(self, forms: list[str], stemmed: list[str], fields: list[Field], exact: bool) -> None:
         self.plan.terms.update(forms, stemmed)
@@ -286,18 +289,34 @@ class _Planner:
         self.plan.fields.update(each.name for each in fields)
 
 
-def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]], boost: float) -> Terms:
-    """Every field's term for each of the word forms (the stem, or the form itself)."""
-    return Terms(
-        tuple(
-            dict.fromkeys(
-                (each.name, stem if each.kind == "stemmed" else form, each.boost or 1.0)
-                for form, stem in forms_and_stems
-                for each in fields
-            )
-        ),
-        boost,
-    )
+def _terms(
+    fields: list[Field],
+    forms_and_stems: list[tuple[str, str]],
+    boost: float,
+    similar: dict[str, float] | None = None,
+) -> Terms:
+    """Every field's term for each of the word forms (the stem, or the form itself), each
+    weighted by its field's weight times its form's similarity to the word typed (the
+    highest of its forms', for a stem)."""
+    weights: dict[tuple[str, str], float] = {}
+    for form, stem in forms_and_stems:
+        for each in fields:
+            term = (each.name, stem if each.kind == "stemmed" else form)
+            weight = (each.boost or 1.0) * (similar[form] if similar else 1.0)
+            weights[term] = max(weights.get(term, 0.0), weight)
+    return Terms(tuple((name, term, weight) for (name, term), weight in weights.items()), boost)
+
+
+def similarity(typed: str, found: str, edits: int) -> float:
+    """How much a fuzzy word's expansion counts, as Lucene weighs it: 1 less its edits per
+    letter of the shorter word; 1 for all but fuzzy expansions (``edits`` 0).
+
+    >>> similarity("cocoa", "cocoa", 2), similarity("cocoa", "coca", 2)
+    (1.0, 0.75)
+    """
+    if not edits:
+        return 1.0
+    return 1.0 - edit_distance(typed, found, edits) / min(len(typed), len(found))
 
 
 def _moment(day: date | None) -> datetime | None:
