@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from searchlib.analysis import Stemmer, content_words
+from searchlib.analysis import Stemmer, content_words, folded, written_content_words
 from searchlib.articles.article import Article, Quote, shown_path, with_valid_text
 
 FORMAT_VERSION = "3"
@@ -166,9 +166,11 @@ def to_document(
     file_path = article.path
     shown = shown_path(file_path) if file_path else None
     article = with_valid_text(replace(article, path=shown))
-    headline, caption, body = (
-        content_words(text or "") for text in (article.headline, article.caption, article.body)
-    )
+    written = [
+        written_content_words(text or "")
+        for text in (article.headline, article.caption, article.body)
+    ]
+    headline, caption, body = map(folded, written)
     stemmed = {
         "headline": stemmer.stems(headline),
         "caption": stemmer.stems(caption),
@@ -182,7 +184,7 @@ def to_document(
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
         "credit": content_words(article.credit or ""),
-        "exact": encode_forms({*headline, *caption, *body}),
+        "exact": encode_forms({form for forms in written for form in forms}),
         "keywords": _keyword_terms(article),
     }
     if records_file and content_hash:

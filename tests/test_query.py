@@ -6,6 +6,7 @@ The syntax itself is tested in test_grammar.py.
 from __future__ import annotations
 
 import fnmatch
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -169,6 +170,7 @@ NEWS = {
     "cafe": "The café in Zürich serves coffee.",
     "bank": "The Bank of England raised rates.",
     "for": "A bank for England was proposed by growers.",
+    "plain": "A CAFE AND A CREME BRULEE IN ZURICH.",
 }
 
 
@@ -236,3 +238,17 @@ def test_a_fuzzy_word_ranks_the_word_as_typed_first(news: Path) -> None:
     assert ids(news, "coca~2") == ["cola", "cocoa"]
     result = command(news, "cocoa~2", "--csv", "--fields", "id")
     assert result.stdout.split() == ["id", "cocoa", "cola"]
+
+
+def test_accents_fold_and_the_form_typed_ranks_first(news: Path) -> None:
+    for query in ("cafe", "café", "CAFÉ", "Cafe~"):
+        assert set(ids(news, query)) == {"cafe", "plain"}, query
+    assert ids(news, "café")[0] == "cafe" and ids(news, "cafe")[0] == "plain"
+    assert ids(news, "Zürich")[0] == "cafe" and set(ids(news, "Zurich")) == {
+        "woman", "cafe", "plain"
+    }  # fmt: skip
+    assert ids(news, '"crème brûlée"') == ["plain"]
+    result = command(news, "Cafe", "--json")
+    hits = {hit["id"]: hit for hit in json.loads(result.stdout)}
+    snippet = hits["cafe"]["snippet"]
+    assert [snippet[start:end] for start, end in hits["cafe"]["highlights"]] == ["café"]

@@ -9,12 +9,19 @@ that fit it. Anything that can't be searched is left out and said in ``Plan.warn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from searchlib.analysis import TOKEN, content_words, edit_distance, words
+from searchlib.analysis import (
+    TOKEN,
+    edit_distance,
+    fold,
+    folded,
+    words,
+    written_content_words,
+)
 from searchlib.errors import QueryError
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
 from searchlib.search import syntax as tree
@@ -209,7 +216,8 @@ class _Planner:
         return Bool(must, should, must_not, filters)
 
     def text(self, syntax: tree.Word | tree.Phrase, wanted: bool, boost: float) -> Node | None:
-        forms = content_words(syntax.text)
+        written = written_content_words(syntax.text)
+        forms = folded(written)  # matched with accents folded; the bonus goes to the written
         typed = syntax.typed or syntax.text
         if not forms:
             if not self.plain:
@@ -226,19 +234,19 @@ class _Planner:
                     )
                 syntax = tree.Word(syntax.text, syntax.field, boost=syntax.boost)
         if isinstance(syntax, tree.Word) and syntax.wildcard:
-            return self.expanded(syntax, [syntax.text.lower()], fields, wanted, boost)
+            return self.expanded(syntax, [fold(syntax.text.lower())], fields, wanted, boost)
         if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
-            return self.expanded(syntax, forms, fields, wanted, boost)
+            return self.expanded(syntax, forms, fields, wanted, boost, written)
         if not self.plain and isinstance(syntax, tree.Word):
             dropped = "".join(_SYMBOLS.findall(TOKEN.sub(" ", syntax.text)))
             if dropped:
                 self.plan.warnings.append(
-                    f"searched {typed} as {' '.join(forms)}: ignored {dropped!r}"
+                    f"searched {typed} as {' '.join(written)}: ignored {dropped!r}"
                 )
         stems = self.lexicon.stems(forms)
         stemmed = [stems[form] for form in forms]
         if wanted:
-            self.note(forms, stemmed, fields, exact=True)
+            self.note(forms, stemmed, fields, written)
         words = tuple(_terms(fields, [(form, stems[form])], boost) for form in forms)
         if len(words) == 1:
             return words[0]
@@ -249,7 +257,13 @@ class _Planner:
         return Phrase(words, held, slop)
 
     def expanded(
-        self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool, boost: float
+        self,
+        syntax: tree.Word,
+        forms: list[str],
+        fields: list[Field],
+        wanted: bool,
+        boost: float,
+        written: Sequence[str] = (),
     ) -> Node | None:
         typed = syntax.typed or syntax.text
         (form, *others) = forms
@@ -276,16 +290,19 @@ class _Planner:
             )
         stems = self.lexicon.stems(found)
         if wanted:
-            self.note(found, [stems[each] for each in found], fields, exact=False)
-            if syntax.fuzzy and form in found:
-                self.plan.exact_forms.add(form)  # the word as typed ranks first
+            # The word as typed, when the index holds it, ranks first.
+            typed_held = written if syntax.fuzzy and form in found else ()
+            self.note(found, [stems[each] for each in found], fields, typed_held)
         similar = {each: similarity(form, each, syntax.fuzzy) for each in found}
         return _terms(fields, [(each, stems[each]) for each in found], boost, similar)
 
-    def note(self, forms: list[str], stemmed: list[str], fields: list[Field], exact: bool) -> None:
+    def note(
+        self, forms: list[str], stemmed: list[str], fields: list[Field], written: Sequence[str]
+    ) -> None:
+        """Record wanted words: their forms and stems, the forms as written (for the
+        exact-form bonus) and the fields searched."""
         self.plan.terms.update(forms, stemmed)
-        if exact:
-            self.plan.exact_forms.update(forms)
+        self.plan.exact_forms.update(written)
         self.plan.fields.update(each.name for each in fields)
 
 
