@@ -252,3 +252,30 @@ def test_accents_fold_and_the_form_typed_ranks_first(news: Path) -> None:
     hits = {hit["id"]: hit for hit in json.loads(result.stdout)}
     snippet = hits["cafe"]["snippet"]
     assert [snippet[start:end] for start, end in hits["cafe"]["highlights"]] == ["café"]
+
+
+@pytest.fixture
+def names(tmp_path: Path) -> Path:
+    """An index folder where Tony Blair is common, blame rarer, Glaxo rare beside glad."""
+    texts = [
+        *(f"Tony Blair spoke on day {n}." for n in range(12)),
+        *(f"They blame the rain on day {n}." for n in range(4)),
+        *(f"We are glad of day {n}." for n in range(25)),
+        "Glaxo shares rose. Glaxo said so.",
+        "Exel bought Exel shares from Exel.",
+        *(f"Excel sheets, day {n}." for n in range(20)),
+    ]
+    with Index(tmp_path / "names") as index:
+        index.add(*(Article(id=f"a{n}", body=text) for n, text in enumerate(texts)))
+    return tmp_path / "names"
+
+
+def test_did_you_mean_judges_each_word(names: Path) -> None:
+    with Index(names) as index:
+        assert index.search("Tony Blare").suggestion == "Tony Blair"  # Tony finds 12
+        assert index.search("tony blaer").suggestion == "tony blair"
+        for correct in ("Glaxo", "Exel", "Tony Blair", "blame"):
+            assert index.search(correct).suggestion is None, correct
+    result = command(names, "Tony Blare")
+    assert result.exit_code == 0 and "did you mean: Tony Blair?" in result.stderr
+    assert "did you mean" not in command(names, "Glaxo").stderr

@@ -142,9 +142,10 @@ class Vocabulary:
             ).fetchall()
         return [word for (word,) in rows]
 
-    def near(self, word: str, edits: int, limit: int) -> list[str]:
-        """Words within ``edits`` edits of ``word`` (see ``edit_distance``; the first letter
-        as typed: typos seldom start a word), closest first.
+    def near(self, word: str, edits: int, limit: int, anywhere: bool = False) -> list[str]:
+        """Words within ``edits`` edits of ``word`` (see ``edit_distance``), closest first:
+        those with its first letter (fuzzy words: typos seldom start a word, and the scan is
+        short), or ``anywhere`` (did-you-mean: every word of about its length, ~50 ms).
 
         >>> import tempfile
         >>> vocabulary = Vocabulary(tempfile.mkdtemp())
@@ -152,11 +153,12 @@ class Vocabulary:
         >>> vocabulary.near("sesions", 2, 10)
         ['sessions', 'session']
         """
+        start, end = ("", "\U0010ffff") if anywhere else (word[:1], word[:1] + "\U0010ffff")
         with self._connected() as connection:
             rows = connection.execute(
                 "SELECT word FROM stems WHERE word >= ? AND word < ? "
                 "AND length(word) BETWEEN ? AND ?",
-                (word[:1], word[:1] + "\U0010ffff", len(word) - edits, len(word) + edits),
+                (start, end, len(word) - edits, len(word) + edits),
             ).fetchall()
         distances = ((edit_distance(word, each, edits), each) for (each,) in rows)
         return [each for distance, each in sorted(distances) if distance <= edits][:limit]
