@@ -27,12 +27,16 @@ from searchlib.results.snippets import Snippet
 
 
 def __getattr__(name: str) -> object:
-    # parse_article loads on first use: its patterns take ~40 ms to compile, and a
+    # parse_article and parse_page load on first use: its patterns take ~40 ms to compile, and a
     # search never needs them.
     if name == "parse_article":
         from searchlib.articles.parse import parse_article
 
         return parse_article
+    if name == "parse_page":
+        from searchlib.articles.webpages import parse_page
+
+        return parse_page
     raise AttributeError(f"module 'searchlib' has no attribute {name!r}")
 
 
@@ -56,4 +60,5 @@ __all__ = [
     "SkippedFileWarning",
     "Snippet",
     "parse_article",
+    "parse_page",
 ]

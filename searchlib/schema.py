@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from searchlib.analysis import Stemmer, content_words, folded, written_content_words
-from searchlib.articles.article import Article, Quote, shown_path, with_valid_text
+from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "stored"]
@@ -53,21 +53,25 @@ FIELDS: tuple[Field, ...] = (
     Field("body", "stemmed", stored=True, boost=1.0),
     Field("quotes", "stemmed", stored=True, boost=0.5),
     Field("speaker", "exact"),
+    Field("author", "exact"),
     Field("credit", "exact", stored=True, boost=0.5),
     # Metadata, source, speakers and credit as exact values: one field for every name, so
     # that the engine's schema is the same for every index (names are declared per index).
     Field("keywords", "keyword"),
     Field("metadata", "stored", stored=True),
+    Field("authors", "stored", stored=True),
+    Field("summary", "stored", stored=True),
+    Field("images", "stored", stored=True),
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=0.5),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
-SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit")
-"""Fields a query may name (``speaker:Sessions``)."""
+SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit", "author")
+"""Fields a query may name (``speaker:Sessions``, ``author:Doe``)."""
 KEYWORD_FIELDS = ("source",)
 """Keyword fields every index has; records files add their own (``--field topic=topics``)."""
-FACETS = ("speaker", "credit", "source")
+FACETS = ("speaker", "credit", "source", "author")
 """Values every index counts matches by (with its declared keyword fields)."""
 
 
@@ -162,13 +166,16 @@ def to_document(
     """Analyse an article into a ``Document``: ``content_hash`` marks the version of the
     file at ``article.path``, or of its record in ``records_file``. What is stored and
     indexed is valid Unicode: lone surrogates in text become U+FFFD, bytes of a file name
-    that aren't UTF-8 ``\\xNN``."""
+    that aren't UTF-8 ``\\xNN``. Every photo's caption and credit is searched as ``caption``
+    and ``credit``."""
     file_path = article.path
     shown = shown_path(file_path) if file_path else None
     article = with_valid_text(replace(article, path=shown))
+    captions = [image.caption for image in article.images if image.caption] or [article.caption]
+    credits = [image.credit for image in article.images if image.credit] or [article.credit]
     written = [
         written_content_words(text or "")
-        for text in (article.headline, article.caption, article.body)
+        for text in (article.headline, " ".join(filter(None, captions)), article.body)
     ]
     headline, caption, body = map(folded, written)
     stemmed = {
@@ -183,7 +190,8 @@ def to_document(
         **stemmed,
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
-        "credit": content_words(article.credit or ""),
+        "credit": content_words(" ".join(filter(None, credits))),
+        "author": [word for name in article.authors for word in content_words(name)],
         "exact": encode_forms({form for forms in written for form in forms}),
         "keywords": _keyword_terms(article),
     }
@@ -206,6 +214,9 @@ def to_document(
         "quotes": [(quote.text, quote.speaker) for quote in article.quotes],
         "credit": article.credit,
         "metadata": article.metadata or None,
+        "authors": list(article.authors),
+        "summary": article.summary,
+        "images": [(image.caption, image.credit) for image in article.images],
     }
     return Document(indexed, stored)
 
@@ -216,6 +227,7 @@ def _keyword_terms(article: Article) -> list[str]:
         "source": [article.source] if article.source else [],
         "speaker": article.speakers,
         "credit": [article.credit] if article.credit else [],
+        "author": list(dict.fromkeys(article.authors)),
     }
     return [keyword_term(name, value) for name, each in values.items() for value in each]
 
@@ -234,4 +246,7 @@ def to_article(stored: dict[str, Any]) -> Article:
         date=date if isinstance(date, datetime) else None,
         source=stored.get("source"),
         metadata=stored.get("metadata") or {},
+        authors=list(stored.get("authors", ())),
+        summary=stored.get("summary"),
+        images=[Image(caption, credit) for caption, credit in stored.get("images", ())],
     )

@@ -272,7 +272,15 @@ def test_keyword_fields_are_stored_shown_and_counted(wire: Index) -> None:
         "person": ["Kohl"],
     }
     assert wire.search("cocoa")[0].to_dict()["metadata"]["topic"] == ["cocoa"]
-    assert wire.facet_names() == ("speaker", "credit", "source", "topic", "place", "person")
+    assert wire.facet_names() == (
+        "speaker",
+        "credit",
+        "source",
+        "author",
+        "topic",
+        "place",
+        "person",
+    )
     assert wire.stats()["keyword_fields"] == ["topic", "place", "person"]
     facets = wire.search("source:Reuters").facets
     assert facets["topic"] == [("cocoa", 2), ("coffee", 2)]

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from searchlib import Article, Index, QueryError, RequestLimitError
-from searchlib.articles import pages
+from searchlib.articles import markup, pages
 from searchlib.articles.pages import read_page
 from searchlib.engine.reading import Searcher
 from searchlib.search import pipeline, suggestions
@@ -213,7 +213,7 @@ def test_a_page_the_parser_gives_up_on_is_read_as_text(monkeypatch: pytest.Monke
     def give_up(self: object, data: str) -> None:
         raise AssertionError("expected name token")
 
-    monkeypatch.setattr(pages._PageReader, "feed", give_up)
+    monkeypatch.setattr(markup._PageReader, "feed", give_up)  # the reader of pages
     page = read_page("<title>Rain</title><p>It rained &amp; rained.</p>")
     assert page == pages.Page(None, None, None, "Rain It rained & rained.")
 

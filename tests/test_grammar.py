@@ -333,7 +333,7 @@ def test_unknown_field_searches_its_word_in_all_fields() -> None:
     assert root == Bool(should=(Word("x"),))
     assert warnings == [
         "unknown field 'nosuchfield': searched x in all fields instead "
-        "(fields: headline, caption, body, quotes, speaker, credit, date)"
+        "(fields: headline, caption, body, quotes, speaker, credit, author, date)"
     ]
 
 

@@ -147,7 +147,7 @@ def test_html_pages_give_headline_caption_and_body_without_the_page_around(index
 @pytest.mark.parametrize(
     ("html", "headline", "body"),
     [
-        ("<title>Rain | Post</title><body><p>It rained.</p></body>", "Rain | Post", "It rained."),
+        ("<title>Rain | Post</title><body><p>It rained.</p></body>", "Rain", "It rained."),
         (
             "<header><h1>Post</h1></header><h1>Rain</h1><main><p>It rained.</p></main><p>More</p>",
             "Rain",
@@ -834,7 +834,7 @@ def test_facets_count_every_matching_article_not_only_the_page(index: Index) -> 
             source="wire",
         ),
         Article(id="b", body="Walrus news.", quotes=[Quote("No.", homan), Quote("Yes.", sessions)]),
-        Article(id="c", body="Walrus news.", credit="Reuters", source="desk"),
+        Article(id="c", body="Walrus news.", credit="Reuters", source="desk", authors=["Jo Li"]),
         Article(id="d", body="Other news.", quotes=[Quote("Hi.", "Mary Jones")], source="wire"),
     )
     results = index.search("walrus", limit=1)
@@ -842,6 +842,7 @@ def test_facets_count_every_matching_article_not_only_the_page(index: Index) -> 
         "speaker": [(sessions, 2), (homan, 1)],
         "credit": [("AP", 1), ("Reuters", 1)],
         "source": [("desk", 1), ("wire", 1)],
+        "author": [("Jo Li", 1)],
     }
     assert len(results) == 1 and results.facets == expected
     later = index.search("walrus")

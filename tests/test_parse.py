@@ -16,7 +16,8 @@ import searchlib.articles.quotes
 import searchlib.articles.speakers
 from searchlib.articles.article import Article, Quote
 from searchlib.articles.boilerplate import boilerplate_phrases, strip_boilerplate
-from searchlib.articles.parse import is_headline, parse_article, split_caption
+from searchlib.articles.images import split_caption
+from searchlib.articles.parse import is_headline, parse_article
 from searchlib.articles.quotes import extract_quotes
 from searchlib.data import data_lines
 
@@ -144,7 +145,7 @@ def test_short_first_line_before_a_blank_line_is_the_headline(line: str) -> None
         "He said this:\n\nThe body.",
         'He called it "nonsense."\n\nThe body.',
         "Ministers met, and then,\n\nThe body.",
-        " ".join(["word"] * 16) + "\n\nThe body.",
+        " ".join(["word"] * 31) + "\n\nThe body.",
         "A first line\nand a second line\n\nThe body.",
         "Only one short line",
     ],

@@ -1,11 +1,15 @@
-"""From bytes to ``Article``: the article type, reading files and records, and parsing text
-and HTML pages into headline, caption, credit, body and quotations.
+"""From bytes to ``Article``: the article type, reading files and records, and parsing text,
+Markdown and HTML pages into headline, authors, date, photos, summary, body and quotations.
 
-- ``article``: ``Article`` and ``Quote``;
+- ``article``: ``Article``, ``Image`` and ``Quote``;
 - ``files``: finding article files, decoding them, reading them into articles;
 - ``records``: JSON Lines and CSV files of records, an article each;
-- ``parse``: the layout of raw text (caption and credit, headline, paragraphs);
-- ``pages``: the headline, caption and text of an HTML page;
-- ``boilerplate``: donation appeals and newsletter prompts that aren't the article;
+- ``parse``: the layout of text as people save it (headline, byline, dateline, photos,
+  paragraphs); ``markdown``: Markdown read as plain text and photos;
+- ``bylines``, ``dates``, ``images``: authors, publication dates, captions and credits;
+- ``boilerplate``: menus, prompts, teasers and appeals that aren't the article;
+- ``markup``: an HTML page read into blocks and metadata; ``mainbody``: the article's text
+  among the blocks; ``metadata``: titles, authors and dates a page declares; ``pages``:
+  headline, photos and body of a page; ``webpages``: ``parse_page``;
 - ``quotes`` and ``speakers``: quotations and who said them.
 """

@@ -29,11 +29,24 @@ class Quote:
 
 
 @dataclass
+class Image:
+    """A photo of an article: its caption and its credit (``None`` when absent).
+
+    >>> Image("Floods in Leeds", "Jon Super/AP").credit
+    'Jon Super/AP'
+    """
+
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass
 class Article:
     """One news article, split into the parts people search by.
 
-    ``body`` is the article text without caption, credit, headline or boilerplate;
-    quotations stay in it and are also listed in ``quotes``.
+    ``body`` is the article text without captions, credits, headline, byline, summary or
+    boilerplate; quotations stay in it and are also listed in ``quotes``. ``images`` holds
+    every photo in reading order; ``caption`` and ``credit`` are the first photo's.
 
     >>> Article(id="a1", body="Sessions spoke. Then he left.").title
     'Sessions spoke.'
@@ -51,6 +64,9 @@ class Article:
     metadata: dict[str, list[str]] = field(default_factory=dict)
     """Keyword fields (``{"topic": ["cocoa"], "place": ["usa", "uruguay"]}``): exact values,
     for filters (``topic:cocoa``) and facets."""
+    authors: list[str] = field(default_factory=list)
+    summary: str | None = None
+    images: list[Image] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -82,6 +98,9 @@ class Article:
             "source": self.source,
             "date": self.date.isoformat() if self.date else None,
             "metadata": {name: list(values) for name, values in self.metadata.items()},
+            "authors": list(self.authors),
+            "summary": self.summary,
+            "images": [{"caption": image.caption, "credit": image.credit} for image in self.images],
         }
 
     def _repr_html_(self) -> str:
@@ -140,6 +159,9 @@ def with_valid_text(article: Article) -> Article:
             valid_text(name): [valid_text(value) for value in values]
             for name, values in article.metadata.items()
         },
+        authors=[valid_text(name) for name in article.authors],
+        summary=cleaned(article.summary),
+        images=[Image(cleaned(image.caption), cleaned(image.credit)) for image in article.images],
     )
 
 

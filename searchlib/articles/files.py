@@ -12,7 +12,7 @@ from searchlib.articles.article import Article, shown_path
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 MARKUP_SUFFIXES = frozenset({".html", ".htm"})
-"""News pages, read by ``searchlib.articles.pages``."""
+"""News pages, read by ``searchlib.articles.webpages``."""
 _SNIFF_BYTES = 8192
 MAX_ARTICLE_CHARACTERS = 1_000_000
 """An article's text is cut here (~150,000 words, far beyond any news story): indexing a
@@ -145,13 +145,12 @@ def to_article(data: bytes, path: Path, article_id: str, source: str) -> Article
     if not text.strip():
         raise SkippedFile("empty file")
     if path.suffix.lower() in MARKUP_SUFFIXES:
-        from searchlib.articles.pages import read_page  # it imports the parser: see parsed
+        from searchlib.articles.webpages import parse_page  # it imports the parser: see parsed
 
-        page = read_page(text[:_MAX_PAGE_CHARACTERS])
-        if not (page.headline or page.body):
+        article = parse_page(text[:_MAX_PAGE_CHARACTERS])
+        if not (article.headline or article.body):
             raise SkippedFile("no text in the page")
-        parts = {"headline": page.headline, "caption": page.caption, "credit": page.credit}
-        article = parsed(page.body, article_id, path=str(path), **parts)
+        article.id, article.path = article_id, str(path)
     else:
         article = parsed(text, article_id, path=str(path))
     article.source = source

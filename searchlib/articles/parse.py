@@ -1,7 +1,9 @@
 """Turn raw article text into an :class:`~searchlib.articles.article.Article`.
 
-This module reads the layout: an optional photo caption with its credit, an optional
-headline, and the body paragraphs. Boilerplate and quotations have their own modules.
+This module reads the layout of text as people save articles: labels and menus above the
+headline, the headline (the first line that reads as one, however long), a byline and a
+dateline below it, photo captions and credits anywhere, and the body paragraphs. Markdown,
+boilerplate, bylines, dates, captions and quotations have their own modules.
 """
 
 from __future__ import annotations
@@ -9,13 +11,20 @@ from __future__ import annotations
 import hashlib
 import re
 
-from searchlib.articles.article import Article
-from searchlib.articles.boilerplate import strip_boilerplate
+from searchlib.articles.article import Article, Image
+from searchlib.articles.boilerplate import is_label, strip_boilerplate
+from searchlib.articles.bylines import byline
+from searchlib.articles.dates import dateline
+from searchlib.articles.images import caption_label, credit_line, first_image, split_caption
+from searchlib.articles.markdown import is_markdown, read_markdown
 from searchlib.articles.quotes import extract_quotes
 
-_HEADLINE_MAX_WORDS = 15
-_HEADLINE_MAX_CHARS = 150
-_CREDIT_MAX_CHARS = 80
+_HEADLINE_MAX_WORDS = 30
+_HEADLINE_MAX_CHARS = 250
+_TOP_PARAGRAPHS = 12
+"""How far down a headline, byline or dateline is looked for."""
+_BYLINE_PARAGRAPHS = 3
+"""How far below the headline a line that is only a name is a byline."""
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
@@ -23,14 +32,6 @@ _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!:;,][\"”’'»)]*$")
 # A trailing ellipsis marks a shortened headline, not the end of a sentence.
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"”’'»]*$")
-_AGENCY = re.compile(
-    r"\b(?:AP|AFP|Reuters|Getty|EPA|Associated Press|Bloomberg|Shutterstock|Alamy|Xinhua"
-    r"|PA (?:Images|Wire|Media)|Pool|Photo|Photos|Photograph|Handout|Courtesy)\b"
-)
-_SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
-_PHOTO_CREDIT = re.compile(
-    r"\b(?:Photograph|Photo|Picture|Image|Illustration)(?: by)?: ?(?P<credit>[^():;]{2,80}?)\s*$"
-)
 
 
 def content_id(text: str) -> str:
@@ -55,42 +56,9 @@ def split_paragraphs(text: str) -> list[str]:
     return ["\n".join(line.rstrip() for line in block.split("\n")) for block in blocks if block]
 
 
-def _looks_like_credit(credit: str) -> bool:
-    """Agency names, or names around a slash ("Alan Diaz / AP").
-
-    Not "ICE", "a stereotypical assumption" or "Sat/Sun": a credit names an agency or
-    has a full name on one side of its slash.
-    """
-    if len(credit) > _CREDIT_MAX_CHARS:
-        return False
-    if _AGENCY.search(credit):
-        return True
-    slash = _SLASH_CREDIT.fullmatch(credit)
-    return bool(slash) and any(" " in part.strip() for part in slash.groups())
-
-
-def split_caption(line: str) -> tuple[str, str] | None:
-    """``(caption, credit)`` when ``line`` is a photo caption ending in a credit.
-
-    >>> split_caption("Protesters in Miami. (Alan Diaz / AP)")
-    ('Protesters in Miami.', 'Alan Diaz / AP')
-    >>> split_caption("The agency named its acting director (ICE)") is None
-    True
-    """
-    line = line.rstrip()
-    if line.endswith(")"):
-        opening = line.rfind("(")
-        caption, credit = line[: max(opening, 0)].strip(), line[opening + 1 : -1].strip()
-        if caption and _looks_like_credit(credit):
-            return caption, credit
-    match = _PHOTO_CREDIT.search(line)
-    if match and line[: match.start()].strip():
-        return line[: match.start()].strip(), match.group("credit")
-    return None
-
-
 def is_headline(paragraph: str) -> bool:
-    """Whether a first paragraph is a headline: one short line without a sentence ending.
+    """Whether a paragraph can be a headline: one line of up to 30 words without a
+    sentence ending.
 
     >>> is_headline("Ad sales boost Time Warner profit")
     True
@@ -99,50 +67,152 @@ def is_headline(paragraph: str) -> bool:
     """
     if "\n" in paragraph or len(paragraph) > _HEADLINE_MAX_CHARS:
         return False
-    too_long = len(paragraph.split()) > _HEADLINE_MAX_WORDS
+    too_long = len(paragraph.split(maxsplit=_HEADLINE_MAX_WORDS)) > _HEADLINE_MAX_WORDS
     if too_long or not any(character.isalpha() for character in paragraph):
         return False
     return bool(_ELLIPSIS_END.search(paragraph)) or not _SENTENCE_END.search(paragraph)
 
 
-def _take_caption(paragraphs: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """Caption and credit from the first line, and the paragraphs that remain."""
-    if not paragraphs:
-        return None, None, paragraphs
-    first_line, _, rest = paragraphs[0].partition("\n")
-    caption = split_caption(first_line)
-    if caption is None:
-        return None, None, paragraphs
-    remaining = [rest.strip()] if rest.strip() else []
-    return caption[0], caption[1], remaining + paragraphs[1:]
+def _headline_at(paragraphs: list[str]) -> int | None:
+    """Where the headline is: of the headline-like paragraphs above the text, the first
+    that is not a label (a logo, a section's name, "Log In"), else the last; ``None`` when
+    the text opens with prose or a photo (a headline sits above a caption, never below)."""
+    found = None
+    for index, paragraph in enumerate(paragraphs[: min(_TOP_PARAGRAPHS, len(paragraphs) - 1)]):
+        if not is_headline(paragraph) or split_caption(paragraph) or credit_line(paragraph):
+            break
+        found = index
+        if not is_label(paragraph):
+            break
+    return found
+
+
+class _Layout:
+    """What a pass over the paragraphs finds besides the body."""
+
+    def __init__(self) -> None:
+        self.images: list[Image] = []
+        self.authors: list[str] = []
+        self.date = None
+        self._pending_credit: str | None = None
+        self._last_was_caption = False
+
+    def take(self, paragraph: str, near_top: bool, just_below: bool = False) -> bool:
+        """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
+        note it), rather than article text; ``near_top``: near the headline,
+        ``just_below``: among the first lines below it."""
+        if near_top and not self.authors and paragraph[:3].lower() == "by ":
+            self.authors = byline(paragraph)  # "By Jo Li / Staff" is no caption and credit
+            if self.authors:
+                return True
+        caption_line = paragraph.split("\n", 1)[0]
+        was_caption, self._last_was_caption = self._last_was_caption, False
+        credit = credit_line(paragraph)
+        if credit:
+            if was_caption and self.images and self.images[-1].credit is None:
+                self.images[-1].credit = credit
+            else:
+                self.finish()  # a credit still waiting for its caption is a photo's own
+                self._pending_credit = credit
+            return True
+        labelled = caption_label(paragraph)
+        split = split_caption(caption_line) if "\n" not in paragraph else None
+        if labelled or split:
+            caption, credit = split or (labelled, None)
+            if credit:
+                self.finish()
+            self.images.append(Image(caption, credit or self._pending_credit))
+            self._pending_credit = None
+            self._last_was_caption = credit is None
+            return True
+        if near_top and not self.authors and (names := byline(paragraph, bare=just_below)):
+            self.authors = names
+            return True
+        if near_top and self.date is None and (date := dateline(paragraph)):
+            self.date = date
+            return True
+        return False
+
+    def finish(self) -> None:
+        """Note a credit that no caption took as a photo of its own."""
+        if self._pending_credit:
+            self.images.append(Image(None, self._pending_credit))
+            self._pending_credit = None
 
 
 def parse_article(
     text: str, *, id: str | None = None, path: str | None = None, headline: str | None = None
 ) -> Article:
-    """Split raw article text into caption, credit, headline, body and quotations.
+    """Split raw article text (plain or Markdown) into headline, authors, date, photos
+    with their captions and credits, body and quotations.
 
     Never raises on a ``str``; text it cannot place ends up in ``body``. A ``headline``
     given (a record's title) is used as it is, and no line of ``text`` is taken for one.
 
-    >>> article = parse_article("Ad sales boost Time Warner profit\\n\\nProfits jumped 76%.")
-    >>> article.headline, article.body
-    ('Ad sales boost Time Warner profit', 'Profits jumped 76%.')
-    >>> parse_article("Short intro\\n\\nMore.", headline="Given").body
-    'Short intro\\n\\nMore.'
+    >>> article = parse_article("Ad sales boost Time Warner profit\\n\\nBy Jane Doe\\n\\n"
+    ...                         "Profits jumped 76%.")
+    >>> article.headline, article.authors, article.body
+    ('Ad sales boost Time Warner profit', ['Jane Doe'], 'Profits jumped 76%.')
+    >>> parse_article("Bank of England raises rates\\n\\nMore.", headline="Given").body
+    'Bank of England raises rates\\n\\nMore.'
     """
-    caption, credit, paragraphs = _take_caption(split_paragraphs(text))
-    # A headline sits above a caption, never below it.
-    if headline is None and caption is None and len(paragraphs) > 1 and is_headline(paragraphs[0]):
-        headline = paragraphs[0]
-        caption, credit, paragraphs = _take_caption(paragraphs[1:])
-    paragraphs = strip_boilerplate(paragraphs)
+    # A record's text, with its title given, has no page around it.
+    page = headline is None
+    return parse_text(text, id=id, path=path, headline=headline, prompts=page, menus=page)
+
+
+def parse_text(
+    text: str,
+    *,
+    id: str | None,
+    path: str | None,
+    headline: str | None,
+    prompts: bool,
+    menus: bool,
+) -> Article:
+    """``parse_article``, told whether prompts to the reader, and menus, labels and teasers,
+    leave the body (see ``strip_boilerplate``)."""
+    paragraphs = split_paragraphs(text)
+    layout = _Layout()
+    if is_markdown(paragraphs, path):
+        title, paragraphs, layout.images = read_markdown(paragraphs)
+        headline = title if headline is None else headline
+    paragraphs, layout = _first_line_caption(paragraphs, layout)
+    top = 0
+    if headline is None and not layout.images:
+        at = _headline_at(paragraphs)
+        if at is not None:
+            headline, top = paragraphs[at], at + 1
+    body = []
+    for index, paragraph in enumerate(paragraphs[top:], start=top):
+        near_top = index < top + _TOP_PARAGRAPHS and headline is not None
+        just_below = index < top + _BYLINE_PARAGRAPHS and headline is not None
+        if paragraph != headline and not layout.take(paragraph, near_top, just_below):
+            body.append(paragraph)
+    layout.finish()
+    body = strip_boilerplate(body, prompts=prompts, menus=menus)
+    caption, credit = first_image(layout.images)
     return Article(
         id=content_id(text) if id is None else id,
-        body="\n\n".join(paragraphs),
-        headline=headline,
+        body="\n\n".join(body),
+        headline=headline or None,
         caption=caption,
         credit=credit,
-        quotes=extract_quotes(paragraphs),
+        quotes=extract_quotes(body),
         path=path,
+        date=layout.date,
+        authors=layout.authors,
+        images=layout.images,
     )
+
+
+def _first_line_caption(paragraphs: list[str], layout: _Layout) -> tuple[list[str], _Layout]:
+    """A caption on the first line of the text, above the rest of its paragraph."""
+    if not paragraphs:
+        return paragraphs, layout
+    first_line, _, rest = paragraphs[0].partition("\n")
+    caption = split_caption(first_line) if rest else None
+    if caption is None:
+        return paragraphs, layout
+    layout.images.insert(0, Image(*caption))
+    return [rest.strip(), *paragraphs[1:]], layout

@@ -139,13 +139,18 @@ class _Attribution(NamedTuple):
     offset: int
 
 
+_DETERMINER_BEFORE = re.compile(r"(?<![\w'’-])(?:the|a|an|one|another) $")
+
+
 def _names_speaker(match: re.Match[str]) -> bool:
     """Whether the name an attribution pattern found is the speaker, not an object."""
     text, start = match.string, match.start("name")
     if "comma" in match.groupdict():
         return is_subject(text, start, match.group("name"), bool(match.group("comma")))
-    # "said the American" describes the speaker without naming him.
-    return match.re is _ACCORDING_TO or text[max(0, start - 4) : start] != "the "
+    # "said the American", "said one Republican strategist" describe the speaker unnamed.
+    return match.re is _ACCORDING_TO or not _DETERMINER_BEFORE.search(
+        text, max(0, start - 9), start
+    )
 
 
 def _read_attribution(match: re.Match[str]) -> _Attribution:
@@ -193,7 +198,10 @@ def _is_someone_unnamed(attribution: _Attribution) -> bool:
     if attribution.kind == "pronoun":
         return attribution.text.lower() in _PERSONAL_PRONOUNS
     head = attribution.text.rsplit(" ", 1)[-1].capitalize()
-    return attribution.kind == "anonymous" and head in word_lists()["titles"]
+    # "said the regional manager for one of the oil companies" leaves only its article: a
+    # description too long to read may name a person, so "he" is no one named after it.
+    described = head in ("The", "A", "An", "One", "Another")
+    return attribution.kind == "anonymous" and (head in word_lists()["titles"] or described)
 
 
 class _Reader:

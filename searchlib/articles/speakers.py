@@ -54,7 +54,8 @@ _NAME_WORD = (
     rf"|[{UPPERCASE}][{LOWERCASE}]*(?:{_CAPITALISED}+)*(?:['’]{_CAPITALISED}+)?(?:-{_CAPITALISED}+)*"
 )
 _WORD = rf"(?:{_NAME_WORD})(?![\w'’&-])"
-_NEXT_WORD = rf" (?:(?:de|da|van|von|der|den|du|dos|del|la|le|bin) )?{_WORD}"
+# Up to two particles: "Margot van der Velden", "Ibn al Rashid".
+_NEXT_WORD = rf" (?:(?:de|da|van|von|der|den|du|dos|del|la|le|bin|ten|ter|al) ){{0,2}}{_WORD}"
 _NEXT_WORD_OR_OF = rf"(?:{_NEXT_WORD}| of {_WORD})"
 # "Department of Justice" is one name; "Justice" after "of " is no name of its own.
 _FIRST_WORD = rf"(?=[{UPPERCASE}])(?<![\w'’&-])(?<!\bof )(?:{_WORD})"

@@ -91,6 +91,7 @@ class Hit:
             "quotes": [quote.text for quote in self.article.quotes],
             "speaker": self.article.speakers,
             "credit": [self.article.credit],
+            "author": self.article.authors,
         }
         return tuple(
             name

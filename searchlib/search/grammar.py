@@ -14,7 +14,7 @@ Grammar (``AND``, ``OR`` and ``NOT`` count in upper case only)::
 A word's ``*`` stands for any letters and ``?`` for one, anywhere in it (``co*a``, ``wom?n``,
 ``*coa``). A boost (``^2``, ``^0.5``) multiplies what a clause adds to a score, as in Lucene.
 
-Fields: headline, caption, body, quotes, speaker, credit (case-insensitive), and ``date``,
+Fields: headline, caption, body, quotes, speaker, credit, author (case-insensitive), and ``date``,
 whose words are dates: ``date:2017``, ``date:2017-06``, ``date:2017-06-01``,
 ``date:>=2017-06-01``, ``date:<2018``, ``date:[2017-01-01 TO *]``. A field before
 parentheses applies to every word inside (``headline:(jobs OR economy)``).
