@@ -30,7 +30,7 @@ from searchlib.search.ranking import (
     wanted_words,
 )
 from searchlib.search.similar import distinctive_words
-from searchlib.search.suggestions import suggestion
+from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.storage.folder import IndexFolder
 
 _A_DAY = 86_400_000_000
@@ -65,7 +65,10 @@ def search(
     found = _Search(index, parsed, searcher, ranking.matched)
     results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
     # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
-    results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
+    # Plain text (a claim, a question) is too long to check every word of, unless it finds
+    # next to nothing.
+    if not syntax.plain or ranking.total < SUGGEST_BELOW:
+        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
     return results
 
 

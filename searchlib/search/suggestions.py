@@ -94,7 +94,7 @@ def _better_word(words: _Words, form: str, fields: list[Field], others: list[str
     if held and _occurrences(searcher, form, stem) >= SUGGEST_BELOW:
         return form  # written often: a name ("Exel"), not a typo
     edits = SUGGESTION_EDITS if held == 0 else 1
-    near = vocabulary.near(form, edits, MAX_EXPANSIONS, anywhere=True)
+    near = vocabulary.near(form, edits, MAX_EXPANSIONS, first_typo=True)
     stems = vocabulary.stems(near)
     context = set().union(*map(words.articles, others)) if others else None
     odds = CONTEXT_ODDS if context else EDIT_ODDS
