@@ -190,12 +190,13 @@ def search(
     Words, "exact phrases", "phrases"~5 (words at most 5 apart), AND, OR, NOT,
     +required, -excluded, (groups), field:word (headline, caption, body, quotes,
     speaker, credit), date:2017-06 or date:[2017-01-01 TO *], source:Reuters and
-    the index's keyword fields (topic:cocoa, place:"west germany"), prefix* and
-    fuzzy~ words, word^2 boosts. A query that starts with - (every article
+    the index's keyword fields (topic:cocoa, place:"west germany"), prefix*,
+    co*a and wom?n wildcards, fuzzy~ words, word^2 boosts; accents fold (cafe
+    finds café). A query that starts with - (every article
     without the word) goes after -- (search -- -cocoa), or alone if it is no
     option (search -cocoa). Dates and keyword values filter: they restrict what the words
-    find and add nothing to scores. Articles with every word rank first. A query
-    finding fewer than 3 articles may get a corrected one on stderr ("did you
+    find and add nothing to scores. Articles with every word rank first. A word
+    finding fewer than 3 articles may get a correction on stderr ("did you
     mean: ...?").
 
     Exit status: 0 with hits, 1 with none, 2 on error.
