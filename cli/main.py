@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -16,6 +17,7 @@ from searchlib.articles.records import RECORD_FIELDS, record_keys
 from searchlib.index import DEFAULT_PATH
 from searchlib.indexing.progress import count_items
 from searchlib.storage import integrity
+from searchlib.storage.shards import is_sharded
 from searchlib_cli.common import (
     EXIT_ERROR,
     EXIT_NO_HITS,
@@ -74,12 +76,26 @@ main.command_class = Command
     f"a list giving several, for filters like topic:cocoa and --facet topic). Repeatable.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (shown on a terminal only).")
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 1024),
+    help="Build a sharded index of this many shards, one Dask task each (needs "
+    "pip install 'searchlib[dask]'); an existing one keeps its number.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler to build a sharded index on (tcp://host:8786; default: a "
+    "local cluster). Every worker must see the index at the same path.",
+)
 def index_command(
     paths: tuple[Path, ...],
     index_path: Path | None,
     lock_timeout: float,
     fields: dict[str, str],
     quiet: bool,
+    shards: int | None,
+    scheduler: str | None,
 ) -> None:
     """Index the articles in PATHS: folders (their text and HTML files, recursively), article
     files, or records files (JSON Lines or CSV with a header row, one article a record).
@@ -94,23 +110,48 @@ def index_command(
       searchlib index news.csv --field headline=title --field body=content
       searchlib index reuters21578.jsonl.gz --field topic=topics --field place=places
     """
-    shown = not quiet and sys.stderr.isatty()
-    with Index(index_path or Path(DEFAULT_PATH), lock_timeout=lock_timeout) as index:
+    with opened(index_path or Path(DEFAULT_PATH), lock_timeout, shards) as index:
+        # Shards are built by Dask tasks, which report no progress.
+        shown = not quiet and sys.stderr.isatty() and not is_sharded(index.path)
         for path in paths:
             started = time.perf_counter()
             with progress_bar(path, fields, shown) as progress:
                 if path.is_dir():
                     if fields:
                         warn(f"--field maps a records file's keys; ignored for folder {path}")
-                    report = index.add_folder(path, progress=progress)
+                    report = index.add_folder(path, progress=progress, scheduler=scheduler)
                 else:
-                    report = index.add_file(path, fields=fields, progress=progress)
+                    report = index.add_file(
+                        path, fields=fields, progress=progress, scheduler=scheduler
+                    )
             warn_skipped(report.skipped)
             for note in report.notes:
                 warn(note)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
         click.echo(f"{one_line(str(index.path))}: {len(index)} articles")
+
+
+def opened(path: Path, lock_timeout: float, shards: int | None) -> Index:
+    """The index at ``path``; with ``shards``, a sharded one of that many shards (made if
+    there is none), refused with a clear error when Dask, which builds it, is missing."""
+    if shards is None:
+        return Index(path, lock_timeout=lock_timeout)
+    try:
+        importlib.import_module("dask.distributed")  # the build needs it anyway
+    except ImportError as error:
+        raise SearchlibError("--shards builds with Dask: pip install 'searchlib[dask]'") from error
+    if not is_sharded(path):
+        return Index.create(path, shards=shards, lock_timeout=lock_timeout)
+    index = Index(path, lock_timeout=lock_timeout)
+    count = index.stats()["shards"]
+    if count != shards:
+        index.close()
+        raise SearchlibError(
+            f"{display_path(str(path))} has {count} shards, not {shards}: "
+            f"leave out --shards to update it, or choose another folder"
+        )
+    return index
 
 
 @main.command()

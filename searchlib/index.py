@@ -19,6 +19,7 @@ from searchlib.schema import to_article, to_document
 from searchlib.search import pipeline
 from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib.storage.folder import IndexFolder
+from searchlib.storage.shards import ShardedFolder, create_sharded, is_sharded
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -50,7 +51,29 @@ class Index:
         lock_timeout: float = 10.0,
     ) -> None:
         self.path = Path(path)
-        self._folder = IndexFolder(self.path, create=create, lock_timeout=lock_timeout)
+        self._folder: IndexFolder | ShardedFolder
+        if is_sharded(self.path):
+            self._folder = ShardedFolder(self.path, lock_timeout)
+        else:
+            self._folder = IndexFolder(self.path, create=create, lock_timeout=lock_timeout)
+
+    @classmethod
+    def create(
+        cls, path: str | os.PathLike[str], *, shards: int, lock_timeout: float = 10.0
+    ) -> Index:
+        """A new, empty index of ``shards`` shards (each a whole index in a folder of its own)
+        at ``path``: articles go to shards by a hash of their id, and it is searched as one
+        index is, with the statistics of all shards. ``add_folder`` and ``add_file`` build it
+        as Dask tasks (``pip install 'searchlib[dask]'``); searching it needs no Dask.
+
+        >>> import tempfile
+        >>> with Index.create(tempfile.mkdtemp() + "/index", shards=2) as index:
+        ...     index.add(Article(id="a1", body="JAG grants."), Article(id="a2", body="Rain."))
+        ...     len(index), index.stats()["shards"], [hit.id for hit in index.search("grant")]
+        (2, 2, ['a1'])
+        """
+        create_sharded(Path(path), shards, lock_timeout)
+        return cls(path, create=False, lock_timeout=lock_timeout)
 
     @property
     def lock_timeout(self) -> float:
@@ -94,6 +117,7 @@ class Index:
         *,
         workers: int | None = None,
         progress: Callable[[int], None] | None = None,
+        scheduler: str | None = None,
     ) -> IndexReport:
         """Bring the index in line with the article files (text and HTML) under ``folder``
         (recursively).
@@ -103,7 +127,10 @@ class Index:
         the index already holds for it is kept. Many files are read, parsed and written by
         ``workers`` processes (default: one per core, at most four). ``progress`` is called
         a few times a second with how many files were just done; the counts add up to
-        ``indexing.progress.count_items(folder)``.
+        ``indexing.progress.count_items(folder)``. A sharded index (``Index.create``) is
+        updated by one Dask task per shard on the cluster at ``scheduler``
+        (``tcp://host:8786``, every worker seeing the index at its path) or on a local one
+        (``workers`` and ``progress`` then unused).
 
         >>> Index("index").add_folder("seeds")           # doctest: +SKIP
         IndexReport(added=['.../seeds/000_a130046a36110d8b.txt'], ...)
@@ -115,6 +142,8 @@ class Index:
         root = Path(folder).resolve()
         if not root.is_dir():
             raise SearchlibError(f"{folder} is not a folder")
+        if self._sharded(scheduler):
+            return self._build(scheduler, root, is_folder=True)
         count = worker_processes.default_workers() if workers is None else workers
         return folders.sync(self._folder, root, None, count, progress)
 
@@ -125,6 +154,7 @@ class Index:
         fields: Mapping[str, str] | None = None,
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
+        scheduler: str | None = None,
     ) -> IndexReport:
         """Add or refresh one article file (its id: the parent folder's name and its stem),
         or every record of a records file (JSON Lines: ``.jsonl``, ``.jsonl.gz``; CSV with a
@@ -137,7 +167,7 @@ class Index:
         ``add_folder``, with records done. A records file of
         ``indexing.records.PARALLEL_RECORDS_FROM`` bytes or more is shared among ``workers``
         processes (by default one per core, at most four). Any other file raises
-        ``SearchlibError``.
+        ``SearchlibError``. A sharded index is updated as ``add_folder`` says.
 
         >>> index.add_file("news.csv", fields={"topic": "topics"})  # doctest: +SKIP
         IndexReport(added=['n1', 'n2'], ...)
@@ -157,10 +187,34 @@ class Index:
                 f"({' '.join(sorted(ARTICLE_SUFFIXES))}) nor a records file "
                 f"({' '.join(sorted(RECORD_SUFFIXES))})"
             )
+        if self._sharded(scheduler):
+            return self._build(scheduler, file, is_folder=False, fields=fields)
         if is_records(file):
             count = worker_processes.default_workers() if workers is None else workers
             return records.add_records(self._folder, file, fields, progress, count)
         return folders.sync(self._folder, file.parent, [file], 1, progress)
+
+    def _sharded(self, scheduler: str | None) -> bool:
+        """Whether this index is sharded (a ``scheduler`` is for sharded ones only)."""
+        if scheduler is not None and not isinstance(self._folder, ShardedFolder):
+            raise SearchlibError(
+                f"{self.path} is not a sharded index: a scheduler builds sharded ones"
+            )
+        return isinstance(self._folder, ShardedFolder)
+
+    def _build(
+        self,
+        scheduler: str | None,
+        path: Path,
+        is_folder: bool,
+        fields: Mapping[str, str] | None = None,
+    ) -> IndexReport:
+        """Update a sharded index from a folder or a file, as Dask tasks."""
+        from searchlib.indexing import shards
+
+        assert isinstance(self._folder, ShardedFolder)
+        source = shards.Source(str(path), is_folder, fields)
+        return shards.build(self._folder, [source], scheduler)
 
     def delete(self, *ids: str) -> list[str]:
         """Delete the articles with these ids; returns the ids found (and deleted). An
@@ -254,6 +308,7 @@ class Index:
     def stats(self) -> dict[str, Any]:
         """Facts about the index: path, documents, bytes on disk, analyzer, format."""
         metadata = self._folder.vocabulary.metadata()
+        shards = {"shards": len(self._folder.shards)} if self._sharded(None) else {}
         return {
             "path": str(self.path),
             "documents": len(self),
@@ -261,6 +316,7 @@ class Index:
             "analyzer": metadata.get("analyzer"),
             "format": metadata.get("format"),
             "keyword_fields": list(self._folder.vocabulary.keyword_fields()),
+            **shards,
         }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import query as whoosh_query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -22,10 +22,23 @@ LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 """Whoosh stores each field length as one byte; the lengths those bytes stand for."""
 
 
+class Statistics(Protocol):
+    """Where ranking takes mean field lengths from: one commit (a ``Searcher`` itself), or
+    every shard of a sharded index, so that each shard ranks as one index would."""
+
+    def average_length(self, field: str) -> float:
+        """The mean number of terms ``field`` holds per live document."""
+        ...
+
+
 class Searcher:
     """Reads one commit of the index: postings and lengths for ranking, stored fields."""
 
+    statistics: Statistics
+    """The mean field lengths ``frequencies`` normalise with (this commit's by default)."""
+
     def __init__(self, searcher: Any) -> None:
+        self.statistics = self
         self._searcher = searcher
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
@@ -57,6 +70,10 @@ class Searcher:
     def document_count(self) -> int:
         """How many live documents this commit holds."""
         return self._reader.doc_count()
+
+    def capacity(self) -> int:
+        """One more than the highest document number (deleted documents included)."""
+        return self._reader.doc_count_all()
 
     def all_documents(self) -> set[int]:
         """The numbers of every live document."""
@@ -99,7 +116,7 @@ class Searcher:
         combined: dict[int, float] = {}
         get = combined.get
         for field, term, weight in pairs:
-            average = self.average_length(field)
+            average = self.statistics.average_length(field)
             if not average:
                 continue
             lengths = self._field_lengths(field)
@@ -124,7 +141,7 @@ class Searcher:
     def frequency(self, number: int, pair: tuple[str, str, float], length_weight: float) -> float:
         """``frequencies`` of one ``(field, term, weight)`` pair, in document ``number`` only."""
         field, term, weight = pair
-        average = self.average_length(field)
+        average = self.statistics.average_length(field)
         count = self._count(number, field, term)
         if not (average and count):
             return 0.0

@@ -28,8 +28,10 @@ def sync(
     files: list[Path] | None,
     workers: int,
     progress: Callable[[int], None] | None,
+    keep: Callable[[str], bool] | None = None,
 ) -> IndexReport:
-    """Index ``files`` under ``root``; with ``files=None``, every file, removing the gone."""
+    """Index ``files`` under ``root``; with ``files=None``, every file, removing the gone.
+    With ``keep``, only the files whose ids it keeps (those of one shard) are the index's."""
     report = IndexReport()
     tally = Progress(progress)
     left_out: list[tuple[Path, str]] = []
@@ -43,6 +45,8 @@ def sync(
         # A file keeps the id it was indexed under; a new one takes its folder-based id,
         # unless another file holds it (a.md beside a.txt, two folders called "seeds").
         file_id = state.article_id if state else article_id(path, root)
+        if keep is not None and not keep(file_id):
+            continue
         holder = id_holders.setdefault(file_id, str(path))
         if holder != str(path):
             report.skip(

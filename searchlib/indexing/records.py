@@ -8,11 +8,12 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from searchlib.analysis import Stemmer
 from searchlib.articles.article import shown_path
 from searchlib.articles.files import SkippedFile
-from searchlib.articles.records import keyword_keys, read_records
+from searchlib.articles.records import keyword_keys, read_records, record_id
 from searchlib.engine.writing import Writer
 from searchlib.errors import SearchlibError, SearchlibWarning, SkippedFileWarning
 from searchlib.indexing.preparation import RecordChecks, RecordsSource, Unchanged, prepare_record
@@ -33,17 +34,19 @@ def add_records(
     fields: Mapping[str, str] | None,
     progress: Callable[[int], None] | None,
     workers: int,
+    keep: Callable[[str], bool] | None = None,
 ) -> IndexReport:
     """Bring the index in line with the records of ``file``: new records added, changed
     ones replaced, unchanged ones skipped, and those no longer in it removed (unless it
-    can't be read). Ids that more than one record holds keep the last."""
+    can't be read). Ids that more than one record holds keep the last. With ``keep``, only
+    the records whose ids it keeps (those of one shard) are the index's."""
     origin = RecordsSource(str(file), _source(file), fields, record_states(index, str(file)))
-    if workers > 1 and file.stat().st_size >= PARALLEL_RECORDS_FROM:
+    if workers > 1 and keep is None and file.stat().st_size >= PARALLEL_RECORDS_FROM:
         return _add_in_workers(index, file, origin, progress, workers)
     tally = Progress(progress)
     run = _Run(origin)
     with index.writing() as (writer, stemmer):
-        for line, prepared in _prepared(file, origin, stemmer, run, tally):
+        for line, prepared in _prepared(file, origin, stemmer, run, tally, keep=keep):
             if isinstance(prepared, Unchanged):
                 run.unchanged(line, prepared.article_id)
             else:
@@ -69,13 +72,17 @@ def _prepared(
     run: _Run,
     tally: Progress,
     wanted: Mapping[int, str] | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[int, Document | Unchanged]]:
     """The documents of a records file's records (or ``Unchanged``) with their lines (only
-    the lines in ``wanted``, when given), reporting the ones skipped."""
+    the lines in ``wanted``, when given, and the ids ``keep`` keeps), reporting the ones
+    skipped."""
     try:
         for number, record in read_records(file, origin.fields):
-            if wanted is None or number in wanted:
-                run.keys.count(record)
+            chosen = wanted is None or number in wanted
+            if chosen:
+                run.keys.count(record)  # every shard's records: a key is checked in all
+            if chosen and _kept(record, origin, keep):
                 prepared = prepare_record(record, origin, stemmer)
                 if isinstance(prepared, str):
                     run.report.skip(shown_path(f"{file}:{number}"), prepared)
@@ -84,6 +91,17 @@ def _prepared(
             tally.advance()
     except SkippedFile as skipped:  # unreadable
         run.report.skip(shown_path(str(file)), str(skipped))
+
+
+def _kept(
+    record: dict[str, Any] | SkippedFile, origin: RecordsSource, keep: Callable[[str], bool] | None
+) -> bool:
+    """Whether a record is this index's: ``keep`` keeps its id, or it has none to route by
+    (and so is reported as skipped)."""
+    if keep is None or isinstance(record, SkippedFile):
+        return True
+    article_id = record_id(record, origin.fields)
+    return article_id is None or keep(article_id)
 
 
 def _source(file: Path) -> str:

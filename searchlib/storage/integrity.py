@@ -12,6 +12,7 @@ from searchlib.engine import integrity as engine_integrity
 from searchlib.engine.directory import Engine
 from searchlib.errors import IndexNotFoundError
 from searchlib.schema import FORMAT_VERSION
+from searchlib.storage.shards import is_sharded, shard_count, shard_path
 from searchlib.storage.vocabulary import FILENAME
 
 
@@ -20,7 +21,7 @@ def check(path: str | os.PathLike[str]) -> list[str]:
 
     Opens every segment and compares the documents it holds with the count the table of
     contents records, reads every document's stored fields, and reads the vocabulary and
-    the metadata the index was built with.
+    the metadata the index was built with; of a sharded index, every shard.
 
     >>> import tempfile
     >>> from searchlib import Index
@@ -29,6 +30,13 @@ def check(path: str | os.PathLike[str]) -> list[str]:
     []
     """
     directory = Path(path)
+    if is_sharded(directory):
+        problems = [
+            f"{shard_path(directory, shard).name}: {problem}"
+            for shard in range(shard_count(directory))
+            for problem in check(shard_path(directory, shard))
+        ]
+        return problems + _vocabulary_problems(directory / FILENAME)
     if not Engine.exists(directory):
         raise IndexNotFoundError(f"no index in {directory}; build one with `searchlib index PATH`")
     return engine_integrity.check(directory) + _vocabulary_problems(directory / FILENAME)

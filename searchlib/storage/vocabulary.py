@@ -114,6 +114,11 @@ class Vocabulary:
         with self._connected() as connection, connection:
             connection.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", stems.items())
 
+    def every_stem(self) -> dict[str, str]:
+        """Every word the vocabulary holds, with its stem (to gather shards' vocabularies)."""
+        with self._connected() as connection:
+            return dict(connection.execute("SELECT word, stem FROM stems"))
+
     def stems(self, words: Iterable[str]) -> dict[str, str]:
         """Stems for ``words``: looked up, or computed when the index never saw the word."""
         wanted = list(dict.fromkeys(words))
