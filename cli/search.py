@@ -109,7 +109,45 @@ def output_options(function: Function) -> Function:
     return function
 
 
-@click.command(cls=Command, context_settings={"help_option_names": ["-h", "--help"]})
+class SearchCommand(Command):
+    """``search``, whose query may start with ``-`` (``search -cocoa``: every article but
+    those with "cocoa") when that word is not one of its options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, dash_query_last(args, self.get_params(ctx)))
+
+
+def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> list[str]:
+    """``args`` with the first word that starts with one ``-`` but is no option moved after
+    a ``--``, where it reads as the query; unchanged when a query came before it, or a ``--``.
+
+    >>> limit = click.Option(["-n", "--limit"], type=int)
+    >>> dash_query_last(["-cocoa", "-n", "5"], [limit])
+    ['-n', '5', '--', '-cocoa']
+    >>> dash_query_last(["-n5", "-cocoa"], [limit]), dash_query_last(["a", "-b"], [limit])
+    (['-n5', '--', '-cocoa'], ['a', '-b'])
+    """
+    options = [each for each in parameters if isinstance(each, click.Option)]
+    names = {name for each in options for name in (*each.opts, *each.secondary_opts)}
+    valued = {name for each in options if not each.is_flag for name in each.opts}
+    position = 0
+    while position < len(args):
+        word = args[position]
+        if word == "--" or not word.startswith("-") or word == "-":
+            return args  # the query (or "--") comes first
+        if word in valued:
+            position += 1  # its value follows
+        elif not (
+            word.startswith("--")  # a misspelt long option stays an error
+            or word in names
+            or (word[:2] in valued and word[2:3].isdigit())  # -n5
+        ):
+            return [*args[:position], *args[position + 1 :], "--", word]
+        position += 1
+    return args
+
+
+@click.command(cls=SearchCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("query")
 @index_option
 @limit_option
@@ -175,10 +213,13 @@ def search(
     Words, "exact phrases", "phrases"~5 (words at most 5 apart), AND, OR, NOT,
     +required, -excluded, (groups), field:word (headline, caption, body, quotes,
     speaker, credit), date:2017-06 or date:[2017-01-01 TO *], source:Reuters and
-    the index's keyword fields (topic:cocoa, place:"west germany"), prefix* and
-    fuzzy~ words. Dates and keyword values filter: they restrict what the words
-    find and add nothing to scores. Articles with every word rank first. A query
-    finding fewer than 3 articles may get a corrected one on stderr ("did you
+    the index's keyword fields (topic:cocoa, place:"west germany"), prefix*,
+    co*a and wom?n wildcards, fuzzy~ words, word^2 boosts; accents fold (cafe
+    finds café). A query that starts with - (every article
+    without the word) goes after -- (search -- -cocoa), or alone if it is no
+    option (search -cocoa). Dates and keyword values filter: they restrict what the words
+    find and add nothing to scores. Articles with every word rank first. A word
+    finding fewer than 3 articles may get a correction on stderr ("did you
     mean: ...?"). Versions of one story show as one hit (--all-versions: all);
     facets count every article.
 
@@ -192,6 +233,7 @@ def search(
       search sanctuary --facet speaker --facet credit --explain
       search '"money supply" date:1987-04' --sort -date
       search cocoa --facet topic --facet date:month
+      search -- '-cocoa -coffee' --facet topic
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:

@@ -8,11 +8,16 @@ use: Whoosh's own Porter stemmer is buggy ("running" -> "runn").
 
 Stop words (a shipped list: Snowball's, without "us") are left out of indexed text and
 queries; a word written in capitals ("US", "IT", "WHO") is never a stop word.
+
+Accents fold for matching (``café``, ``CAFÉ`` and ``cafe`` are one word), as SQLite FTS5's
+default tokenizer does; the forms as written (``written_form``) are kept apart, so that
+the form typed can rank first.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -28,7 +33,7 @@ TOKEN = re.compile(TOKEN_PATTERN)
 """The compiled tokenizer, for every module that finds words in text."""
 _POSSESSIVE = re.compile(r"'s?$")
 
-ANALYZER_NAME = "searchlib-regex-1+snowball-english+stop-1"
+ANALYZER_NAME = "searchlib-regex-1+fold-1+snowball-english+stop-1"
 """Identity of this analysis, stored in every index; an index built by another is refused."""
 
 
@@ -43,13 +48,45 @@ class Token(NamedTuple):
 
 
 def exact_form(word: str) -> str:
-    """Normalise a raw token to the form the index stores for exact matching.
+    """Normalise a raw token to the form the index matches: its ``written_form`` with
+    accents folded.
 
-    Lower case, straight apostrophes, acronym dots and possessive endings removed,
-    thousands separators dropped.
+    >>> [exact_form(w) for w in ["U.S.", "Homan’s", "CAFÉ", "Zürich"]]
+    ['us', 'homan', 'cafe', 'zurich']
+    """
+    return fold(written_form(word))
 
-    >>> [exact_form(w) for w in ["U.S.", "Homan’s", "1,000", "JAG"]]
-    ['us', 'homan', '1000', 'jag']
+
+def fold(word: str) -> str:
+    """``word`` without its accents (diacritics), as SQLite FTS5's ``remove_diacritics``.
+
+    >>> fold("café"), fold("zürich"), fold("søren")
+    ('cafe', 'zurich', 'søren')
+    """
+    return word if word.isascii() else _folded(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
+def folded(words: Iterable[str]) -> list[str]:
+    """Each word ``fold``ed.
+
+    >>> folded(["café", "crème"])
+    ['cafe', 'creme']
+    """
+    return [word if word.isascii() else _folded(word) for word in words]
+
+
+def written_form(word: str) -> str:
+    """A raw token as written, normalised: lower case, straight apostrophes, acronym dots
+    and possessive endings removed, thousands separators dropped; accents kept.
+
+    >>> [written_form(w) for w in ["U.S.", "Homan’s", "1,000", "JAG", "CAFÉ"]]
+    ['us', 'homan', '1000', 'jag', 'café']
     """
     word = word.lower().replace("’", "'")
     if word[0].isdigit():
@@ -83,17 +120,26 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """The exact forms of ``text`` without stop words (capitalised ones are kept).
 
-    >>> content_words("The US and us, IT and it")
-    ['us', 'us', 'it']
+    >>> content_words("The US and us, IT and it, café")
+    ['us', 'us', 'it', 'cafe']
+    """
+    return folded(written_content_words(text))
+
+
+def written_content_words(text: str) -> list[str]:
+    """The written forms of ``text`` without stop words: ``content_words``, accents kept.
+
+    >>> written_content_words("The café")
+    ['café']
     """
     return [word for raw in TOKEN.findall(text) if (word := _content_form(raw)) is not None]
 
 
 @lru_cache(maxsize=1 << 18)
 def _content_form(raw: str) -> str | None:
-    """A raw token's exact form, or ``None`` for a stop word. Cached: a few thousand
+    """A raw token's written form, or ``None`` for a stop word. Cached: a few thousand
     distinct tokens make up most of any text."""
-    word = exact_form(raw)
+    word = written_form(raw)
     if word in stop_words() and not (len(raw) > 1 and raw.isupper()):
         return None
     return word

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from searchlib.analysis import Stemmer, content_words
+from searchlib.analysis import Stemmer, content_words, folded, written_content_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 from searchlib.shingles import band_terms, signature
 
@@ -180,10 +180,11 @@ def to_document(
     article = with_valid_text(replace(article, path=shown))
     captions = [image.caption for image in article.images if image.caption] or [article.caption]
     credits = [image.credit for image in article.images if image.credit] or [article.credit]
-    headline, caption, body = (
-        content_words(text or "")
+    written = [
+        written_content_words(text or "")
         for text in (article.headline, " ".join(filter(None, captions)), article.body)
-    )
+    ]
+    headline, caption, body = map(folded, written)
     stemmed = {
         "headline": stemmer.stems(headline),
         "caption": stemmer.stems(caption),
@@ -198,7 +199,7 @@ def to_document(
         "speaker": speaker_words,
         "credit": content_words(" ".join(filter(None, credits))),
         "author": [word for name in article.authors for word in content_words(name)],
-        "exact": encode_forms({*headline, *caption, *body}),
+        "exact": encode_forms({form for forms in written for form in forms}),
         "keywords": _keyword_terms(article),
     }
     if body_signature := signature(body):

@@ -14,6 +14,7 @@ from searchlib.analysis import (
     stop_words,
     tokenize,
     words,
+    written_content_words,
 )
 
 from .conftest import SEED
@@ -79,3 +80,12 @@ def test_stemmer_remembers_what_it_stemmed() -> None:
     stemmer = Stemmer()
     assert stemmer.stems(["grants", "grant", "running"]) == ["grant", "grant", "run"]
     assert stemmer.seen == {"grants": "grant", "grant": "grant", "running": "run"}
+
+
+def test_accents_fold_for_matching_and_stay_in_the_written_form() -> None:
+    assert words("Café CAFÉ cafe Zürich naïve Ångström") == [
+        "cafe", "cafe", "cafe", "zurich", "naive", "angstrom"
+    ]  # fmt: skip
+    assert written_content_words("The Café in Zürich") == ["café", "zürich"]
+    assert content_words("The Café in Zürich") == ["cafe", "zurich"]
+    assert [token.text for token in tokenize("crème brûlée")] == ["creme", "brulee"]

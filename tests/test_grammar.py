@@ -223,6 +223,41 @@ def test_a_leading_tilde_belongs_to_the_word() -> None:
     assert tree("~/path ~") == Bool(should=(Word("~/path"), Word("~")))
 
 
+# Boosts
+
+
+def test_boosts_multiply_words_phrases_and_groups() -> None:
+    assert tree('cocoa^2 "cocoa crop"~2^3 (a OR b)^0.5 headline:c^.5 econ*^2 d~2^4') == Bool(
+        should=(
+            Word("cocoa", boost=2.0),
+            Phrase("cocoa crop", slop=2, boost=3.0),
+            Bool(should=(a, b), boost=0.5),
+            Word("c", "headline", boost=0.5),
+            Word("econ", prefix=True, boost=2.0),
+            Word("d", fuzzy=2, boost=4.0),
+        )
+    )
+
+
+def test_a_boosted_group_of_one_boosts_its_clause_and_keeps_apart_from_others() -> None:
+    assert tree("(a)^2") == Bool(should=(Word("a", boost=2.0),))
+    assert tree("a AND (b AND c)^2") == Bool(must=(a, Bool(must=(b, c), boost=2.0)))
+
+
+def test_unreadable_and_huge_boosts_are_said() -> None:
+    assert read("a^x b^ ^c") == (
+        Bool(should=(a, b, Word("^c"))),
+        [
+            "ignored ^x after a: a boost is a number (word^2, word^0.5)",
+            "ignored ^ after b: a boost is a number (word^2, word^0.5)",
+        ],
+    )
+    assert read("a^5000") == (
+        Bool(should=(Word("a", boost=1000.0),)),
+        ["read a^5000 as ^1000: at most 1000"],
+    )
+
+
 # Dates
 
 
@@ -405,6 +440,32 @@ def test_a_prefix_of_one_character_is_searched_as_a_word() -> None:
     assert warnings == [
         "ignored the * of e*: a prefix needs at least 2 characters (econ*); searched e"
     ]
+
+
+def test_wildcards_inside_and_before_a_word() -> None:
+    assert tree("co*a *coa wom?n headline:?ob cocoa?") == Bool(
+        should=(
+            Word("co*a", wildcard=True),
+            Word("*coa", wildcard=True),
+            Word("wom?n", wildcard=True),
+            Word("?ob", "headline", wildcard=True),
+            Word("cocoa?"),  # a question mark: people type questions
+        )
+    )
+
+
+@pytest.mark.parametrize("query", ["*a", "?*?", "*a?"])
+def test_a_wildcard_word_needs_two_other_characters(query: str) -> None:
+    assert read(query) == (
+        Bool(),
+        [f"ignored {query}: a word with * or ? needs at least 2 other characters (co*a)"],
+    )
+
+
+def test_a_word_is_not_both_wildcard_and_fuzzy() -> None:
+    root, warnings = read("co*a~2")
+    assert root == Bool(should=(Word("co*a", wildcard=True),))
+    assert "can't be both a wildcard and fuzzy" in warnings[0]
 
 
 def test_a_word_is_not_both_prefix_and_fuzzy() -> None:

@@ -6,10 +6,13 @@ Grammar (``AND``, ``OR`` and ``NOT`` count in upper case only)::
     disjunction := conjunction ([OR] conjunction)*      juxtaposition and OR: should-clauses
     conjunction := unary (AND unary)*                   every operand required
     unary       := (NOT | + | -)* primary               the outermost operator counts
-    primary     := [field:] (word | phrase | "(" disjunction ")" | range)
-    word        := text[*][~[edits]]                    econ*, Byrne~, Byrne~2
-    phrase      := '"' text '"'[~slop]                  "sanctuary cities"~5
+    primary     := [field:] (word | phrase | "(" disjunction ")"[^boost] | range)
+    word        := text[*][~[edits]][^boost]            econ*, Byrne~, Byrne~2, cocoa^2
+    phrase      := '"' text '"'[~slop][^boost]          "sanctuary cities"~5, "cocoa crop"^3
     range       := "[" date " TO " date "]"             either date may be *
+
+A word's ``*`` stands for any letters and ``?`` for one, anywhere in it (``co*a``, ``wom?n``,
+``*coa``). A boost (``^2``, ``^0.5``) multiplies what a clause adds to a score, as in Lucene.
 
 Fields: headline, caption, body, quotes, speaker, credit, author (case-insensitive), and ``date``,
 whose words are dates: ``date:2017``, ``date:2017-06``, ``date:2017-06-01``,
@@ -23,6 +26,7 @@ Nothing a user types raises: what can't be used is dropped or read literally, an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -30,12 +34,11 @@ from searchlib.schema import SEARCHABLE
 from searchlib.search import syntax as tree
 from searchlib.search.bounds import MAX_DEPTH, MAX_LEAVES, cut_warning, cut_words
 from searchlib.search.dates import DATE_FORMATS, date_bounds
+from searchlib.search.modifiers import read_boost, read_number, word
 from searchlib.search.syntax import Bool, DateRange, Occur, ParsedQuery, Phrase, Syntax, Word
 
 FIELDS = (*SEARCHABLE, "date")
 """The field names a query may use."""
-MAX_EDITS = 2
-"""Fuzzy words allow at most this many edits (``Byrne~2``): more would match almost anything."""
 MAX_SLOP = 100
 """Proximity (``"a b"~5``) is capped here."""
 
@@ -80,9 +83,10 @@ _RANGE = r"\[\s*[^\s\]]+\s+(?i:TO)\s+[^\s\]]+\s*\]"
 # them. No alternative can backtrack more than linearly.
 _TOKEN = re.compile(
     rf"""
-      (?P<phrase>"(?P<phrase_text>[^"]*)(?:(?P<closing>")(?:~(?P<slop>[^\s()"]*))?)?)
+      (?P<phrase>"(?P<phrase_text>[^"]*)
+        (?:(?P<closing>")(?:~(?P<slop>[^\s()"^]*))?(?:\^(?P<phrase_boost>[^\s()"]*))?)?)
     | (?P<open>\()
-    | (?P<close>\))
+    | (?P<close>\)(?:\^(?P<group_boost>[^\s()"]*))?)
     | (?P<range>{_RANGE})
     | (?P<sign>[+-](?=[^\s)+-]))
     | (?P<operator>(?<![+-])(?:AND|OR|NOT)(?=[\s()"]|\Z))
@@ -230,9 +234,14 @@ class _Parser:
             clauses = []
         else:
             clauses = self.disjunction(field)
-        if self._peek() is not None:  # the ")", unless the query ended first
+        boost = 1.0
+        if (closing := self._peek()) is not None:  # the ")", unless the query ended first
             self.position += 1
-        return _collapse(_combine(clauses)) if clauses else None
+            boost = read_boost(closing["group_boost"], "(…)", self.warnings)
+        if not clauses:
+            return None
+        group = _collapse(_combine(clauses))
+        return _boosted(group, boost) if boost != 1.0 else group
 
     def _fielded(self, token: _Token, field: str | None) -> Syntax | None:
         named: str | None = token["name"].lower()
@@ -289,7 +298,7 @@ class _Parser:
             self.warnings.append(f"ignored {typed}: only date: takes a range (date:{raw})")
             node = None
         else:
-            node = self._word(raw, field, typed)
+            node = word(raw, field, typed, self.warnings)
         self.leaves += node is not None
         return node
 
@@ -304,7 +313,7 @@ class _Parser:
             return self._date(text.strip(), typed)
         slop = 0
         if token["slop"] is not None:
-            number = _number(token["slop"])
+            number = read_number(token["slop"])
             if number is None:
                 self.warnings.append(
                     f'ignored ~{token["slop"]} after "{text}": proximity is a number of '
@@ -313,41 +322,8 @@ class _Parser:
             elif number > MAX_SLOP:
                 self.warnings.append(f"read {typed} with ~{MAX_SLOP}: at most {MAX_SLOP} words")
             slop = min(number or 0, MAX_SLOP)
-        return Phrase(cut_words(text, typed, self.warnings), field, slop, typed)
-
-    def _word(self, raw: str, field: str | None, typed: str) -> Word | None:
-        text, fuzzy = raw, 0
-        head, tilde, edits = raw.rpartition("~")
-        if tilde and head:  # a leading "~" belongs to the word (~/path)
-            text, number = head, _number(edits) if edits else 1
-            if number is None:
-                self.warnings.append(
-                    f"read {typed} as {head}~ (1 edit): after ~ write 1 or 2 ({head}~2)"
-                )
-            elif number > MAX_EDITS:
-                self.warnings.append(f"read {typed} as {head}~{MAX_EDITS}: at most 2 edits")
-            fuzzy = min(1 if number is None else number, MAX_EDITS)
-        text = cut_words(text, typed, self.warnings)
-        stem = text.rstrip("*")
-        if stem == text:
-            return Word(text, field, fuzzy=fuzzy, typed=typed)
-        if not stem:
-            self.warnings.append(
-                f"ignored {typed}: a * goes after at least 2 characters of a word (econ*)"
-            )
-            return None
-        if len(stem) < 2:
-            self.warnings.append(
-                f"ignored the * of {typed}: a prefix needs at least 2 characters (econ*); "
-                f"searched {stem}"
-            )
-            return Word(stem, field, fuzzy=fuzzy, typed=typed)
-        if fuzzy:
-            self.warnings.append(
-                f"ignored the ~ of {typed}: a word can't be both a prefix and fuzzy; "
-                f"searched {stem}*"
-            )
-        return Word(stem, field, prefix=True, typed=typed)
+        boost = read_boost(token["phrase_boost"], f'"{text}"', self.warnings)
+        return Phrase(cut_words(text, typed, self.warnings), field, slop, boost, typed)
 
     def _date(self, text: str, typed: str) -> DateRange | None:
         bounds = date_bounds(text)
@@ -366,7 +342,9 @@ def _combine(clauses: list[_Clause]) -> Bool:
     inside it (required ``a AND b``, excluded ``a OR b``)."""
     occurs: dict[Occur, list[Syntax]] = {"must": [], "should": [], "must_not": []}
     for occur, node in clauses:
-        if isinstance(node, Bool) and occur == "must" and not node.should:
+        if isinstance(node, Bool) and node.boost != 1.0:
+            occurs[occur].append(node)  # its clauses score apart from the others
+        elif isinstance(node, Bool) and occur == "must" and not node.should:
             occurs["must"].extend(node.must)
             occurs["must_not"].extend(node.must_not)
         elif isinstance(node, Bool) and occur == "must_not" and not (node.must or node.must_not):
@@ -383,9 +361,8 @@ def _collapse(group: Bool) -> Syntax:
     return group
 
 
-def _number(text: str) -> int | None:
-    """A count written in ASCII digits; huge ones (which ``int`` may refuse) as a million."""
-    if not (text.isascii() and text.isdigit()):
-        return None
-    digits = text.lstrip("0") or "0"
-    return int(digits) if len(digits) <= 6 else 10**6
+def _boosted(node: Syntax, boost: float) -> Syntax:
+    """``node`` with its boost multiplied by ``boost`` (filters have none: they don't score)."""
+    if isinstance(node, Word | Phrase | Bool):
+        return dataclasses.replace(node, boost=node.boost * boost)
+    return node

@@ -80,7 +80,10 @@ def search(
         ranking = rank(searcher, parsed.root, depth, order, deadline)
     found = _Search(index, parsed, searcher, ranking.matched, stories=told)
     results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
-    if ranking.total < SUGGEST_BELOW:
+    # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
+    # Plain text (a claim, a question) is too long to check every word of, unless it finds
+    # next to nothing.
+    if not syntax.plain or ranking.total < SUGGEST_BELOW:
         results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
     return results
 

@@ -9,12 +9,19 @@ that fit it. Anything that can't be searched is left out and said in ``Plan.warn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from searchlib.analysis import TOKEN, content_words, words
+from searchlib.analysis import (
+    TOKEN,
+    edit_distance,
+    fold,
+    folded,
+    words,
+    written_content_words,
+)
 from searchlib.errors import QueryError
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
 from searchlib.search import syntax as tree
@@ -38,10 +45,13 @@ __all__ = [
 DEFAULT_FIELDS = [each for each in FIELDS if each.boost and each.kind in ("stemmed", "exact")]
 """The text fields a word is searched in when the query names no field."""
 MAX_EXPANSIONS = 50
-"""A prefix or fuzzy word matches at most this many of the index's words."""
+"""A prefix, wildcard or fuzzy word matches at most this many of the index's words (the
+shortest, or the closest; a warning says so)."""
 MAX_FUZZY_WORDS = 10
 """Fuzzy words after this many in a query are searched as typed (with a warning): each one
 compares every indexed word of about its length with it, tens of milliseconds."""
+_PATTERN = re.compile(r"(?:[^\W_]|[*?])+")
+"""A wildcard word: letters and digits, ``*`` and ``?``."""
 _SYMBOLS = re.compile(r"[+#@&%]+")
 """Symbols that change what a word means (C++, C#, AT&T); dropping them is worth a warning,
 unlike prose punctuation or currency signs."""
@@ -59,13 +69,19 @@ class Lexicon(Protocol):
     def near(self, word: str, edits: int, limit: int) -> list[str]:
         """Words the index holds within ``edits`` edits of ``word``, closest first."""
 
+    def matching(self, pattern: str, limit: int) -> list[str]:
+        """Words the index holds that fit ``pattern`` (``*`` any letters, ``?`` one),
+        shortest first."""
+
 
 @dataclass(frozen=True)
 class Terms:
     """One query word: documents holding any of its ``(field, term, weight)`` pairs. Ranked
-    as one BM25F term: the pairs' frequencies add up, each times its field's weight."""
+    as one BM25F term: the pairs' frequencies add up, each times its weight (its field's);
+    ``boost`` multiplies the word's score (``cocoa^2``)."""
 
     pairs: tuple[tuple[str, str, float], ...]
+    boost: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -144,7 +160,7 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     >>> class Same:  # a lexicon whose stems are the words themselves
     ...     def stems(self, words): return {word: word for word in words}
     >>> plan(parse("+jag -police"), Same()).root.must
-    (Terms(pairs=(('headline', 'jag', 2.0), ...)),)
+    (Terms(pairs=(('headline', 'jag', 2.0), ...), boost=1.0),)
     """
     planner = _Planner(parsed, lexicon)
     root = planner.bool(parsed.root, wanted=True)
@@ -167,18 +183,21 @@ class _Planner:
         self.plain = parsed.plain
         self.fuzzy_words = 0
 
-    def node(self, syntax: tree.Syntax, wanted: bool) -> Node | None:
+    def node(self, syntax: tree.Syntax, wanted: bool, boost: float) -> Node | None:
         if isinstance(syntax, tree.Bool):
-            return self.bool(syntax, wanted)
+            return self.bool(syntax, wanted, boost)
         if isinstance(syntax, tree.DateRange):
             return Dates(_moment(syntax.start), _moment(syntax.end))
         if isinstance(syntax, tree.Keyword):
             return Keyword(syntax.field, syntax.value)
-        return self.text(syntax, wanted)
+        return self.text(syntax, wanted, boost * syntax.boost)
 
-    def bool(self, syntax: tree.Bool, wanted: bool) -> Node | None:
+    def bool(self, syntax: tree.Bool, wanted: bool, boost: float = 1.0) -> Node | None:
+        """A group's nodes, each word's boost multiplied by the group's (and ``boost``)."""
+        boost *= syntax.boost
+
         def planned(parts: tuple[tree.Syntax, ...], part_wanted: bool) -> tuple[Node, ...]:
-            nodes = (self.node(part, part_wanted) for part in parts)
+            nodes = (self.node(part, part_wanted, boost) for part in parts)
             return tuple(node for node in nodes if node is not None)
 
         must, should = planned(syntax.must, wanted), planned(syntax.should, wanted)
@@ -196,8 +215,9 @@ class _Planner:
             return should[0]
         return Bool(must, should, must_not, filters)
 
-    def text(self, syntax: tree.Word | tree.Phrase, wanted: bool) -> Node | None:
-        forms = content_words(syntax.text)
+    def text(self, syntax: tree.Word | tree.Phrase, wanted: bool, boost: float) -> Node | None:
+        written = written_content_words(syntax.text)
+        forms = folded(written)  # matched with accents folded; the bonus goes to the written
         typed = syntax.typed or syntax.text
         if not forms:
             if not self.plain:
@@ -212,20 +232,22 @@ class _Planner:
                         f"searched the fuzzy words after the first {MAX_FUZZY_WORDS} as typed, "
                         f"from {typed} on"
                     )
-                syntax = tree.Word(syntax.text, syntax.field)
+                syntax = tree.Word(syntax.text, syntax.field, boost=syntax.boost)
+        if isinstance(syntax, tree.Word) and syntax.wildcard:
+            return self.expanded(syntax, [fold(syntax.text.lower())], fields, wanted, boost)
         if isinstance(syntax, tree.Word) and (syntax.prefix or syntax.fuzzy):
-            return self.expanded(syntax, forms, fields, wanted)
+            return self.expanded(syntax, forms, fields, wanted, boost, written)
         if not self.plain and isinstance(syntax, tree.Word):
             dropped = "".join(_SYMBOLS.findall(TOKEN.sub(" ", syntax.text)))
             if dropped:
                 self.plan.warnings.append(
-                    f"searched {typed} as {' '.join(forms)}: ignored {dropped!r}"
+                    f"searched {typed} as {' '.join(written)}: ignored {dropped!r}"
                 )
         stems = self.lexicon.stems(forms)
         stemmed = [stems[form] for form in forms]
         if wanted:
-            self.note(forms, stemmed, fields, exact=True)
-        words = tuple(_terms(fields, [(form, stems[form])]) for form in forms)
+            self.note(forms, stemmed, fields, written)
+        words = tuple(_terms(fields, [(form, stems[form])], boost) for form in forms)
         if len(words) == 1:
             return words[0]
         held = tuple(
@@ -235,43 +257,83 @@ class _Planner:
         return Phrase(words, held, slop)
 
     def expanded(
-        self, syntax: tree.Word, forms: list[str], fields: list[Field], wanted: bool
+        self,
+        syntax: tree.Word,
+        forms: list[str],
+        fields: list[Field],
+        wanted: bool,
+        boost: float,
+        written: Sequence[str] = (),
     ) -> Node | None:
         typed = syntax.typed or syntax.text
-        if len(forms) > 1:
-            self.plan.warnings.append(f"{typed}: a prefix or fuzzy word must be one word")
+        (form, *others) = forms
+        if others or (syntax.wildcard and not _PATTERN.fullmatch(form)):
+            self.plan.warnings.append(
+                f"ignored {typed}: a prefix, wildcard or fuzzy word must be one word"
+            )
             return None
-        (form,) = forms
-        if syntax.prefix:
-            found = self.lexicon.prefixed(form, MAX_EXPANSIONS)
+        if syntax.wildcard:
+            found = self.lexicon.matching(form, MAX_EXPANSIONS + 1)
+        elif syntax.prefix:
+            found = self.lexicon.prefixed(form, MAX_EXPANSIONS + 1)
         else:
-            found = self.lexicon.near(form, syntax.fuzzy, MAX_EXPANSIONS)
+            found = self.lexicon.near(form, syntax.fuzzy, MAX_EXPANSIONS + 1)
         if not found:
             self.plan.warnings.append(f"no indexed word fits {typed}")
             return None
+        if len(found) > MAX_EXPANSIONS:
+            found = found[:MAX_EXPANSIONS]
+            which = "closest" if syntax.fuzzy else "shortest"
+            self.plan.warnings.append(
+                f"{typed} fits more than {MAX_EXPANSIONS} indexed words: searched the "
+                f"{MAX_EXPANSIONS} {which} ({found[0]} … {found[-1]})"
+            )
         stems = self.lexicon.stems(found)
         if wanted:
-            self.note(found, [stems[each] for each in found], fields, exact=False)
-        return _terms(fields, [(each, stems[each]) for each in found])
+            # The word as typed, when the index holds it, ranks first.
+            typed_held = written if syntax.fuzzy and form in found else ()
+            self.note(found, [stems[each] for each in found], fields, typed_held)
+        similar = {each: similarity(form, each, syntax.fuzzy) for each in found}
+        return _terms(fields, [(each, stems[each]) for each in found], boost, similar)
 
-    def note(self, forms: list[str], stemmed: list[str], fields: list[Field], exact: bool) -> None:
+    def note(
+        self, forms: list[str], stemmed: list[str], fields: list[Field], written: Sequence[str]
+    ) -> None:
+        """Record wanted words: their forms and stems, the forms as written (for the
+        exact-form bonus) and the fields searched."""
         self.plan.terms.update(forms, stemmed)
-        if exact:
-            self.plan.exact_forms.update(forms)
+        self.plan.exact_forms.update(written)
         self.plan.fields.update(each.name for each in fields)
 
 
-def _terms(fields: list[Field], forms_and_stems: list[tuple[str, str]]) -> Terms:
-    """Every field's term for each of the word forms (the stem, or the form itself)."""
-    return Terms(
-        tuple(
-            dict.fromkeys(
-                (each.name, stem if each.kind == "stemmed" else form, each.boost or 1.0)
-                for form, stem in forms_and_stems
-                for each in fields
-            )
-        )
-    )
+def _terms(
+    fields: list[Field],
+    forms_and_stems: list[tuple[str, str]],
+    boost: float,
+    similar: dict[str, float] | None = None,
+) -> Terms:
+    """Every field's term for each of the word forms (the stem, or the form itself), each
+    weighted by its field's weight times its form's similarity to the word typed (the
+    highest of its forms', for a stem)."""
+    weights: dict[tuple[str, str], float] = {}
+    for form, stem in forms_and_stems:
+        for each in fields:
+            term = (each.name, stem if each.kind == "stemmed" else form)
+            weight = (each.boost or 1.0) * (similar[form] if similar else 1.0)
+            weights[term] = max(weights.get(term, 0.0), weight)
+    return Terms(tuple((name, term, weight) for (name, term), weight in weights.items()), boost)
+
+
+def similarity(typed: str, found: str, edits: int) -> float:
+    """How much a fuzzy word's expansion counts, as Lucene weighs it: 1 less its edits per
+    letter of the shorter word; 1 for all but fuzzy expansions (``edits`` 0).
+
+    >>> similarity("cocoa", "cocoa", 2), similarity("cocoa", "coca", 2)
+    (1.0, 0.75)
+    """
+    if not edits:
+        return 1.0
+    return 1.0 - edit_distance(typed, found, edits) / min(len(typed), len(found))
 
 
 def _moment(day: date | None) -> datetime | None:

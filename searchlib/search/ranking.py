@@ -136,16 +136,16 @@ class Evaluation:
     def __init__(self, searcher: Searcher, deadline: Deadline = NO_DEADLINE) -> None:
         self.searcher = searcher
         self._deadline = deadline
-        self._frequencies: dict[Terms, dict[int, float]] = {}
+        self._frequencies: dict[tuple[tuple[str, str, float], ...], dict[int, float]] = {}
         self._weights: dict[Terms, float] = {}
         self._matches: dict[Node, set[int]] = {}
 
     def frequencies(self, terms: Terms) -> dict[int, float]:
         """BM25F's combined frequency of a word in each document holding it."""
-        if terms not in self._frequencies:
+        if terms.pairs not in self._frequencies:  # the same, whatever its boost
             self._deadline.check()
-            self._frequencies[terms] = self.searcher.frequencies(terms.pairs, B)
-        return self._frequencies[terms]
+            self._frequencies[terms.pairs] = self.searcher.frequencies(terms.pairs, B)
+        return self._frequencies[terms.pairs]
 
     def matches(self, node: Node) -> set[int]:
         """The live documents ``node`` matches."""
@@ -209,12 +209,12 @@ class Evaluation:
         return scores
 
     def _weight(self, terms: Terms) -> float:
-        """A word's BM25F weight: ``K1 + 1`` times its idf, times its recurrence."""
+        """A word's BM25F weight: ``K1 + 1`` times its idf, times its recurrence and boost."""
         if terms not in self._weights:
             frequencies = self.frequencies(terms)
             documents = self.searcher.document_count()
             self._weights[terms] = (
-                (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies)
+                (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies) * terms.boost
             )
         return self._weights[terms]
 

@@ -1,5 +1,6 @@
 """Did you mean: a query with each wanted word the index lacks, or holds in few articles,
-replaced by a near word it holds in many more."""
+replaced by a near word it holds in many more; judged word by word, so one rare word among
+common ones (``Tony Blare``) is corrected too."""
 
 from __future__ import annotations
 
@@ -15,10 +16,23 @@ from searchlib.search.planning import DEFAULT_FIELDS, MAX_EXPANSIONS
 from searchlib.storage.vocabulary import Vocabulary
 
 SUGGEST_BELOW = 3
-"""A query finding fewer articles than this gets a "did you mean" suggestion, when one is found."""
+"""A word found in fewer articles than this may be corrected ("did you mean")."""
 SUGGESTION_EDITS = 2
+"""A word the index lacks may be corrected by a word this many edits away; one it holds,
+by a word one edit away only: its spelling is real (a name: "Glaxo" is not "Glad")."""
 SUGGESTION_MARGIN = 10
 """A word the index holds gives way only to a near word found in this many times more articles."""
+EDIT_ODDS = 1000.0
+"""Alone, a correction one more edit away must be found in this many times more articles to
+be preferred: in effect, the fewest edits first, then the most articles."""
+CONTEXT_ODDS = 10.0
+"""Beside other words, a correction one more edit away must be found with them in this many
+times more articles: "Tony Blare" is "Tony Blair" (2 edits; with Tony in 155 BBC
+articles), not "Tony Blame" (1 edit; 3 articles)."""
+TEXT_FIELDS = [FIELDS_BY_NAME[name] for name in ("headline", "caption", "body")]
+"""Where a word's occurrences are counted (quotations are in the body too)."""
+SUGGESTED_LENGTH = 3
+"""Shorter words are never corrected (as Lucene's fuzziness AUTO leaves them)."""
 SUGGESTED_WORDS = 10
 """Did-you-mean considers a query's first this many distinct words: checking one against
 the index's near words takes tens of milliseconds."""
@@ -31,44 +45,78 @@ def suggestion(
     syntax: tree.Bool,
     deadline: Deadline = NO_DEADLINE,
 ) -> str | None:
-    """``query`` with each wanted word the index lacks, or holds in few articles, replaced
-    by a near word it holds in many more; ``None`` when no word is replaced. Words left
-    when the ``deadline`` passes stay as typed: a suggestion is a courtesy."""
+    """``query`` with each wanted word that finds little on its own (fewer than
+    ``SUGGEST_BELOW`` articles, and written fewer times than that) replaced by a near word
+    found in ``SUGGESTION_MARGIN`` times more articles; ``None`` when no word is replaced.
+    Words left when the ``deadline`` passes stay as typed: a suggestion is a courtesy."""
+    typed = dict(_typed_words(syntax))
+    words = _Words(searcher, vocabulary)
     corrections: dict[str, str] = {}
-    for form, fields in _typed_words(syntax):
-        if len(corrections) == SUGGESTED_WORDS or deadline.passed():
+    for form, fields in list(typed.items())[:SUGGESTED_WORDS]:
+        if deadline.passed():
             break
-        if form not in corrections:
-            corrections[form] = _better_word(searcher, vocabulary, form, fields)
+        others = [each for each in typed if each != form]
+        corrections[form] = _better_word(words, form, fields, others)
     changed = {form: word for form, word in corrections.items() if word != form}
     return _rewritten(query, changed) if changed else None
 
 
-def _better_word(searcher: Searcher, vocabulary: Vocabulary, form: str, fields: list[Field]) -> str:
-    """The word within ``SUGGESTION_EDITS`` of ``form`` (fewest edits, then most articles)
-    found in ``SUGGESTION_MARGIN`` times more articles than it; else ``form`` itself."""
-    held = _articles_holding(searcher, form, vocabulary.stems([form])[form], fields)
-    if SUGGESTION_MARGIN * held >= searcher.document_count():
-        return form  # no word can be in enough more articles: skip the costly scan
-    near = vocabulary.near(form, SUGGESTION_EDITS, MAX_EXPANSIONS)
+class _Words:
+    """The articles holding each word, looked up once per query."""
+
+    def __init__(self, searcher: Searcher, vocabulary: Vocabulary) -> None:
+        self.searcher = searcher
+        self.vocabulary = vocabulary
+        self._articles: dict[str, set[int]] = {}
+
+    def articles(self, form: str) -> set[int]:
+        """The live articles holding ``form`` in a default text field."""
+        if form not in self._articles:
+            stem = self.vocabulary.stems([form])[form]
+            pairs = [
+                (each.name, stem if each.kind == "stemmed" else form, 1.0)
+                for each in DEFAULT_FIELDS
+            ]
+            self._articles[form] = set(self.searcher.frequencies(pairs, 0.0))
+        return self._articles[form]
+
+
+def _better_word(words: _Words, form: str, fields: list[Field], others: list[str]) -> str:
+    """The near word most likely meant by ``form``, or ``form`` itself (see ``suggestion``):
+    within ``SUGGESTION_EDITS`` of a word the index lacks, 1 of one it holds (its spelling
+    is real: "Glaxo" is not "Glad"); the most articles (with the ``others`` words, if any),
+    divided by ``EDIT_ODDS`` (``CONTEXT_ODDS``) per edit."""
+    searcher, vocabulary = words.searcher, words.vocabulary
+    stem = vocabulary.stems([form])[form]
+    held = _articles_holding(searcher, form, stem, fields)
+    if len(form) < SUGGESTED_LENGTH or held >= SUGGEST_BELOW:
+        return form  # a letter or two are anything's near words; or it finds enough
+    if held and _occurrences(searcher, form, stem) >= SUGGEST_BELOW:
+        return form  # written often: a name ("Exel"), not a typo
+    edits = SUGGESTION_EDITS if held == 0 else 1
+    near = vocabulary.near(form, edits, MAX_EXPANSIONS, first_typo=True)
     stems = vocabulary.stems(near)
+    context = set().union(*map(words.articles, others)) if others else None
+    odds = CONTEXT_ODDS if context else EDIT_ODDS
     candidates = [
-        (edit_distance(form, word, SUGGESTION_EDITS), -holding, word)
+        # Ties (forms of one stem: Blair, Blairs) go to the shorter word.
+        (-likely / odds ** edit_distance(form, word, edits), -holding, len(word), word)
         for word in near
         if (holding := _articles_holding(searcher, word, stems[word], fields))
         > SUGGESTION_MARGIN * held
+        for likely in [len(words.articles(word) & context) if context else holding]
     ]
-    return min(candidates)[2] if candidates else form
+    return min(candidates)[3] if candidates else form
 
 
 def _typed_words(syntax: tree.Syntax) -> Iterator[tuple[str, list[Field]]]:
     """The exact forms of the words a query wants, each with the fields it is looked for in;
-    not excluded words, nor prefixes and fuzzy words (whose spelling is meant loosely)."""
+    not excluded words, nor prefixes, wildcards and fuzzy words (spelt loosely on purpose)."""
     if isinstance(syntax, tree.Bool):
         for part in (*syntax.must, *syntax.should):
             yield from _typed_words(part)
     elif isinstance(syntax, tree.Phrase) or (
-        isinstance(syntax, tree.Word) and not (syntax.prefix or syntax.fuzzy)
+        isinstance(syntax, tree.Word) and not (syntax.prefix or syntax.fuzzy or syntax.wildcard)
     ):
         fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
         for form in content_words(syntax.text):
@@ -81,6 +129,12 @@ def _articles_holding(searcher: Searcher, form: str, stem: str, fields: list[Fie
         searcher.document_frequency(each.name, stem if each.kind == "stemmed" else form)
         for each in fields
     )
+
+
+def _occurrences(searcher: Searcher, form: str, stem: str) -> float:
+    """How often the index holds a word in its articles' text, all told."""
+    pairs = [(each.name, stem if each.kind == "stemmed" else form, 1.0) for each in TEXT_FIELDS]
+    return sum(searcher.frequencies(pairs, 0.0).values())
 
 
 def _rewritten(query: str, corrections: dict[str, str]) -> str:

@@ -24,7 +24,8 @@ class _Node:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Word(_Node):
-    """A word, optionally in one field; ``econ*`` is a prefix, ``Byrne~2`` fuzzy (edits).
+    """A word, optionally in one field; ``econ*`` is a prefix, ``Byrne~2`` fuzzy (edits),
+    ``co*a`` and ``wom?n`` wildcards; ``boost`` multiplies what it adds to a score.
 
     ``typed`` is the clause as the user wrote it, for messages; it takes no part in
     equality."""
@@ -33,6 +34,8 @@ class Word(_Node):
     field: str | None = None
     prefix: bool = False
     fuzzy: int = 0
+    wildcard: bool = False
+    boost: float = 1.0
     typed: str = dataclasses.field(default="", compare=False, repr=False)
 
 
@@ -43,6 +46,7 @@ class Phrase(_Node):
     text: str
     field: str | None = None
     slop: int = 0
+    boost: float = 1.0
     typed: str = dataclasses.field(default="", compare=False, repr=False)
 
 
@@ -66,13 +70,15 @@ class Keyword(_Node):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Bool(_Node):
-    """Clauses a document must match, should match (more rank higher) and must not match.
+    """Clauses a document must match, should match (more rank higher) and must not match;
+    ``boost`` multiplies what its clauses add to a score.
 
     With no ``must`` and no ``should``, matches every document but the excluded ones."""
 
     must: tuple[Syntax, ...] = ()
     should: tuple[Syntax, ...] = ()
     must_not: tuple[Syntax, ...] = ()
+    boost: float = 1.0
 
 
 Syntax = Word | Phrase | DateRange | Keyword | Bool

@@ -147,9 +147,11 @@ class Vocabulary:
             ).fetchall()
         return [word for (word,) in rows]
 
-    def near(self, word: str, edits: int, limit: int) -> list[str]:
-        """Words within ``edits`` edits of ``word`` (see ``edit_distance``; the first letter
-        as typed: typos seldom start a word), closest first.
+    def near(self, word: str, edits: int, limit: int, first_typo: bool = False) -> list[str]:
+        """Words within ``edits`` edits of ``word`` (see ``edit_distance``), closest first:
+        those with its first letter (typos seldom start a word, and the scan is short), and
+        with ``first_typo`` those a typo in the first two letters tells (did-you-mean:
+        "irus" is "virus", "Ktars" "Stars", "oLrds" "Lords").
 
         >>> import tempfile
         >>> vocabulary = Vocabulary(tempfile.mkdtemp())
@@ -157,14 +159,41 @@ class Vocabulary:
         >>> vocabulary.near("sesions", 2, 10)
         ['sessions', 'session']
         """
+        first, second = word[:1], word[1:2]
         with self._connected() as connection:
             rows = connection.execute(
                 "SELECT word FROM stems WHERE word >= ? AND word < ? "
                 "AND length(word) BETWEEN ? AND ?",
-                (word[:1], word[:1] + "\U0010ffff", len(word) - edits, len(word) + edits),
+                (first, first + "\U0010ffff", len(word) - edits, len(word) + edits),
             ).fetchall()
+            if first_typo:  # the first letter changed, dropped, added or swapped
+                rows += connection.execute(
+                    "SELECT word FROM stems WHERE length(word) BETWEEN ? AND ? "
+                    "AND substr(word, 1, 1) != ? "
+                    "AND (substr(word, 1, 1) = ? OR substr(word, 2, 1) IN (?, ?))",
+                    (len(word) - edits, len(word) + edits, first, second, first, second),
+                ).fetchall()
         distances = ((edit_distance(word, each, edits), each) for (each,) in rows)
         return [each for distance, each in sorted(distances) if distance <= edits][:limit]
+
+    def matching(self, pattern: str, limit: int) -> list[str]:
+        """Words that fit ``pattern``, whose ``*`` stands for any letters and ``?`` for one,
+        shortest first. A pattern that starts with letters looks among the words starting
+        with them; one that starts with a wildcard reads every word (tens of milliseconds).
+
+        >>> import tempfile
+        >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+        >>> vocabulary.add({"cocoa": "cocoa", "coca": "coca", "women": "women"})
+        >>> vocabulary.matching("co*a", 10), vocabulary.matching("*oa", 10)
+        (['coca', 'cocoa'], ['cocoa'])
+        """
+        # GLOB's wildcards are these; "[" (its other one) is no letter, so never in a word.
+        with self._connected() as connection:
+            rows = connection.execute(
+                "SELECT word FROM stems WHERE word GLOB ? ORDER BY length(word), word LIMIT ?",
+                (pattern, limit),
+            ).fetchall()
+        return [word for (word,) in rows]
 
     def metadata(self) -> dict[str, str]:
         """The stored metadata (empty for a new index)."""
