@@ -137,9 +137,7 @@ def searchlib_ranker(
 
     def rank(text: str) -> list[str]:
         try:
-            return [
-                hit.id for hit in index.search(text, limit=DEPTH, operators=False, collapse=False)
-            ]
+            return [hit.id for hit in index.search(text, limit=DEPTH, operators=False)]
         except QueryError:
             return []
 
