@@ -50,7 +50,7 @@ def suggestion(
     found in ``SUGGESTION_MARGIN`` times more articles; ``None`` when no word is replaced.
     Words left when the ``deadline`` passes stay as typed: a suggestion is a courtesy."""
     typed = dict(_typed_words(syntax))
-    words = _Words(searcher, vocabulary)
+    words = _Words(searcher, vocabulary, list(typed)[:SUGGESTED_WORDS])
     corrections: dict[str, str] = {}
     for form, fields in list(typed.items())[:SUGGESTED_WORDS]:
         if deadline.passed():
@@ -62,17 +62,25 @@ def suggestion(
 
 
 class _Words:
-    """The articles holding each word, looked up once per query."""
+    """The stems of a query's words and the articles holding each word, looked up once per
+    query (the stems in one go)."""
 
-    def __init__(self, searcher: Searcher, vocabulary: Vocabulary) -> None:
+    def __init__(self, searcher: Searcher, vocabulary: Vocabulary, typed: list[str]) -> None:
         self.searcher = searcher
         self.vocabulary = vocabulary
+        self.stems = vocabulary.stems(typed)
         self._articles: dict[str, set[int]] = {}
+
+    def stem(self, form: str) -> str:
+        """The stem of ``form``."""
+        if form not in self.stems:
+            self.stems.update(self.vocabulary.stems([form]))
+        return self.stems[form]
 
     def articles(self, form: str) -> set[int]:
         """The live articles holding ``form`` in a default text field."""
         if form not in self._articles:
-            stem = self.vocabulary.stems([form])[form]
+            stem = self.stem(form)
             pairs = [
                 (each.name, stem if each.kind == "stemmed" else form, 1.0)
                 for each in DEFAULT_FIELDS
@@ -86,11 +94,13 @@ def _better_word(words: _Words, form: str, fields: list[Field], others: list[str
     within ``SUGGESTION_EDITS`` of a word the index lacks, 1 of one it holds (its spelling
     is real: "Glaxo" is not "Glad"); the most articles (with the ``others`` words, if any),
     divided by ``EDIT_ODDS`` (``CONTEXT_ODDS``) per edit."""
+    if len(form) < SUGGESTED_LENGTH:
+        return form  # a letter or two are anything's near words
     searcher, vocabulary = words.searcher, words.vocabulary
-    stem = vocabulary.stems([form])[form]
-    held = _articles_holding(searcher, form, stem, fields)
-    if len(form) < SUGGESTED_LENGTH or held >= SUGGEST_BELOW:
-        return form  # a letter or two are anything's near words; or it finds enough
+    stem = words.stem(form)
+    held = _articles_holding(searcher, form, stem, fields, enough=SUGGEST_BELOW)
+    if held >= SUGGEST_BELOW:
+        return form  # it finds enough
     if held and _occurrences(searcher, form, stem) >= SUGGEST_BELOW:
         return form  # written often: a name ("Exel"), not a typo
     edits = SUGGESTION_EDITS if held == 0 else 1
@@ -123,12 +133,20 @@ def _typed_words(syntax: tree.Syntax) -> Iterator[tuple[str, list[Field]]]:
             yield form, fields
 
 
-def _articles_holding(searcher: Searcher, form: str, stem: str, fields: list[Field]) -> int:
-    """How many articles hold a word in whichever of ``fields`` holds it most."""
-    return max(
-        searcher.document_frequency(each.name, stem if each.kind == "stemmed" else form)
-        for each in fields
-    )
+def _articles_holding(
+    searcher: Searcher, form: str, stem: str, fields: list[Field], enough: float = float("inf")
+) -> int:
+    """How many articles hold a word in whichever of ``fields`` holds it most, or the first
+    count found of at least ``enough``."""
+    most = 0
+    # The body holds most words: a common word is settled by its first lookup.
+    for each in sorted(fields, key=lambda field: field.name != "body"):
+        most = max(
+            most, searcher.document_frequency(each.name, stem if each.kind == "stemmed" else form)
+        )
+        if most >= enough:
+            break
+    return most
 
 
 def _occurrences(searcher: Searcher, form: str, stem: str) -> float:
