@@ -9,24 +9,29 @@ from itertools import pairwise
 
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import SimpleAnalyzer
-from whoosh.columns import CompressedBytesColumn
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from searchlib.schema import FIELDS, Field
 
 FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
+SIGNATURE_FIELD = next(field.name for field in FIELDS if field.kind == "signature")
+BANDS_FIELD = next(field.name for field in FIELDS if field.kind == "bands")
 
 
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     # Text arrives pre-analysed as term lists, so the analyzer is only a placeholder that
     # Whoosh pickles into its table of contents; it is never run.
-    if field.kind in ("stemmed", "exact", "keyword"):
+    if field.kind in ("stemmed", "exact", "keyword", "bands"):
         text = whoosh_fields.TEXT(analyzer=SimpleAnalyzer(), stored=field.stored, phrase=True)
         text.format = TermListPositions(field_boost=text.format.field_boost)
         return text
     if field.kind == "forms":
         return whoosh_fields.COLUMN(CompressedBytesColumn())
+    if field.kind == "signature":
+        # Hashes don't compress.
+        return whoosh_fields.COLUMN(VarBytesColumn())
     if field.kind == "id":
         return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
     if field.kind == "date":
