@@ -329,7 +329,8 @@ class Index:
         >>> [len(story) for story in index.duplicates()]  # doctest: +SKIP
         [3, 2, 2]
         """
-        return duplicates.every_story(self._folder.searcher(), threshold)
+        folder = self._folder
+        return duplicates.every_story(folder.searcher(), folder.vocabulary, threshold)
 
     def versions(self, id: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[Article]:
         """The versions of the story of the article with this id, earliest first, itself
@@ -338,7 +339,8 @@ class Index:
         >>> [article.id for article in index.versions("bbc/business/001")]  # doctest: +SKIP
         ['bbc/business/001', 'bbc/business/017']
         """
-        return duplicates.versions(self._folder.searcher(), valid_text(id), threshold)
+        folder = self._folder
+        return duplicates.versions(folder.searcher(), folder.vocabulary, valid_text(id), threshold)
 
     def facet_names(self) -> tuple[str, ...]:
         """What ``Results.facets`` counts matches by: speaker, credit, source, and the

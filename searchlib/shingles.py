@@ -1,19 +1,20 @@
 """Versions of one story: an article's body as overlapping five-word phrases (shingles),
-summed up in a MinHash signature whose bands are the index terms that bring versions
-together, and how alike two signatures say their bodies are.
+summed up in a MinHash signature whose bands bring versions together (``band_keys``), and
+how alike two signatures say their bodies are.
 
-Deterministic: words are hashed with BLAKE2b, never with Python's per-process ``hash``,
-so every worker process and every later search agrees. One pass of one hash per shingle
-fills all the signature's slots (one-permutation MinHash: the hash's top bits choose a slot,
-the slot keeps its smallest hash), a tenth of the cost of one hash function per slot.
+Deterministic, and cheap enough to leave indexing as fast as it was: each distinct word is
+hashed once with CRC-32 (never with Python's per-process ``hash`` of a string), a shingle is
+the hash of the tuple of its words' codes (integers hash the same in every process, and
+CPython's tuple hash has been the same since 3.8), and one pass over the shingles fills every
+slot of the signature (one-permutation MinHash: a shingle's low bits choose its slot, the
+slot keeps the smallest of the next 16 bits).
 """
 
 from __future__ import annotations
 
-import struct
+from array import array
 from collections.abc import Sequence
-from functools import lru_cache
-from hashlib import blake2b
+from zlib import crc32
 
 SHINGLE_WORDS = 5
 """Words per shingle: long enough that unrelated articles rarely share one."""
@@ -23,42 +24,40 @@ of hundreds of headline-only Reuters records) can't tell one story from another.
 SLOTS = 64
 """Values in a signature; its similarity estimate is off by about 0.05 around 0.8."""
 ROWS = 4
-"""Slots per band: two bodies of shingle similarity 0.8 share a band 99.98% of the time,
-of 0.5 64%, of 0.3 12% (candidates, then compared slot by slot)."""
-BANDS = SLOTS // ROWS
+"""Slots per band (four 16-bit values: one 64-bit key)."""
+BANDS = 8
+"""Bands, of the signature's first ``BANDS * ROWS`` slots: two bodies of shingle similarity
+0.8 share one 98.5% of the time, of 0.5 40%, of 0.3 6% (candidates, then compared slot by
+slot over all ``SLOTS``)."""
 DEFAULT_THRESHOLD = 0.7
 """The shingle similarity (Jaccard) from which two bodies are versions of one story."""
-_EMPTY = 0xFFFFFFFF
+_EMPTY = 0xFFFF
 """A slot no shingle fell into (a short body)."""
-_MASK = (1 << 64) - 1
-_MULTIPLIER = 0x9E3779B97F4A7C15
-_FORMAT = f"<{SLOTS}I"
+_SLOT_BITS = (SLOTS - 1).bit_length()
+_CODES: dict[str, int] = {}
+"""Each word's CRC-32, as computed so far (a worker meets the same words over and over)."""
 
 
 def shingles(words: Sequence[str]) -> set[int]:
-    """The 64-bit hashes of a text's runs of ``SHINGLE_WORDS`` words (all of a shorter
-    text's words as one).
+    """The hashes of a text's runs of ``SHINGLE_WORDS`` words (all of a shorter text's words
+    as one).
 
     >>> len(shingles("one two three four five six".split()))
     2
     >>> shingles("a b c d e f".split()) & shingles("x b c d e f".split()) != set()
     True
     """
-    hashes = [_word_hash(word) for word in words]
-    if not hashes:
-        return set()
-    found = set()
-    for start in range(max(1, len(hashes) - SHINGLE_WORDS + 1)):
-        combined = 0
-        for value in hashes[start : start + SHINGLE_WORDS]:
-            combined = ((combined ^ value) * _MULTIPLIER) & _MASK
-        found.add(combined ^ (combined >> 29))
-    return found
-
-
-@lru_cache(maxsize=1 << 18)
-def _word_hash(word: str) -> int:
-    return int.from_bytes(blake2b(word.encode("utf-8", "replace"), digest_size=8).digest())
+    codes = _CODES
+    known = list(map(codes.get, words))
+    if None in known:
+        for word in words:
+            if word not in codes:
+                codes[word] = crc32(word.encode("utf-8", "replace"))
+        known = list(map(codes.__getitem__, words))
+    if len(known) < SHINGLE_WORDS:
+        return {hash(tuple(known))} if known else set()
+    runs = (known[start:] for start in range(SHINGLE_WORDS))
+    return set(map(hash, zip(*runs, strict=False)))
 
 
 def jaccard(first: set[int], second: set[int]) -> float:
@@ -72,44 +71,48 @@ def jaccard(first: set[int], second: set[int]) -> float:
 
 
 def signature(words: Sequence[str]) -> bytes:
-    """A text's MinHash signature (``b""`` for fewer than ``MIN_WORDS`` words).
+    """A text's MinHash signature, ``SLOTS`` 16-bit values (``b""`` for fewer than
+    ``MIN_WORDS`` words).
 
     >>> len(signature("a story told in more than five words, twelve of them at least".split()))
-    256
+    128
     >>> signature("too short".split())
     b''
     """
     if len(words) < MIN_WORDS:
         return b""
-    found = shingles(words)
     slots = [_EMPTY] * SLOTS
-    for value in found:
-        slot, rest = value >> 58, value & _EMPTY
+    mask = SLOTS - 1
+    for value in shingles(words):
+        slot, rest = value & mask, (value >> _SLOT_BITS) & 0xFFFF
         if rest < slots[slot]:
             slots[slot] = rest
-    return struct.pack(_FORMAT, *slots)
+    return array("H", slots).tobytes()
 
 
-def band_terms(value: bytes) -> list[str]:
-    """The index terms of a signature's bands: two articles sharing one are candidates.
-    A band of empty slots (a short body) has none: it would pair every short body.
+def band_keys(value: bytes) -> list[int]:
+    """The keys of a signature's bands, each a signed 64-bit integer (as SQLite keeps
+    them): two articles sharing one are candidates. A band of empty slots (a short body)
+    has none: it would pair every short body.
 
-    >>> band_terms(b"")
+    >>> band_keys(b"")
     []
     >>> text = "a story told in many more than five words, twelve of them at least"
-    >>> len(band_terms(signature(text.split())))
-    6
+    >>> len(band_keys(signature(text.split())))
+    5
     """
     if not value:
         return []
-    slots = struct.unpack(_FORMAT, value)
-    terms = []
+    width = 2 * ROWS
+    empty = _EMPTY.to_bytes(2, "little") * ROWS
+    keys = []
     for band in range(BANDS):
-        rows = slots[band * ROWS : (band + 1) * ROWS]
-        if any(row != _EMPTY for row in rows):
-            packed = struct.pack(f"<{ROWS}I", *rows)
-            terms.append(f"{band:x}{blake2b(packed, digest_size=8).hexdigest()}")
-    return terms
+        rows = value[band * width : (band + 1) * width]
+        if rows != empty:
+            # The band's number in the top bits: the same values in two bands are no match.
+            key = int.from_bytes(rows, "little", signed=True) ^ (band << 59)
+            keys.append(key)
+    return keys
 
 
 def similarity(first: bytes, second: bytes) -> float:
@@ -122,9 +125,8 @@ def similarity(first: bytes, second: bytes) -> float:
     """
     if not first or not second:
         return 0.0
-    pairs = zip(struct.unpack(_FORMAT, first), struct.unpack(_FORMAT, second), strict=True)
     filled = same = 0
-    for one, other in pairs:
+    for one, other in zip(array("H", first), array("H", second), strict=True):
         if one != _EMPTY or other != _EMPTY:
             filled += 1
             same += one == other

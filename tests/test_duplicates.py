@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from searchlib import Article, Index, SearchlibError
-from searchlib.shingles import band_terms, jaccard, shingles, signature, similarity
+from searchlib.shingles import band_keys, jaccard, shingles, signature, similarity
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
@@ -62,8 +62,8 @@ def test_similarity_estimates_shingle_jaccard() -> None:
     assert 0.6 < true < 0.9
     assert abs(similarity(signature(one), signature(other)) - true) < 0.15
     assert similarity(signature(one), signature(OTHER.split())) < 0.1
-    assert set(band_terms(signature(one))) & set(band_terms(signature(other)))
-    assert not set(band_terms(signature(one))) & set(band_terms(signature(OTHER.split())))
+    assert set(band_keys(signature(one))) & set(band_keys(signature(other)))
+    assert not set(band_keys(signature(one))) & set(band_keys(signature(OTHER.split())))
 
 
 def test_near_versions_are_one_hit_with_the_others_counted(index: Index) -> None:

@@ -17,13 +17,12 @@ from searchlib.schema import FIELDS, Field
 
 FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
 SIGNATURE_FIELD = next(field.name for field in FIELDS if field.kind == "signature")
-BANDS_FIELD = next(field.name for field in FIELDS if field.kind == "bands")
 
 
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
     # Text arrives pre-analysed as term lists, so the analyzer is only a placeholder that
     # Whoosh pickles into its table of contents; it is never run.
-    if field.kind in ("stemmed", "exact", "keyword", "bands"):
+    if field.kind in ("stemmed", "exact", "keyword"):
         text = whoosh_fields.TEXT(analyzer=SimpleAnalyzer(), stored=field.stored, phrase=True)
         text.format = TermListPositions(field_boost=text.format.field_boost)
         return text

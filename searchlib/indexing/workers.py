@@ -147,9 +147,9 @@ def split(work: Work, parts: int) -> list[Work]:
 
 def write_in_workers(
     shares: Sequence[Share], directory: Path, progress: Progress | None = None
-) -> Iterator[tuple[Any, dict[str, str], Any]]:
+) -> Iterator[tuple[Any, Stemmer, Any]]:
     """Run each share in a worker process, which writes it as a segment of the index in
-    ``directory``; yields each share's outcome (see its ``write``), the stems it learnt and
+    ``directory``; yields each share's outcome (see its ``write``), its stemmer (what it learnt) and
     its segment (to commit with ``Writer.add_segment``). ``progress`` hears of the items
     done as the workers go. Call it while holding the index lock: only the lock keeps other
     writers from deleting segments that are not committed yet.
@@ -259,7 +259,7 @@ def _run(job: Path) -> None:
     builder = SegmentBuilder(directory, memory_mb)
     outcome = share.write(builder, stemmer, progress)
     progress.flush()
-    result = (outcome, stemmer.seen, builder.finish())
+    result = (outcome, stemmer, builder.finish())
     job.with_suffix(".result").write_bytes(pickle.dumps(result))
 
 

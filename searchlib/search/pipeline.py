@@ -67,14 +67,14 @@ def search(
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
-    told = stories(searcher, threshold) if collapse else None
+    told = stories(searcher, index.vocabulary, threshold) if collapse else None
     depth = _depth(offset + limit)
     ranking = rank(searcher, parsed.root, depth, order, deadline)
     # Ranked deeper until the page is full of stories (a story shows its best version).
     while (
         told
         and len(ranking.best) < ranking.total
-        and told.count(ranked.number for ranked in ranking.best) < offset + limit
+        and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
     ):
         depth *= 2
         ranking = rank(searcher, parsed.root, depth, order, deadline)
@@ -130,16 +130,17 @@ def _results(
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
     whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
     searcher, parsed, told = search.searcher, search.plan, search.stories
-    reach = offset + limit if told is None else len(best)
-    found: list[Ranked] = best
-    if bonus:
-        found = []
-        for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
-            block = best[start : start + EXACT_FORM_BLOCK]
-            wanted = min(EXACT_FORM_BLOCK, reach - start)
-            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
+    found = _with_bonus(search, best, offset + limit) if bonus else best
     if told is not None:
-        found = _best_versions(found, told)
+        # Each story's versions after its best one free places: bonus reordered deeper (the
+        # first ranks of a deeper reach are those of a shallower one).
+        reach = offset + limit
+        kept = _best_versions(found, told, offset + limit)
+        while bonus and len(kept) < offset + limit and reach < len(best):
+            reach *= 2
+            found = _with_bonus(search, best, reach)
+            kept = _best_versions(found, told, offset + limit)
+        found = kept
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
@@ -170,11 +171,24 @@ def _results(
     )
 
 
-def _best_versions(found: list[Ranked], told: Stories) -> list[Ranked]:
-    """The first (best) version of each story among ``found``, in order."""
+def _with_bonus(search: _Search, best: list[Ranked], reach: int) -> list[Ranked]:
+    """The first ``reach`` of ``best`` (ranked to a whole number of blocks) with the
+    exact-form bonus."""
+    found = []
+    for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
+        block = best[start : start + EXACT_FORM_BLOCK]
+        wanted = min(EXACT_FORM_BLOCK, reach - start)
+        found += _with_exact_bonus(search.searcher, block, search.plan.exact_forms, wanted)
+    return found
+
+
+def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Ranked]:
+    """The first (best) version of each story among ``found``, in order, up to ``wanted``."""
     seen: set[int] = set()
     kept = []
     for ranked in found:
+        if len(kept) == wanted:
+            break
         story = told.story(ranked.number)
         if story[0] not in seen:
             seen.add(story[0])
@@ -240,7 +254,7 @@ class _Search:
     def count_stories(self, threshold: float) -> int:
         """How many stories the matching articles tell (versions counted once)."""
         searcher, matched = self.current()
-        return stories(searcher, threshold).count(matched)
+        return stories(searcher, self.index.vocabulary, threshold).count(matched)
 
     def facets(self) -> Facets:
         """Every matching article counted by each value of each facet (``facet_names``),
