@@ -13,7 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from searchlib import Article, Index, SearchlibError
+from searchlib.analysis import Stemmer
+from searchlib.indexing import workers
+from searchlib.schema import to_document
 from searchlib.shingles import band_keys, jaccard, shingles, signature, similarity
+from searchlib.storage.vocabulary import Vocabulary
 from searchlib_cli.main import main as searchlib_command
 from searchlib_cli.search import search as search_command
 
@@ -178,3 +182,20 @@ def test_versions_are_found_across_shards(tmp_path: Path) -> None:
         assert [article.id for article in index.versions("twin5")] == [
             f"twin{n}" for n in range(2, 6)
         ]
+
+
+def test_a_worker_writes_its_band_keys_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker's memory stays bounded: its keys reach the database before its segment ends.
+    monkeypatch.setattr(workers, "BANDS_AT_ONCE", 12)  # a story has 8 keys
+    Index(tmp_path / "index").close()
+    stemmer = Stemmer()
+    builder = workers._BandsSending(tmp_path / "index", 16, stemmer)
+    for number in range(3):
+        builder.add(to_document(Article(id=f"twin{number}", body=STORY), stemmer))
+    builder.vocabulary.close()
+    builder.finish()
+    assert {article_id for _, article_id in stemmer.bands} == {"twin2"}
+    keys = [key for key, _ in stemmer.bands]
+    assert Vocabulary(tmp_path / "index").band_ids(keys) == {"twin0", "twin1"}

@@ -36,12 +36,17 @@ from searchlib.indexing.preparation import (
     prepare_record,
 )
 from searchlib.indexing.progress import Progress
+from searchlib.schema import Document
+from searchlib.storage.vocabulary import Vocabulary
 
 WORKERS_MEMORY_MB = 256
 """Posting-pool memory (the pool's own estimate) shared among a job's workers: each
 spills sorted runs to disk beyond its part, so more workers don't take more memory."""
 MINIMUM_MEMORY_MB = 16
 """A worker's part is never smaller (below it, runs get too small to merge well)."""
+BANDS_AT_ONCE = 20_000
+"""Band keys a worker holds before it writes them to the index's database (``Vocabulary``):
+a worker's memory stays bounded however many articles it writes."""
 NLTK_EXTRAS = ("numpy", "scipy")
 """Modules NLTK imports only for features searchlib doesn't use."""
 REFUSAL = "searchlib-worker-refused "
@@ -256,11 +261,29 @@ def _run(job: Path) -> None:
     share, directory, memory_mb = pickle.loads(job.read_bytes())
     progress = Progress(_appender(job.with_suffix(".progress")))
     stemmer = Stemmer()
-    builder = SegmentBuilder(directory, memory_mb)
+    builder = _BandsSending(directory, memory_mb, stemmer)
     outcome = share.write(builder, stemmer, progress)
     progress.flush()
+    builder.vocabulary.close()
     result = (outcome, stemmer, builder.finish())
     job.with_suffix(".result").write_bytes(pickle.dumps(result))
+
+
+class _BandsSending(SegmentBuilder):
+    """A segment builder that writes the band keys its stemmer gathered to the index's
+    database every ``BANDS_AT_ONCE`` (before the commit: keys without documents are
+    harmless); the last ones go back to the lock holder with the stemmer."""
+
+    def __init__(self, directory: Path, memory_mb: int, stemmer: Stemmer) -> None:
+        super().__init__(directory, memory_mb)
+        self.vocabulary = Vocabulary(directory)
+        self._bands = stemmer.bands
+
+    def add(self, document: Document) -> None:
+        super().add(document)
+        if len(self._bands) >= BANDS_AT_ONCE:
+            self.vocabulary.add_bands(self._bands)
+            self._bands.clear()
 
 
 def _appender(file: Path) -> Callable[[int], None]:

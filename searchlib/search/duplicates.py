@@ -92,9 +92,10 @@ class Stories:
         for article_id in self.vocabulary.band_ids(keys):
             # None: deleted (its keys stay); itself, or replaced by another story, it fails.
             other = self.searcher.document_number("id", article_id)
-            if other is not None and other != number:
-                if similarity(signature, self.searcher.signature(other)) >= self.threshold:
-                    yield other
+            if other is None or other == number:
+                continue
+            if similarity(signature, self.searcher.signature(other)) >= self.threshold:
+                yield other
 
     @cached_property
     def sharing(self) -> frozenset[int]:
