@@ -6,38 +6,74 @@
 >>> index.search("Byrne JAG")[0].snippet          # doctest: +SKIP
 """
 
-from searchlib.articles.article import Article, Quote
-from searchlib.errors import (
-    IndexCorruptError,
-    IndexIncompatibleError,
-    IndexLockedError,
-    IndexNotFoundError,
-    IndexStorageError,
-    QueryError,
-    QueryWarning,
-    RequestLimitError,
-    SearchlibError,
-    SearchlibWarning,
-    SkippedFileWarning,
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from searchlib.articles.article import Article, Quote
+    from searchlib.articles.parse import parse_article
+    from searchlib.articles.webpages import parse_page
+    from searchlib.errors import (
+        IndexCorruptError,
+        IndexIncompatibleError,
+        IndexLockedError,
+        IndexNotFoundError,
+        IndexStorageError,
+        QueryError,
+        QueryWarning,
+        RequestLimitError,
+        SearchlibError,
+        SearchlibWarning,
+        SkippedFileWarning,
+    )
+    from searchlib.index import Index
+    from searchlib.indexing.report import IndexReport
+    from searchlib.results.hits import Hit, Results
+    from searchlib.results.snippets import Snippet
+
+_ERRORS = (
+    "IndexCorruptError",
+    "IndexIncompatibleError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexStorageError",
+    "QueryError",
+    "QueryWarning",
+    "RequestLimitError",
+    "SearchlibError",
+    "SearchlibWarning",
+    "SkippedFileWarning",
 )
-from searchlib.index import Index
-from searchlib.indexing.report import IndexReport
-from searchlib.results.hits import Hit, Results
-from searchlib.results.snippets import Snippet
+_HOMES = {
+    "Article": "searchlib.articles.article",
+    "Quote": "searchlib.articles.article",
+    "parse_article": "searchlib.articles.parse",
+    "parse_page": "searchlib.articles.webpages",
+    "Index": "searchlib.index",
+    "IndexReport": "searchlib.indexing.report",
+    "Hit": "searchlib.results.hits",
+    "Results": "searchlib.results.hits",
+    "Snippet": "searchlib.results.snippets",
+    **dict.fromkeys(_ERRORS, "searchlib.errors"),
+}
+"""Where each public name lives: each loads on first use, so an indexing worker (which
+imports ``searchlib.indexing``) never loads the search side, and a search never compiles
+the parser's patterns (~40 ms)."""
 
 
 def __getattr__(name: str) -> object:
-    # parse_article and parse_page load on first use: its patterns take ~40 ms to compile, and a
-    # search never needs them.
-    if name == "parse_article":
-        from searchlib.articles.parse import parse_article
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'searchlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
-        return parse_article
-    if name == "parse_page":
-        from searchlib.articles.webpages import parse_page
 
-        return parse_page
-    raise AttributeError(f"module 'searchlib' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

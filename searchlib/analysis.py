@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from searchlib.data import data_lines
 
@@ -72,13 +72,17 @@ def _folded(word: str) -> str:
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
-def folded(words: Iterable[str]) -> list[str]:
-    """Each word ``fold``ed.
+Word = TypeVar("Word", str, str | None)
+"""A word, or a word or a stop word's place (``written_words``)."""
 
-    >>> folded(["café", "crème"])
-    ['cafe', 'creme']
+
+def folded(words: Iterable[Word]) -> list[Word]:
+    """Each word ``fold``ed (``None``, a stop word's place, stays).
+
+    >>> folded(["café", None, "crème"])
+    ['cafe', None, 'creme']
     """
-    return [word if word.isascii() else _folded(word) for word in words]
+    return [word if word is None or word.isascii() else _folded(word) for word in words]
 
 
 def written_form(word: str) -> str:
@@ -133,6 +137,17 @@ def written_content_words(text: str) -> list[str]:
     ['café']
     """
     return [word for raw in TOKEN.findall(text) if (word := _content_form(raw)) is not None]
+
+
+def written_words(text: str) -> list[str | None]:
+    """The written forms of ``text``'s tokens, ``None`` in each stop word's place: what a
+    text field indexes, so that positions count stop words ("Bank of England" holds
+    "bank" and "england" two apart) while stop words themselves are never terms.
+
+    >>> written_words("The Bank of England")
+    [None, 'bank', None, 'england']
+    """
+    return [_content_form(raw) for raw in TOKEN.findall(text)]
 
 
 @lru_cache(maxsize=1 << 18)
@@ -200,13 +215,14 @@ class Stemmer:
         self.seen.update(other.seen)
         self.bands += other.bands
 
-    def stems(self, exact_forms: Iterable[str]) -> list[str]:
-        """Stem each word, consulting and filling the cache."""
+    def stems(self, exact_forms: Iterable[Word]) -> list[Word]:
+        """Stem each word, consulting and filling the cache (``None``, a stop word's place,
+        stays)."""
         seen = self.seen
         result = []
         for word in exact_forms:
-            stemmed = seen.get(word)
-            if stemmed is None:
+            stemmed = seen.get(word)  # type: ignore[arg-type]  # None is never a key
+            if stemmed is None and word is not None:
                 stemmed = seen[word] = stem(word)
             result.append(stemmed)
         return result

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from searchlib.analysis import Stemmer, content_words, folded, written_content_words
+from searchlib.analysis import Stemmer, content_words, folded, written_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 from searchlib.shingles import band_keys, signature
 
@@ -100,11 +100,15 @@ def keyword_key(value: str) -> str:
     return " ".join(re.split(r"[\W_]+", value.casefold())).strip()
 
 
+IndexedValue = str | list[str] | list[str | None] | bytes | datetime
+"""What a field indexes: a value, terms (``None`` in a stop word's place), forms, a date."""
+
+
 @dataclass
 class Document:
     """An article as the engine takes it: analysed terms per field, and what to store."""
 
-    indexed: dict[str, str | list[str] | bytes | datetime]
+    indexed: dict[str, IndexedValue]
     stored: dict[str, Any]
     """Values to store; ``None`` stores nothing (even for a field that is indexed)."""
 
@@ -163,6 +167,28 @@ class FileState(NamedTuple):
         return cls(path, content_hash, article_id)
 
 
+TEXT_FIELDS = ("headline", "caption", "body", "quotes", "credit")
+"""The fields whose text an article keeps (``field_texts``)."""
+
+
+def field_texts(article: Article) -> dict[str, list[str]]:
+    """The texts each text field of an article indexes: every photo's caption (and credit)
+    together as one, each quotation apart.
+
+    >>> field_texts(Article(id="a", body="Rain.", quotes=[Quote("Wet", None)]))["quotes"]
+    ['Wet']
+    """
+    captions = [image.caption for image in article.images if image.caption] or [article.caption]
+    credits = [image.credit for image in article.images if image.credit] or [article.credit]
+    return {
+        "headline": [article.headline or ""],
+        "caption": [" ".join(filter(None, captions))],
+        "body": [article.body],
+        "quotes": [quote.text for quote in article.quotes],
+        "credit": [" ".join(filter(None, credits))],
+    }
+
+
 def to_document(
     article: Article,
     stemmer: Stemmer,
@@ -177,28 +203,23 @@ def to_document(
     file_path = article.path
     shown = shown_path(file_path) if file_path else None
     article = with_valid_text(replace(article, path=shown))
-    captions = [image.caption for image in article.images if image.caption] or [article.caption]
-    credits = [image.credit for image in article.images if image.credit] or [article.credit]
-    written = [
-        written_content_words(text or "")
-        for text in (article.headline, " ".join(filter(None, captions)), article.body)
-    ]
+    texts = field_texts(article)
+    written = [written_words(texts[name][0]) for name in ("headline", "caption", "body")]
     headline, caption, body = map(folded, written)
-    stemmed = {
+    quote_words = [word for text in texts["quotes"] for word in folded(written_words(text))]
+    speaker_words = [word for name in article.speakers for word in content_words(name)]
+    forms = {form for words in written for form in words}
+    forms.discard(None)
+    indexed: dict[str, IndexedValue] = {
+        "id": article.id,
         "headline": stemmer.stems(headline),
         "caption": stemmer.stems(caption),
         "body": stemmer.stems(body),
-    }
-    quote_words = [word for quote in article.quotes for word in content_words(quote.text)]
-    speaker_words = [word for name in article.speakers for word in content_words(name)]
-    indexed: dict[str, str | list[str] | bytes | datetime] = {
-        "id": article.id,
-        **stemmed,
         "quotes": stemmer.stems(quote_words),
         "speaker": speaker_words,
-        "credit": content_words(" ".join(filter(None, credits))),
+        "credit": content_words(texts["credit"][0]),
         "author": [word for name in article.authors for word in content_words(name)],
-        "exact": encode_forms({form for forms in written for form in forms}),
+        "exact": encode_forms(forms),  # type: ignore[arg-type]  # None discarded
         "keywords": _keyword_terms(article),
     }
     if body_signature := signature(body):

@@ -29,6 +29,9 @@ class Lexicon:
     def stems(self, words):
         return {word: stem(word) for word in words}
 
+    def forms(self, stems):
+        return {word for word in self.words if stem(word) in stems}
+
     def prefixed(self, prefix, limit):
         return [word for word in self.words if word.startswith(prefix)][:limit]
 
@@ -149,10 +152,23 @@ def test_plain_queries_drop_stop_words_and_symbols_silently() -> None:
     assert len(words.should) == 3
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", '"', "the of and", "- +", "NOT", "()"])
+@pytest.mark.parametrize("query", ["", "   ", "!!!", '"', "- +", "NOT", "()"])
 def test_nothing_searchable_raises_query_error(query: str) -> None:
     with pytest.raises(QueryError, match="nothing to search for"):
         planned(query)
+
+
+def test_common_words_alone_are_one_phrase_of_their_words_in_order() -> None:
+    (phrase,) = planned("the of and").root.should
+    assert isinstance(phrase, Phrase) and phrase.words == ()
+    assert phrase.sequence == (frozenset({"the"}), frozenset({"of"}), frozenset({"and"}))
+
+
+def test_a_phrase_with_common_words_spans_their_places() -> None:
+    (phrase,) = planned('"Bank of England"').root.should
+    assert [word.pairs[0][1] for word in phrase.words] == ["bank", "england"]
+    assert phrase.slop == 1  # "bank" and "england" stand two places apart
+    assert phrase.sequence[1] == frozenset({"of"}) and "bank" in phrase.sequence[0]
 
 
 def test_only_exclusions_match_everything_else() -> None:

@@ -177,6 +177,28 @@ def _opens_sentence(text: str, start: int) -> bool:
     return bool(_SENTENCE_END_BEFORE.search(text, max(0, start - 4), start))
 
 
+@lru_cache(maxsize=1 << 14)
+def _untitled(raw: str) -> tuple[str, tuple[str, ...]]:
+    """The last title of a name as matched, and its words without leading function words,
+    descriptions and titles or trailing post-nominals. Cached: names recur across articles.
+
+    >>> _untitled("Attorney General Jeff Sessions")
+    ('General', ('Jeff', 'Sessions'))
+    """
+    words, lists = raw.split(), word_lists()
+    while words and (words[0] in lists["function words"] or _is_description(words)):
+        words.pop(0)
+    while len(words) > 1 and words[-1].rstrip(".") in lists["post-nominals"]:
+        words.pop()
+    # "Nick Bubb of Evolution Securities" is Nick Bubb; "Department of Justice" stays.
+    if "of" in words[1:-1] and words[0] != "The":
+        employee = words[: words.index("of")]
+        words = employee if lists["organisation words"].isdisjoint(employee) else words
+    titles = [index for index in range(len(words) - 1) if _is_title(words, index)]
+    last = titles[-1] if titles and words[0] != "The" else -1
+    return (words[last] if last >= 0 else ""), tuple(words[last + 1 :])
+
+
 class NameBook:
     """The people an article names: full names to expand to, and where persons are mentioned.
 
@@ -213,18 +235,8 @@ class NameBook:
 
     def _normal_form(self, raw: str) -> NormalForm | None:
         """``raw`` without leading function words and titles, and the last title it had."""
-        words, lists = raw.split(), word_lists()
-        while words and (words[0] in lists["function words"] or _is_description(words)):
-            words.pop(0)
-        while len(words) > 1 and words[-1].rstrip(".") in lists["post-nominals"]:
-            words.pop()
-        # "Nick Bubb of Evolution Securities" is Nick Bubb; "Department of Justice" stays.
-        if "of" in words[1:-1] and words[0] != "The":
-            employee = words[: words.index("of")]
-            words = employee if lists["organisation words"].isdisjoint(employee) else words
-        titles = [index for index in range(len(words) - 1) if _is_title(words, index)]
-        last = titles[-1] if titles and words[0] != "The" else -1
-        title, name = (words[last] if last >= 0 else ""), words[last + 1 :]
+        title, name = _untitled(raw)
+        lists = word_lists()
         if len(name) == 1 and (
             name[0] in lists["titles"]
             or name[0] in lists["trailing titles"]
@@ -232,7 +244,7 @@ class NameBook:
         ):
             return None
         joined = " ".join(name)
-        return (joined, title) if len(joined) > 1 and name != ["The"] else None
+        return (joined, title) if len(joined) > 1 and name != ("The",) else None
 
     def _is_proper_noun(self, word: str) -> bool:
         is_group = word in word_lists()["groups"]

@@ -45,12 +45,14 @@ class TermListPositions(Positions):
     ``postings``, where Whoosh would first wrap each term in a token object."""
 
     @staticmethod
-    def postings(terms: list[str]) -> Iterator[tuple[str, int, bytes]]:
+    def postings(terms: list[str | None]) -> Iterator[tuple[str, int, bytes]]:
         """Each distinct term of ``terms`` with its count and Whoosh's encoding of its
-        positions (the count, then the pickled gaps between positions)."""
-        positions: dict[str, list[int]] = {}
+        positions (the count, then the pickled gaps between positions); a ``None`` holds a
+        stop word's place, which counts in positions but is no term."""
+        positions: dict[str | None, list[int]] = {}
         for position, term in enumerate(terms):
             positions.setdefault(term, []).append(position)
+        positions.pop(None, None)  # once, rather than a test per word
         for term, places in positions.items():
             if len(places) == 1:
                 yield term, 1, _one_position(places[0])

@@ -44,7 +44,7 @@ class PostingPool(WhooshPostingPool):
         self._terms_of(field)[term].append((number, weight, value))
         self._grow(POSTING_SIZE + len(term) + len(value or b""))
 
-    def add_terms(self, field: str, number: int, terms: list[str], boost: float) -> None:
+    def add_terms(self, field: str, number: int, terms: list[str | None], boost: float) -> None:
         """Add the postings of a term list, the text of ``field`` in document ``number``."""
         held = self._terms_of(field)
         size = 0

@@ -63,7 +63,7 @@ class SegmentWriter(WhooshSegmentWriter):
         """Add the postings of one field's value; returns its length (0 if not scored)."""
         if isinstance(field.format, TermListPositions):
             self.pool.add_terms(name, self.docnum, value, field.format.field_boost)
-            return len(value)
+            return len(value) - value.count(None)  # stop words' places aren't words
         length = 0
         if field.indexed:
             for term, count, weight, encoded in field.index(value):

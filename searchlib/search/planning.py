@@ -12,16 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Protocol
 
-from searchlib.analysis import (
-    TOKEN,
-    edit_distance,
-    fold,
-    folded,
-    words,
-    written_content_words,
-)
+from searchlib.analysis import TOKEN, edit_distance, fold, folded, words, written_words
 from searchlib.errors import QueryError
 from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
 from searchlib.search import syntax as tree
@@ -63,6 +57,9 @@ class Lexicon(Protocol):
     def stems(self, words: Iterable[str]) -> dict[str, str]:
         """The stem of each word."""
 
+    def forms(self, stems: Iterable[str]) -> set[str]:
+        """Every word the index holds with one of ``stems``."""
+
     def prefixed(self, prefix: str, limit: int) -> list[str]:
         """Words the index holds that start with ``prefix``, shortest first."""
 
@@ -87,11 +84,15 @@ class Terms:
 @dataclass(frozen=True)
 class Phrase:
     """Words in order, at most ``slop`` words apart, in one of ``fields`` (each field with
-    the terms it holds for the words: stems or exact forms)."""
+    the terms it holds for the words: stems or exact forms). Positions count common (stop)
+    words, which are not terms: a phrase holding some has a ``sequence``, each of its words'
+    accepted forms in order (a common word itself; another, every form of its stem), which
+    the text of a document matching the other words must hold (``search.phrases``)."""
 
     words: tuple[Terms, ...]
     fields: tuple[tuple[str, tuple[str, ...]], ...]
     slop: int = 0
+    sequence: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,12 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     (Terms(pairs=(('headline', 'jag', 2.0), ...), boost=1.0),)
     """
     planner = _Planner(parsed, lexicon)
+    common_words = _common_words_only(parsed.root)
+    if common_words:
+        # A query of common words alone ("The Who", "to be or not to be") means them in order.
+        parsed = ParsedQuery(
+            tree.Bool(should=(tree.Phrase(common_words),)), parsed.warnings, parsed.plain
+        )
     root = planner.bool(parsed.root, wanted=True)
     if root is None:
         reasons = planner.plan.warnings or ["only common words, punctuation or symbols"]
@@ -216,10 +223,13 @@ class _Planner:
         return Bool(must, should, must_not, filters)
 
     def text(self, syntax: tree.Word | tree.Phrase, wanted: bool, boost: float) -> Node | None:
-        written = written_content_words(syntax.text)
+        tokens = written_words(syntax.text)  # None for each common word
+        written = [word for word in tokens if word is not None]
         forms = folded(written)  # matched with accents folded; the bonus goes to the written
         typed = syntax.typed or syntax.text
-        if not forms:
+        # A phrase (or a word of several, "state-of-the-art") keeps its common words.
+        in_order = isinstance(syntax, tree.Phrase) or len(tokens) > 1
+        if not forms and not (in_order and tokens):
             if not self.plain:
                 self.plan.warnings.append(_nothing_searchable(typed, syntax.text))
             return None
@@ -248,13 +258,36 @@ class _Planner:
         if wanted:
             self.note(forms, stemmed, fields, written)
         words = tuple(_terms(fields, [(form, stems[form])], boost) for form in forms)
-        if len(words) == 1:
+        slop = syntax.slop if isinstance(syntax, tree.Phrase) else 0
+        common = len(tokens) > len(forms)
+        # Common words' identity is checked only in exact phrases (no slop), or when the
+        # phrase is nothing else ("The Who").
+        checked = common and (not slop or not forms)
+        sequence = self.sequence(syntax.text, tokens, stems) if checked else ()
+        if len(words) == 1 and not sequence:
             return words[0]
         held = tuple(
             (each.name, tuple(stemmed if each.kind == "stemmed" else forms)) for each in fields
         )
-        slop = syntax.slop if isinstance(syntax, tree.Phrase) else 0
-        return Phrase(words, held, slop)
+        # The engine matches the words at most as far apart as the common words between
+        # them put them; the sequence then pins each common word.
+        places = [place for place, token in enumerate(tokens) if token is not None]
+        apart = max((later - earlier for earlier, later in pairwise(places)), default=1)
+        return Phrase(words, held, slop + apart - 1, sequence)
+
+    def sequence(
+        self, text: str, tokens: list[str | None], stems: dict[str, str]
+    ) -> tuple[frozenset[str], ...]:
+        """Each word's accepted forms, in order: a common word as it is; another as any form
+        of its stem the index holds (and as typed)."""
+        exact = words(text)
+        forms_of = {
+            stem: self.lexicon.forms([stem]) for stem in {stems[fold(t)] for t in tokens if t}
+        }
+        return tuple(
+            frozenset([form]) if token is None else frozenset([form, *forms_of[stems[form]]])
+            for form, token in zip(exact, tokens, strict=True)
+        )
 
     def expanded(
         self,
@@ -334,6 +367,27 @@ def similarity(typed: str, found: str, edits: int) -> float:
     if not edits:
         return 1.0
     return 1.0 - edit_distance(typed, found, edits) / min(len(typed), len(found))
+
+
+def _common_words_only(root: tree.Bool) -> str:
+    """The text of a query made of common words alone, plain words in no field; else "".
+
+    >>> _common_words_only(parse("to be or not to be").root)
+    'to be or not to be'
+    >>> _common_words_only(parse("The Who live").root)
+    ''
+    """
+    parts = (*root.must, *root.should)
+    plain = all(
+        isinstance(part, tree.Word)
+        and not (part.field or part.prefix or part.fuzzy or part.wildcard)
+        for part in parts
+    )
+    if not parts or root.must_not or not plain:
+        return ""
+    text = " ".join(part.text for part in parts)  # type: ignore[union-attr]
+    tokens = written_words(text)
+    return text if tokens and not any(tokens) else ""
 
 
 def _moment(day: date | None) -> datetime | None:

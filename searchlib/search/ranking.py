@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from searchlib.engine.reading import Searcher
 from searchlib.schema import keyword_key
 from searchlib.search.deadline import NO_DEADLINE, Deadline
+from searchlib.search.phrases import holding_sequence
 from searchlib.search.planning import Bool, Dates, Keyword, Node, Phrase, Terms
 
 K1 = 1.2
@@ -159,12 +160,7 @@ class Evaluation:
             # skip deleted ones, and the other nodes combine live sets.
             return set(self.frequencies(node))
         if isinstance(node, Phrase):
-            candidates = set.intersection(*(self.matches(word) for word in node.words))
-            found: set[int] = set()
-            for field, terms in node.fields if candidates else ():
-                self._deadline.check()  # a phrase's positions are read in one go, per field
-                found |= self.searcher.phrase_documents(field, terms, node.slop)
-            return found & candidates
+            return self._phrase_match(node)
         if isinstance(node, Dates):
             self._deadline.check()
             return self.searcher.date_documents("date", node.start, node.end)
@@ -185,6 +181,23 @@ class Evaluation:
         for excluded in node.must_not:
             result -= self.matches(excluded)
         return result
+
+    def _phrase_match(self, node: Phrase) -> set[int]:
+        if not node.words:  # common words alone: every document may hold them
+            candidates = self.searcher.all_documents()
+        else:
+            candidates = set.intersection(*(self.matches(word) for word in node.words))
+        found = candidates
+        if len(node.words) > 1 and candidates:
+            found = set()
+            for field, terms in node.fields:
+                self._deadline.check()  # a phrase's positions are read in one go, per field
+                found |= self.searcher.phrase_documents(field, terms, node.slop)
+            found &= candidates
+        if node.sequence:
+            fields = [field for field, _ in node.fields]
+            found = holding_sequence(self.searcher, node.sequence, fields, found, self._deadline)
+        return found
 
     def scores(self, words: Iterable[Terms], matched: set[int]) -> dict[int, float]:
         """BM25F scores of the ``matched`` documents: each word adds its share."""

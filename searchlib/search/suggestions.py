@@ -63,19 +63,21 @@ def suggestion(
 
 class _Words:
     """The stems of a query's words and the articles holding each word, looked up once per
-    query (the stems in one go)."""
+    query (the typed words' stems in one go, when the first is needed)."""
 
     def __init__(self, searcher: Searcher, vocabulary: Vocabulary, typed: list[str]) -> None:
         self.searcher = searcher
         self.vocabulary = vocabulary
-        self.stems = vocabulary.stems(typed)
+        self._typed = typed
+        self._stems: dict[str, str] = {}
         self._articles: dict[str, set[int]] = {}
 
     def stem(self, form: str) -> str:
         """The stem of ``form``."""
-        if form not in self.stems:
-            self.stems.update(self.vocabulary.stems([form]))
-        return self.stems[form]
+        if form not in self._stems:
+            wanted = [form] if self._stems else [form, *self._typed]
+            self._stems.update(self.vocabulary.stems(wanted))
+        return self._stems[form]
 
     def articles(self, form: str) -> set[int]:
         """The live articles holding ``form`` in a default text field."""
