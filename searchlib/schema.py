@@ -18,7 +18,7 @@ from searchlib.analysis import Stemmer, content_words, folded, written_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 from searchlib.shingles import band_keys, signature
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "signature", "stored"]
@@ -222,7 +222,7 @@ def to_document(
         "exact": encode_forms(forms),  # type: ignore[arg-type]  # None discarded
         "keywords": _keyword_terms(article),
     }
-    if body_signature := signature(body):
+    if body_signature := signature(list(filter(None, body))):  # stop words' places aside
         indexed["signature"] = body_signature
         stemmer.bands.extend((key, article.id) for key in band_keys(body_signature))
     if records_file and content_hash:

@@ -7,7 +7,7 @@ hashed once with CRC-32 (never with Python's per-process ``hash`` of a string), 
 the hash of the tuple of its words' codes (integers hash the same in every process, and
 CPython's tuple hash has been the same since 3.8), and one pass over the shingles fills every
 slot of the signature (one-permutation MinHash: a shingle's low bits choose its slot, the
-slot keeps the smallest of the next 16 bits).
+slot keeps 16 bits of its smallest hash: b-bit MinHash).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ DEFAULT_THRESHOLD = 0.7
 """The shingle similarity (Jaccard) from which two bodies are versions of one story."""
 _EMPTY = 0xFFFF
 """A slot no shingle fell into (a short body)."""
+_NONE = 1 << 64
+"""Above every shingle's hash."""
 _SLOT_BITS = (SLOTS - 1).bit_length()
 _CODES: dict[str, int] = {}
 """Each word's CRC-32, as computed so far (a worker meets the same words over and over)."""
@@ -81,13 +83,14 @@ def signature(words: Sequence[str]) -> bytes:
     """
     if len(words) < MIN_WORDS:
         return b""
-    slots = [_EMPTY] * SLOTS
+    smallest = [_NONE] * SLOTS
     mask = SLOTS - 1
     for value in shingles(words):
-        slot, rest = value & mask, (value >> _SLOT_BITS) & 0xFFFF
-        if rest < slots[slot]:
-            slots[slot] = rest
-    return array("H", slots).tobytes()
+        slot = value & mask
+        if value < smallest[slot]:
+            smallest[slot] = value
+    kept = [_EMPTY if value == _NONE else (value >> _SLOT_BITS) & 0xFFFF for value in smallest]
+    return array("H", kept).tobytes()
 
 
 def band_keys(value: bytes) -> list[int]:
@@ -99,7 +102,7 @@ def band_keys(value: bytes) -> list[int]:
     []
     >>> text = "a story told in many more than five words, twelve of them at least"
     >>> len(band_keys(signature(text.split())))
-    5
+    4
     """
     if not value:
         return []
