@@ -80,12 +80,22 @@ def test_near_versions_are_one_hit_with_the_others_counted(index: Index) -> None
     results = index.search("harbour terminal")
     assert len(results) == 2 and results.total == 4 and results.stories == 2
     assert [hit.duplicates for hit in results] == [2, 0]
-    assert results.summary == "2 stories (4 articles)"
+    assert results.summary == "1-2 of 4 articles"
     assert results.to_dicts()[0]["duplicates"] == 2
     every = index.search("harbour terminal", collapse=False)
     assert len(every) == 4 and every.stories is None and every.summary == "4 hits"
     assert [hit.duplicates for hit in every] == [0, 0, 0, 0]
     assert index.search("harbour terminal", duplicate_threshold=1.0).stories == 3
+
+
+def test_a_search_counts_no_stories_unless_asked(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting stories reads every shared band key: more than the rest of a search costs.
+    index.add(Article(id="a", body=STORY), Article(id="b", body=STORY))
+    monkeypatch.setattr(Vocabulary, "sharing_ids", lambda self: pytest.fail("counted"))
+    results = index.search("harbour")
+    assert results.summary == "1-1 of 2 articles" and results[0].duplicates == 1
 
 
 def test_collapsing_fills_the_page_and_pages_agree(index: Index) -> None:
@@ -155,7 +165,7 @@ def test_the_command_line_collapses_lists_and_shows_versions(tmp_path: Path) -> 
     where = ["--index", str(tmp_path / "index")]
     shown = runner.invoke(search_command, ["harbour terminal", *where])
     assert shown.exit_code == 0 and "+1 version" in shown.stdout
-    assert "1 hit" in shown.stdout or "1 story (2 articles)" in shown.stdout
+    assert "1-1 of 2 articles" in shown.stdout
     every = runner.invoke(search_command, ["harbour terminal", "--all-versions", "--json", *where])
     assert [hit["duplicates"] for hit in json.loads(every.stdout)] == [0, 0]
     listed = runner.invoke(searchlib_command, ["duplicates", *where, "--json"])

@@ -246,22 +246,22 @@ class Results(Sequence[Hit]):
     @property
     def summary(self) -> str:
         """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``; with
-        versions of a story as one hit, ``"12 stories (15 articles)"``.
+        hits standing for more versions of a story, ``"1-12 of 15 articles"`` (counting the
+        stories would cost a search more than the rest of it: see ``stories``).
 
         >>> Results("walrus", [], count=lambda: 1).summary
         '1 hit'
         >>> Results("walrus", [], count=lambda: 1, offset=10).summary
         'none from rank 11 on, of 1 hit'
-        >>> Results("walrus", [], count=lambda: 3, story_counter=lambda: 2).summary
-        '2 stories (3 articles)'
+        >>> hit = Hit("a", 1, 1.0, "Walrus", Article(id="a", body=""), duplicates=2)
+        >>> Results("walrus", [hit], count=lambda: 3).summary
+        '1-1 of 3 articles'
         """
-        shown = self.total if self.stories is None else self.stories
-        summary = f"{self.total} {'hit' if self.total == 1 else 'hits'}"
-        if shown != self.total:
-            summary = f"{shown} {'story' if shown == 1 else 'stories'} ({self.total} articles)"
-        if self and len(self) < shown:
+        noun = "article" if any(hit.duplicates for hit in self.hits) else "hit"
+        summary = f"{self.total} {noun if self.total == 1 else noun + 's'}"
+        if self and len(self) < self.total:
             return f"{self.offset + 1}-{self.offset + len(self)} of {summary}"
-        if not self and self.offset and shown:
+        if not self and self.offset and self.total:
             return f"none from rank {self.offset + 1} on, of {summary}"
         return summary
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
-from itertools import repeat
 from weakref import WeakKeyDictionary, proxy
 
 from searchlib.articles.article import Article
@@ -70,8 +69,6 @@ class Stories:
         """The document numbers of the story article ``number`` is a version of, in order
         (itself alone when it has no other version)."""
         found = self._story.get(number)
-        if found is None and number not in self.sharing:
-            found = self._story[number] = (number,)
         if found is None:
             members, waiting = {number}, [number]
             while waiting:
@@ -86,10 +83,10 @@ class Stories:
     def _versions(self, number: int) -> Iterator[int]:
         """The articles whose bodies are alike enough to article ``number``'s."""
         signature = self.searcher.signature(number)
-        keys = band_keys(signature)
-        if not keys:
+        ids = self.vocabulary.band_ids(band_keys(signature))
+        if len(ids) < 2:  # its own keys alone
             return
-        for article_id in self.vocabulary.band_ids(keys):
+        for article_id in ids:
             # None: deleted (its keys stay); itself, or replaced by another story, it fails.
             other = self.searcher.document_number("id", article_id)
             if other is None or other == number:
@@ -101,8 +98,7 @@ class Stories:
     def sharing(self) -> frozenset[int]:
         """The live articles that had a band key with another article: only they can have
         versions (every version of a story is a candidate of another)."""
-        numbers = map(self.searcher.document_number, repeat("id"), self.vocabulary.sharing_ids())
-        return frozenset(numbers) - {None}
+        return frozenset(self.searcher.term_documents("id", self.vocabulary.sharing_ids()))
 
     def count(self, numbers: Iterable[int]) -> int:
         """How many stories the articles ``numbers`` are versions of."""

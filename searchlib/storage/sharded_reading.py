@@ -155,6 +155,11 @@ class ShardedSearcher:
         values = list(values)
         return self._joined(shard.keyword_documents(name, values) for shard in self.shards)
 
+    def term_documents(self, field: str, terms: Iterable[str]) -> set[int]:
+        """The live documents holding any of ``terms`` in ``field``."""
+        terms = list(terms)
+        return self._joined(shard.term_documents(field, terms) for shard in self.shards)
+
     def signature(self, number: int) -> bytes:
         """Document ``number``'s body signature (``Searcher.signature``)."""
         shard, local = self._locate(number)
