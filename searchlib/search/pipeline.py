@@ -130,15 +130,16 @@ def _results(
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
     whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
     searcher, parsed, told = search.searcher, search.plan, search.stories
-    found = _with_bonus(search, best, offset + limit) if bonus else best
+    forms: dict[int, list[str]] = {}
+    found = _with_bonus(search, best, offset + limit, forms) if bonus else best
     if told is not None:
-        # Each story's versions after its best one free places: bonus reordered deeper (the
-        # first ranks of a deeper reach are those of a shallower one).
+        # Each story's versions after its best one free places, filled from deeper ranks (the
+        # first ranks of a deeper reach are those of a shallower one; forms read once).
         reach = offset + limit
         kept = _best_versions(found, told, offset + limit)
         while bonus and len(kept) < offset + limit and reach < len(best):
-            reach *= 2
-            found = _with_bonus(search, best, reach)
+            reach += offset + limit - len(kept)
+            found = _with_bonus(search, best, reach, forms)
             kept = _best_versions(found, told, offset + limit)
         found = kept
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
@@ -171,14 +172,17 @@ def _results(
     )
 
 
-def _with_bonus(search: _Search, best: list[Ranked], reach: int) -> list[Ranked]:
+def _with_bonus(
+    search: _Search, best: list[Ranked], reach: int, forms: dict[int, list[str]]
+) -> list[Ranked]:
     """The first ``reach`` of ``best`` (ranked to a whole number of blocks) with the
-    exact-form bonus."""
+    exact-form bonus; ``forms`` keeps the query words each document was found to hold."""
     found = []
+    exact_forms = search.plan.exact_forms
     for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
         block = best[start : start + EXACT_FORM_BLOCK]
         wanted = min(EXACT_FORM_BLOCK, reach - start)
-        found += _with_exact_bonus(search.searcher, block, search.plan.exact_forms, wanted)
+        found += _with_exact_bonus(search.searcher, block, exact_forms, wanted, forms)
     return found
 
 
@@ -197,13 +201,18 @@ def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Rank
 
 
 def _with_exact_bonus(
-    searcher: Searcher, block: list[Ranked], exact_forms: set[str], wanted: int
+    searcher: Searcher,
+    block: list[Ranked],
+    exact_forms: set[str],
+    wanted: int,
+    known: dict[int, list[str]],
 ) -> list[Ranked]:
     """The first ``wanted`` of a block of ranked documents (best first, by tier) re-scored
     with the exact-form bonus, best first within each tier (stable for ties).
 
-    Only documents that can reach the first ``wanted`` places have their forms read: one
-    scoring less than the ``wanted``-th document's score minus the largest bonus can't.
+    Only documents that can reach the first ``wanted`` places have their forms read (once:
+    ``known`` keeps them): one scoring less than the ``wanted``-th document's score minus
+    the largest bonus can't.
     """
     if not block or not exact_forms:
         return block[:wanted]
@@ -218,9 +227,19 @@ def _with_exact_bonus(
     rescored = [
         replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
         for ranked in contenders
-        for found in [_exact_forms_found(searcher, ranked.number, exact_forms)]
+        for found in [_known_forms(searcher, ranked.number, exact_forms, known)]
     ]
     return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
+
+
+def _known_forms(
+    searcher: Searcher, number: int, exact_forms: set[str], known: dict[int, list[str]]
+) -> list[str]:
+    """``_exact_forms_found``, read once per document into ``known``."""
+    found = known.get(number)
+    if found is None:
+        found = known[number] = _exact_forms_found(searcher, number, exact_forms)
+    return found
 
 
 def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
