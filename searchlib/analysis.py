@@ -47,9 +47,10 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=1 << 18)
 def exact_form(word: str) -> str:
     """Normalise a raw token to the form the index matches: its ``written_form`` with
-    accents folded.
+    accents folded. Cached, as ``_content_form``: texts are read word by word (phrases).
 
     >>> [exact_form(w) for w in ["U.S.", "Homan’s", "CAFÉ", "Zürich"]]
     ['us', 'homan', 'cafe', 'zurich']

@@ -204,9 +204,10 @@ def to_document(
     shown = shown_path(file_path) if file_path else None
     article = with_valid_text(replace(article, path=shown))
     texts = field_texts(article)
-    written = [written_words(texts[name][0]) for name in ("headline", "caption", "body")]
-    headline, caption, body = map(folded, written)
-    quote_words = [word for text in texts["quotes"] for word in folded(written_words(text))]
+    sources = [texts[name][0] for name in ("headline", "caption", "body")]
+    written = [written_words(text) for text in sources]
+    headline, caption, body = map(_matched, written, sources)
+    quote_words = [word for text in texts["quotes"] for word in _matched(written_words(text), text)]
     speaker_words = [word for name in article.speakers for word in content_words(name)]
     forms = {form for words in written for form in words}
     forms.discard(None)
@@ -249,6 +250,11 @@ def to_document(
         "images": [(image.caption, image.credit) for image in article.images],
     }
     return Document(indexed, stored)
+
+
+def _matched(written: list[str | None], text: str) -> list[str | None]:
+    """A text's written words as matched: accents folded (ASCII text, most, has none)."""
+    return written if text.isascii() else folded(written)
 
 
 def _keyword_terms(article: Article) -> list[str]:

@@ -480,6 +480,12 @@ def test_phrases_keep_their_common_words(index: Index) -> None:
     assert set(ids(index.search('"Bank England"~1'))) == {"bank-of", "bank-for", "bank-next"}
 
 
+def test_common_words_in_phrases_match_as_written_with_any_apostrophe(index: Index) -> None:
+    index.add(Article(id="curly", body="We don’t know yet, she said."))
+    assert ids(index.search('"don\'t know"')) == ["curly"]
+    assert ids(index.search('"we don\'t"')) == ["curly"]
+
+
 def test_a_query_of_common_words_alone_is_a_phrase(index: Index) -> None:
     index.add(*PHRASE_ARTICLES)
     assert ids(index.search('"The Who"')) == ["who"]

@@ -49,7 +49,7 @@ def holds(text: str, sequence: Sequence[frozenset[str]], literal: Sequence[str] 
     >>> holds("The Bank for England said.", [{"bank"}, {"of"}, {"england"}])
     False
     """
-    lowered = text.lower()
+    lowered = text.lower().replace("’", "'")  # as words are read (written_form)
     if not all(word in lowered for word in literal):
         return False
     tokens = words(text)
