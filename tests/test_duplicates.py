@@ -204,8 +204,10 @@ def test_a_worker_writes_its_band_keys_as_it_goes(
     builder = workers._BandsSending(tmp_path / "index", 16, stemmer)
     for number in range(3):
         builder.add(to_document(Article(id=f"twin{number}", body=STORY), stemmer))
-    builder.vocabulary.close()
-    builder.finish()
-    assert {article_id for _, article_id in stemmer.bands} == {"twin2"}
     keys = [key for key, _ in stemmer.bands]
+    assert {article_id for _, article_id in stemmer.bands} == {"twin2"}
     assert Vocabulary(tmp_path / "index").band_ids(keys) == {"twin0", "twin1"}
+    builder.send_bands()
+    builder.finish()
+    assert not stemmer.bands
+    assert Vocabulary(tmp_path / "index").band_ids(keys) == {"twin0", "twin1", "twin2"}

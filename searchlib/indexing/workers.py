@@ -264,15 +264,15 @@ def _run(job: Path) -> None:
     builder = _BandsSending(directory, memory_mb, stemmer)
     outcome = share.write(builder, stemmer, progress)
     progress.flush()
-    builder.vocabulary.close()
+    builder.send_bands()
     result = (outcome, stemmer, builder.finish())
     job.with_suffix(".result").write_bytes(pickle.dumps(result))
 
 
 class _BandsSending(SegmentBuilder):
     """A segment builder that writes the band keys its stemmer gathered to the index's
-    database every ``BANDS_AT_ONCE`` (before the commit: keys without documents are
-    harmless); the last ones go back to the lock holder with the stemmer."""
+    database every ``BANDS_AT_ONCE``, and the last ones at the end (before the commit: keys
+    without documents are harmless), so the lock holder needn't."""
 
     def __init__(self, directory: Path, memory_mb: int, stemmer: Stemmer) -> None:
         super().__init__(directory, memory_mb)
@@ -284,6 +284,12 @@ class _BandsSending(SegmentBuilder):
         if len(self._bands) >= BANDS_AT_ONCE:
             self.vocabulary.add_bands(self._bands)
             self._bands.clear()
+
+    def send_bands(self) -> None:
+        """Write the band keys not written yet, and close the database."""
+        self.vocabulary.add_bands(self._bands)
+        self._bands.clear()
+        self.vocabulary.close()
 
 
 def _appender(file: Path) -> Callable[[int], None]:
