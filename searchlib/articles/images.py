@@ -16,8 +16,15 @@ _TAIL_CHARS = 2 * _CREDIT_MAX_CHARS
 _AGENCY = re.compile(
     r"\b(?:AP|AFP|Reuters|Getty|EPA|Associated Press|Bloomberg|Shutterstock|Alamy|Xinhua"
     r"|PA (?:Images|Wire|Media)|Pool|Photo|Photos|Photograph|Photography|Handout|Courtesy"
-    r"|Images|Supplied|Stock|Pictures|Wikimedia)\b"
+    r"|Images|Supplied|Stock|Pictures|Wikimedia|Unsplash|Pexels|Pixabay|iStock\w*|Flickr"
+    r"|Dreamstime|Depositphotos)\b|\bstock\.adobe\.com\b"
 )
+_STOCK = re.compile(
+    r"\b(?:Getty Images|Shutterstock|iStock\w*|Alamy|Unsplash|Pexels|Pixabay|Adobe Stock"
+    r"|Dreamstime|Depositphotos|stock\.adobe\.com)\b"
+)
+"""Photo libraries: a short line naming one is a credit even without a label or brackets."""
+_BARE_CREDIT_MAX_WORDS = 6
 _SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
 _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
@@ -37,7 +44,7 @@ _GLUED_CREDIT = re.compile(r"(?<=[.!?”])(?P<credit>[A-Z][^.!?()]{1,60})$")
 """A credit glued to the caption's last sentence: "… that day.The Associated Press"."""
 _CREDIT_LINE = re.compile(
     rf"^\(?(?:{_LABEL}\s*[:,]\s*|(?:Photo|Picture|Image) by\s+|©\s*|Copyright\s+)"
-    r"(?P<credit>[^()]{2,100}?)\)?\.?$",
+    r"(?P<credit>(?:[^()]|\([^()]*\)){2,100}?)\)?\.?$",
     re.IGNORECASE,
 )
 _CAPTION_LABEL = re.compile(r"^(?:Image caption|Caption|Photo caption)\s*[,:]\s*", re.IGNORECASE)
@@ -95,8 +102,10 @@ def split_caption(line: str) -> tuple[str, str] | None:
         match = pattern.search(line, start)
         credit = match.group("credit").strip() if match else ""
         glued_but_no_credit = pattern is _GLUED_CREDIT and not looks_like_credit(credit)
-        if match and line[: match.start()].strip() and not glued_but_no_credit:
-            return line[: match.start()].strip(), credit
+        caption = line[: match.start()].strip() if match else ""
+        # "Jo Li/ Staff/ City Hall" is one credit of several parts, not a caption "Jo Li/".
+        if caption and not glued_but_no_credit and not caption.endswith("/"):
+            return caption, credit
     return None
 
 
@@ -107,6 +116,8 @@ def credit_line(line: str) -> str | None:
     ('Getty Images', 'AP Photo/Evan Vucci')
     >>> credit_line("Photo by Jane Doe"), credit_line("Police said it was a photo.")
     ('Jane Doe', None)
+    >>> credit_line("jdoe - stock.adobe.com"), credit_line("Source: Space Agency (INPE), Brazil")
+    ('jdoe - stock.adobe.com', 'Space Agency (INPE), Brazil')
     """
     if len(line) > _CREDIT_LINE_MAX_CHARS:
         return None
@@ -118,6 +129,9 @@ def credit_line(line: str) -> str | None:
         inner = line[1:-1].strip()
         if "/" in inner or _AGENCY.search(inner):
             return inner
+    bare = len(line.split(maxsplit=_BARE_CREDIT_MAX_WORDS)) <= _BARE_CREDIT_MAX_WORDS
+    if bare and line[-1:] not in ".!?:" and _STOCK.search(line):
+        return line
     return None
 
 

@@ -14,6 +14,7 @@ import re
 from searchlib.articles.article import Article, Image
 from searchlib.articles.boilerplate import is_label, strip_boilerplate
 from searchlib.articles.bylines import byline
+from searchlib.articles.captions import dated_caption, echoed_captions
 from searchlib.articles.dates import dateline
 from searchlib.articles.images import caption_label, credit_line, first_image, split_caption
 from searchlib.articles.markdown import is_markdown, read_markdown
@@ -90,19 +91,25 @@ def _headline_at(paragraphs: list[str]) -> int | None:
 class _Layout:
     """What a pass over the paragraphs finds besides the body."""
 
-    def __init__(self) -> None:
+    def __init__(self, page: bool = False) -> None:
+        self.page = page
+        """Text saved from a page, where a caption may carry no credit."""
         self.images: list[Image] = []
         self.authors: list[str] = []
         self.date = None
         self._pending_credit: str | None = None
         self._last_was_caption = False
 
-    def take(self, paragraph: str, near_top: bool, just_below: bool = False) -> bool:
+    def take(
+        self, paragraph: str, near_top: bool, just_below: bool = False, echo: bool = False
+    ) -> bool:
         """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
         note it), rather than article text; ``near_top``: near the headline,
-        ``just_below``: among the first lines below it."""
-        if near_top and not self.authors and paragraph[:3].lower() == "by ":
-            self.authors = byline(paragraph)  # "By Jo Li / Staff" is no caption and credit
+        ``just_below``: among the first lines below it, ``echo``: it repeats a sentence of
+        the text."""
+        signed = paragraph[:3].lower() == "by "  # "By Jo Li / Staff" is no caption and credit
+        if near_top and not self.authors and signed:
+            self.authors = byline(paragraph)
             if self.authors:
                 return True
         caption_line = paragraph.split("\n", 1)[0]
@@ -116,7 +123,9 @@ class _Layout:
                 self._pending_credit = credit
             return True
         labelled = caption_label(paragraph)
-        split = split_caption(caption_line) if "\n" not in paragraph else None
+        split = split_caption(caption_line) if "\n" not in paragraph and not signed else None
+        if not (labelled or split) and self.page and (echo or dated_caption(paragraph)):
+            labelled = paragraph
         if labelled or split:
             caption, credit = split or (labelled, None)
             if credit:
@@ -173,7 +182,7 @@ def parse_text(
     """``parse_article``, told whether prompts to the reader, and menus, labels and teasers,
     leave the body (see ``strip_boilerplate``)."""
     paragraphs = split_paragraphs(text)
-    layout = _Layout()
+    layout = _Layout(page=menus)
     if is_markdown(paragraphs, path):
         title, paragraphs, layout.images = read_markdown(paragraphs)
         headline = title if headline is None else headline
@@ -184,10 +193,12 @@ def parse_text(
         if at is not None:
             headline, top = paragraphs[at], at + 1
     body = []
+    echoes = echoed_captions(paragraphs) if menus else set()
     for index, paragraph in enumerate(paragraphs[top:], start=top):
         near_top = index < top + _TOP_PARAGRAPHS and headline is not None
         just_below = index < top + _BYLINE_PARAGRAPHS and headline is not None
-        if paragraph != headline and not layout.take(paragraph, near_top, just_below):
+        echo = index in echoes
+        if paragraph != headline and not layout.take(paragraph, near_top, just_below, echo):
             body.append(paragraph)
     layout.finish()
     body = strip_boilerplate(body, prompts=prompts, menus=menus)
