@@ -21,7 +21,10 @@ _MONTH = (
     r"(?:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|April|May|June|July|Aug(?:ust|\.)"
     r"|Sept?(?:ember|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
 )
-_DATED_END = re.compile(rf"\b{_MONTH} \d{{1,2}}, (?:19|20)\d\d(?:, in [A-Z][\w .,'’-]{{1,50}})?\.$")
+_DATE = rf"{_MONTH} \d{{1,2}}, (?:19|20)\d\d"
+_DATED_END = re.compile(rf"(?:, {_DATE}|\b{_DATE}, in [A-Z][\w .,'’-]{{1,50}})\.$")
+"""A caption's date follows its place ("in Birmingham, Alabama, April 14, 2024.") or comes
+before it ("… April 14, 2024, in Birmingham, Ala."); prose dates an event "on May 1, 2025."."""
 _FILE_PHOTO = re.compile(r"^FILE(?: PHOTO)? ?[-–—:] ")
 """Agencies mark an archive photo so: "FILE - Mike and Jane Roberts tend to their son"."""
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)][.!?][\"”’']? [A-Z]")
@@ -40,7 +43,7 @@ def dated_caption(paragraph: str) -> bool:
     True
     >>> dated_caption("FILE - Mike and Jane Roberts tend to their son at home.")
     True
-    >>> dated_caption("The law takes effect on May 1, 2025, the minister said.")
+    >>> dated_caption("The law takes effect on May 1, 2025.")
     False
     """
     # Cheap tests first: this runs on every paragraph of a page.

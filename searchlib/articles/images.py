@@ -21,9 +21,10 @@ _AGENCY = re.compile(
 )
 _STOCK = re.compile(
     r"\b(?:Getty Images|Shutterstock|iStock\w*|Alamy|Unsplash|Pexels|Pixabay|Adobe Stock"
-    r"|Dreamstime|Depositphotos|stock\.adobe\.com)\b"
+    r"|Dreamstime|Depositphotos|stock\.adobe\.com)$"
 )
-"""Photo libraries: a short line naming one is a credit even without a label or brackets."""
+"""Photo libraries: a short line ending with one's name is a credit even without a label or
+brackets ("Jo Li/Getty Images", "jdoe - stock.adobe.com"), unlike "Shutterstock shares fall"."""
 _BARE_CREDIT_MAX_WORDS = 6
 _SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
 _LABEL = (
