@@ -170,3 +170,18 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(searchlib.articles.captions)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Its second-generation models, like the Creative Zen Micro Photo, is due out in the "
+        "summer. It will have 5GB of memory on board.",
+        '"A couple of years ago, DTT had a bad image," said Olivier Gerolami, of TNT.',
+        "People enjoy digital content, like audio, video and images, when they want.",
+        "With agencies paying for exclusive phone pictures, especially of celebrities.",
+    ],
+)
+def test_prose_going_on_after_a_photo_word_is_no_caption(line: str) -> None:
+    assert split_caption(line) is None
+    assert parse_article(f"Digital TV\n\n{line}\n\nIt launched.").images == []

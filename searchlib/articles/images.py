@@ -48,6 +48,8 @@ _CREDIT_LINE = re.compile(
     r"(?P<credit>(?:[^()]|\([^()]*\)){2,100}?)\)?\.?$",
     re.IGNORECASE,
 )
+_QUOTATION_MARKS = "\"“”'‘’"
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']? [A-Z]")
 _CAPTION_LABEL = re.compile(r"^(?:Image caption|Caption|Photo caption)\s*[,:]\s*", re.IGNORECASE)
 _LEADING_LABEL = re.compile(rf"^{_LABEL}{_LABELLED}", re.IGNORECASE)
 
@@ -103,11 +105,22 @@ def split_caption(line: str) -> tuple[str, str] | None:
         match = pattern.search(line, start)
         credit = match.group("credit").strip() if match else ""
         glued_but_no_credit = pattern is _GLUED_CREDIT and not looks_like_credit(credit)
+        if match and pattern is _PHOTO_CREDIT and _reads_on(match.group(0), credit):
+            continue
         caption = line[: match.start()].strip() if match else ""
         # "Jo Li/ Staff/ City Hall" is one credit of several parts, not a caption "Jo Li/".
         if caption and not glued_but_no_credit and not caption.endswith("/"):
             return caption, credit
     return None
+
+
+def _reads_on(labelled: str, credit: str) -> bool:
+    """Whether a "credit" after a photo word is the sentence going on: "… like the Zen Micro
+    Photo, is due out in May. It will …", "… a bad image," said Olivier Gerolami",
+    "… video and images, when they want"."""
+    if credit[:1] in _QUOTATION_MARKS or _SENTENCE_BREAK.search(credit):
+        return True
+    return labelled[:1].islower() and credit[:1].islower()
 
 
 def credit_line(line: str) -> str | None:
