@@ -10,7 +10,7 @@ import re
 
 from searchlib.articles.speakers import word_pattern
 
-_CAPTION_MAX_WORDS = 60
+_CAPTION_MAX_CHARS = 500
 _ECHO_MIN_WORDS = 8
 """Shorter lines repeat a phrase of the text by chance (names, headings)."""
 _ECHO_PREFIX_CHARS = 32
@@ -47,11 +47,11 @@ def dated_caption(paragraph: str) -> bool:
     False
     """
     # Cheap tests first: this runs on every paragraph of a page.
-    tail = paragraph[-_DATE_TAIL_CHARS:]
-    dated = paragraph[-1:] == "." and (", 20" in tail or ", 19" in tail)
-    if not (dated or paragraph.startswith("FILE")) or "\n" in paragraph:
+    if len(paragraph) > _CAPTION_MAX_CHARS:
         return False
-    if len(paragraph.split(maxsplit=_CAPTION_MAX_WORDS)) > _CAPTION_MAX_WORDS:
+    tail = paragraph[-_DATE_TAIL_CHARS:]
+    dated = ", 20" in tail or ", 19" in tail
+    if not (dated or paragraph.startswith("FILE")) or "\n" in paragraph:
         return False
     marked = bool(_FILE_PHOTO.match(paragraph)) or bool(_DATED_END.search(paragraph))
     return (

@@ -27,6 +27,7 @@ _TOP_PARAGRAPHS = 12
 _BYLINE_PARAGRAPHS = 3
 """How far below the headline a line that is only a name is a byline."""
 
+_BY = ("By ", "by ", "BY ")
 _LINE_BREAK = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 # "?" is allowed: question headlines ("Could Yukos be a blessing in disguise?") are common.
@@ -107,7 +108,7 @@ class _Layout:
         note it), rather than article text; ``near_top``: near the headline,
         ``just_below``: among the first lines below it, ``echo``: it repeats a sentence of
         the text."""
-        signed = paragraph[:3].lower() == "by "  # "By Jo Li / Staff" is no caption and credit
+        signed = paragraph[:3] in _BY  # "By Jo Li / Staff" is no caption and credit
         if near_top and not self.authors and signed:
             self.authors = byline(paragraph)
             if self.authors:
