@@ -19,13 +19,16 @@ _AGENCY = re.compile(
     r"|Images|Supplied|Stock|Pictures|Wikimedia|Unsplash|Pexels|Pixabay|iStock\w*|Flickr"
     r"|Dreamstime|Depositphotos)\b|\bstock\.adobe\.com\b"
 )
-_STOCK = re.compile(
-    r"\b(?:Getty Images|Shutterstock|iStock\w*|Alamy|Unsplash|Pexels|Pixabay|Adobe Stock"
-    r"|Dreamstime|Depositphotos|stock\.adobe\.com)$"
+_BARE_CREDIT = re.compile(
+    r"(?:^|/ ?| - | via )(?:Getty Images|Getty|Shutterstock|iStock\w*|Alamy|Unsplash|Pexels"
+    r"|Pixabay|Adobe Stock|Dreamstime|Depositphotos|stock\.adobe\.com|AP|AFP|Reuters|REUTERS"
+    r"|EPA|Bloomberg|Xinhua|Associated Press|PA (?:Images|Wire|Media)|Pool|Handout)$"
 )
-"""Photo libraries: a short line ending with one's name is a credit even without a label or
-brackets ("Jo Li/Getty Images", "jdoe - stock.adobe.com"), unlike "Shutterstock shares fall"."""
+"""A short line ending with a photo library's or an agency's name after a slash, a dash or
+"via" (or being that name) is a credit without a label or brackets: "Jo Li/AP", "jdoe -
+stock.adobe.com", "Getty Images"; unlike "Shutterstock shares fall" or "EDT/GMT"."""
 _BARE_CREDIT_MAX_WORDS = 6
+_BREAK_OR_LABEL = re.compile(r"[.!?:] ")
 _SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
 _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
@@ -144,7 +147,9 @@ def credit_line(line: str) -> str | None:
         if "/" in inner or _AGENCY.search(inner):
             return inner
     bare = len(line.split(maxsplit=_BARE_CREDIT_MAX_WORDS)) <= _BARE_CREDIT_MAX_WORDS
-    if bare and line[-1:] not in ".!?:" and _STOCK.search(line):
+    # "Police stand guard. Photograph: Jo Li/Reuters" is a caption and its credit.
+    plain = line[-1:] not in ".!?:" and not _BREAK_OR_LABEL.search(line)
+    if bare and plain and _BARE_CREDIT.search(line):
         return line
     return None
 
