@@ -34,6 +34,27 @@ _WORD = re.compile(r"\w+")
 _CLOSING = "\"”’')» "
 
 
+def uncredited_captions(paragraphs: list[str]) -> set[int]:
+    """Where the captions without a credit are: an agency's dated captions and lines
+    echoing a sentence of the text (see ``dated_caption`` and ``echoed_captions``).
+
+    >>> uncredited_captions(["Jo Li reads in Leeds, England, April 14, 2024.", "She reads."])
+    {0}
+    """
+    # The cheap test of ``dated_caption`` inline: most paragraphs hold no date.
+    dated = {
+        index
+        for index, paragraph in enumerate(paragraphs)
+        if (
+            ", 20" in (tail := paragraph[-_DATE_TAIL_CHARS:])
+            or ", 19" in tail
+            or paragraph[:4] == "FILE"
+        )
+        and dated_caption(paragraph)
+    }
+    return dated | echoed_captions(paragraphs)
+
+
 def dated_caption(paragraph: str) -> bool:
     """Whether ``paragraph`` is an agency's photo caption: one sentence on one line, no
     quotation or reported speech, that ends with the photo's date (and place) or is marked

@@ -146,12 +146,13 @@ def credit_line(line: str) -> str | None:
         inner = line[1:-1].strip()
         if "/" in inner or _AGENCY.search(inner):
             return inner
-    bare = len(line.split(maxsplit=_BARE_CREDIT_MAX_WORDS)) <= _BARE_CREDIT_MAX_WORDS
+    # Cheap tests first: most lines are prose, ending with a full stop.
+    if line[-1:] in ".!?:\"”’'" or line.count(" ") >= _BARE_CREDIT_MAX_WORDS:
+        return None
     # "Police stand guard. Photograph: Jo Li/Reuters" is a caption and its credit.
-    plain = line[-1:] not in ".!?:" and not _BREAK_OR_LABEL.search(line)
-    if bare and plain and _BARE_CREDIT.search(line):
-        return line
-    return None
+    if _BREAK_OR_LABEL.search(line) or not _BARE_CREDIT.search(line):
+        return None
+    return line
 
 
 def caption_label(line: str) -> str | None:

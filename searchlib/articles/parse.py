@@ -14,7 +14,7 @@ import re
 from searchlib.articles.article import Article, Image
 from searchlib.articles.boilerplate import is_label, strip_boilerplate
 from searchlib.articles.bylines import byline
-from searchlib.articles.captions import dated_caption, echoed_captions
+from searchlib.articles.captions import uncredited_captions
 from searchlib.articles.dates import dateline
 from searchlib.articles.images import caption_label, credit_line, first_image, split_caption
 from searchlib.articles.markdown import is_markdown, read_markdown
@@ -92,9 +92,7 @@ def _headline_at(paragraphs: list[str]) -> int | None:
 class _Layout:
     """What a pass over the paragraphs finds besides the body."""
 
-    def __init__(self, page: bool = False) -> None:
-        self.page = page
-        """Text saved from a page, where a caption may carry no credit."""
+    def __init__(self) -> None:
         self.images: list[Image] = []
         self.authors: list[str] = []
         self.date = None
@@ -102,12 +100,12 @@ class _Layout:
         self._last_was_caption = False
 
     def take(
-        self, paragraph: str, near_top: bool, just_below: bool = False, echo: bool = False
+        self, paragraph: str, near_top: bool, just_below: bool = False, uncredited: bool = False
     ) -> bool:
         """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
         note it), rather than article text; ``near_top``: near the headline,
-        ``just_below``: among the first lines below it, ``echo``: it repeats a sentence of
-        the text."""
+        ``just_below``: among the first lines below it, ``uncredited``: it reads as a
+        caption that carries no credit."""
         signed = paragraph[:3] in _BY  # "By Jo Li / Staff" is no caption and credit
         if near_top and not self.authors and signed:
             self.authors = byline(paragraph)
@@ -125,7 +123,7 @@ class _Layout:
             return True
         labelled = caption_label(paragraph)
         split = split_caption(caption_line) if "\n" not in paragraph and not signed else None
-        if not (labelled or split) and self.page and (echo or dated_caption(paragraph)):
+        if not (labelled or split) and uncredited:
             labelled = paragraph
         if labelled or split:
             caption, credit = split or (labelled, None)
@@ -183,7 +181,7 @@ def parse_text(
     """``parse_article``, told whether prompts to the reader, and menus, labels and teasers,
     leave the body (see ``strip_boilerplate``)."""
     paragraphs = split_paragraphs(text)
-    layout = _Layout(page=menus)
+    layout = _Layout()
     if is_markdown(paragraphs, path):
         title, paragraphs, layout.images = read_markdown(paragraphs)
         headline = title if headline is None else headline
@@ -194,12 +192,12 @@ def parse_text(
         if at is not None:
             headline, top = paragraphs[at], at + 1
     body = []
-    echoes = echoed_captions(paragraphs) if menus else set()
+    uncredited = uncredited_captions(paragraphs) if menus else set()
     for index, paragraph in enumerate(paragraphs[top:], start=top):
         near_top = index < top + _TOP_PARAGRAPHS and headline is not None
         just_below = index < top + _BYLINE_PARAGRAPHS and headline is not None
-        echo = index in echoes
-        if paragraph != headline and not layout.take(paragraph, near_top, just_below, echo):
+        caption = index in uncredited
+        if paragraph != headline and not layout.take(paragraph, near_top, just_below, caption):
             body.append(paragraph)
     layout.finish()
     body = strip_boilerplate(body, prompts=prompts, menus=menus)
