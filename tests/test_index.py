@@ -27,6 +27,7 @@ from searchlib import (
     SearchlibError,
     SkippedFileWarning,
 )
+from searchlib.engine.reading import Searcher
 from searchlib.engine.writing import Writer
 from searchlib.indexing.progress import count_items
 from searchlib.indexing.workers import FileShare
@@ -484,6 +485,46 @@ def test_common_words_in_phrases_match_as_written_with_any_apostrophe(index: Ind
     index.add(Article(id="curly", body="We don’t know yet, she said."))
     assert ids(index.search('"don\'t know"')) == ["curly"]
     assert ids(index.search('"we don\'t"')) == ["curly"]
+
+
+def test_phrases_with_common_words_find_numbers_acronyms_and_accents_as_read(
+    index: Index,
+) -> None:
+    index.add(
+        Article(id="acronym", body="Exports to the U.S.s' neighbours rose."),
+        Article(id="number", body="A rally of 1,000 people."),
+        Article(id="accent", body="We met at the Café Nord."),
+    )
+    assert ids(index.search('"the U.S."')) == ["acronym"]
+    assert ids(index.search('"of 1,000"')) == ["number"]
+    assert ids(index.search('"at the cafe"')) == ids(index.search('"at the café"')) == ["accent"]
+
+
+def test_a_phrase_of_common_words_reads_only_the_articles_the_rest_allows(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index.add(*PHRASE_ARTICLES)
+    read: list[int] = []
+    stored_fields = Searcher.stored_fields
+
+    def counted(self: Searcher, number: int) -> dict:
+        read.append(number)
+        return stored_fields(self, number)
+
+    monkeypatch.setattr(Searcher, "stored_fields", counted)
+    for query in ('bank AND "of the"', '+bank +"the who"', 'bank -"the who"'):
+        read.clear()
+        index.search(query, limit=1)
+        assert len(read) <= 4, query  # bank's three articles (and the hit shown), not all five
+
+
+def test_common_words_alone_take_slop_but_not_names_fields_or_operators(index: Index) -> None:
+    index.add(*PHRASE_ARTICLES, Article(id="band-who", body="The band who played on."))
+    assert ids(index.search('"the who"')) == ["who"]
+    assert set(ids(index.search('"the who"~1'))) == {"who", "band-who"}
+    for query in ('speaker:"the who"', "the AND of", "who^2 the"):
+        with pytest.raises(QueryError, match="nothing to search for"):
+            index.search(query)
 
 
 def test_a_query_of_common_words_alone_is_a_phrase(index: Index) -> None:

@@ -167,7 +167,7 @@ def test_common_words_alone_are_one_phrase_of_their_words_in_order() -> None:
 def test_a_phrase_with_common_words_spans_their_places() -> None:
     (phrase,) = planned('"Bank of England"').root.should
     assert [word.pairs[0][1] for word in phrase.words] == ["bank", "england"]
-    assert phrase.slop == 1  # "bank" and "england" stand two places apart
+    assert (phrase.slop, phrase.apart) == (0, 2)  # "bank" and "england": two places apart
     assert phrase.sequence[1] == frozenset({"of"}) and "bank" in phrase.sequence[0]
 
 

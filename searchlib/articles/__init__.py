@@ -7,6 +7,7 @@ Markdown and HTML pages into headline, authors, date, photos, summary, body and 
 - ``parse``: the layout of text as people save it (headline, byline, dateline, photos,
   paragraphs); ``markdown``: Markdown read as plain text and photos;
 - ``bylines``, ``dates``, ``images``: authors, publication dates, captions and credits;
+  ``captions``: captions that carry no credit (an agency's dated caption, an echoed line);
 - ``boilerplate``: menus, prompts, teasers and appeals that aren't the article;
 - ``markup``: an HTML page read into blocks and metadata; ``mainbody``: the article's text
   among the blocks; ``metadata``: titles, authors and dates a page declares; ``pages``:

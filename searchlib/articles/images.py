@@ -16,8 +16,19 @@ _TAIL_CHARS = 2 * _CREDIT_MAX_CHARS
 _AGENCY = re.compile(
     r"\b(?:AP|AFP|Reuters|Getty|EPA|Associated Press|Bloomberg|Shutterstock|Alamy|Xinhua"
     r"|PA (?:Images|Wire|Media)|Pool|Photo|Photos|Photograph|Photography|Handout|Courtesy"
-    r"|Images|Supplied|Stock|Pictures|Wikimedia)\b"
+    r"|Images|Supplied|Stock|Pictures|Wikimedia|Unsplash|Pexels|Pixabay|iStock\w*|Flickr"
+    r"|Dreamstime|Depositphotos)\b|\bstock\.adobe\.com\b"
 )
+_BARE_CREDIT = re.compile(
+    r"(?:^|/ ?| - | via )(?:Getty Images|Getty|Shutterstock|iStock\w*|Alamy|Unsplash|Pexels"
+    r"|Pixabay|Adobe Stock|Dreamstime|Depositphotos|stock\.adobe\.com|AP|AFP|Reuters|REUTERS"
+    r"|EPA|Bloomberg|Xinhua|Associated Press|PA (?:Images|Wire|Media)|Pool|Handout)$"
+)
+"""A short line ending with a photo library's or an agency's name after a slash, a dash or
+"via" (or being that name) is a credit without a label or brackets: "Jo Li/AP", "jdoe -
+stock.adobe.com", "Getty Images"; unlike "Shutterstock shares fall" or "EDT/GMT"."""
+_BARE_CREDIT_MAX_WORDS = 6
+_BREAK_OR_LABEL = re.compile(r"[.!?:] ")
 _SLASH_CREDIT = re.compile(r"([A-Z][^/]*?)\s?/\s?([A-Z][^/]*)")
 _LABEL = (
     r"(?:Photograph|Photo|Photos|Picture|Pictures|Image|Images|Illustration|Video|Credit"
@@ -37,9 +48,11 @@ _GLUED_CREDIT = re.compile(r"(?<=[.!?”])(?P<credit>[A-Z][^.!?()]{1,60})$")
 """A credit glued to the caption's last sentence: "… that day.The Associated Press"."""
 _CREDIT_LINE = re.compile(
     rf"^\(?(?:{_LABEL}\s*[:,]\s*|(?:Photo|Picture|Image) by\s+|©\s*|Copyright\s+)"
-    r"(?P<credit>[^()]{2,100}?)\)?\.?$",
+    r"(?P<credit>(?:[^()]|\([^()]*\)){2,100}?)\)?\.?$",
     re.IGNORECASE,
 )
+_QUOTATION_MARKS = "\"“”'‘’"
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']? [A-Z]")
 _CAPTION_LABEL = re.compile(r"^(?:Image caption|Caption|Photo caption)\s*[,:]\s*", re.IGNORECASE)
 _LEADING_LABEL = re.compile(rf"^{_LABEL}{_LABELLED}", re.IGNORECASE)
 
@@ -95,9 +108,22 @@ def split_caption(line: str) -> tuple[str, str] | None:
         match = pattern.search(line, start)
         credit = match.group("credit").strip() if match else ""
         glued_but_no_credit = pattern is _GLUED_CREDIT and not looks_like_credit(credit)
-        if match and line[: match.start()].strip() and not glued_but_no_credit:
-            return line[: match.start()].strip(), credit
+        if match and pattern is _PHOTO_CREDIT and _reads_on(match.group(0), credit):
+            continue
+        caption = line[: match.start()].strip() if match else ""
+        # "Jo Li/ Staff/ City Hall" is one credit of several parts, not a caption "Jo Li/".
+        if caption and not glued_but_no_credit and not caption.endswith("/"):
+            return caption, credit
     return None
+
+
+def _reads_on(labelled: str, credit: str) -> bool:
+    """Whether a "credit" after a photo word is the sentence going on: "… like the Zen Micro
+    Photo, is due out in May. It will …", "… a bad image," said Olivier Gerolami",
+    "… video and images, when they want"."""
+    if credit[:1] in _QUOTATION_MARKS or _SENTENCE_BREAK.search(credit):
+        return True
+    return labelled[:1].islower() and credit[:1].islower()
 
 
 def credit_line(line: str) -> str | None:
@@ -107,6 +133,8 @@ def credit_line(line: str) -> str | None:
     ('Getty Images', 'AP Photo/Evan Vucci')
     >>> credit_line("Photo by Jane Doe"), credit_line("Police said it was a photo.")
     ('Jane Doe', None)
+    >>> credit_line("jdoe - stock.adobe.com"), credit_line("Source: Space Agency (INPE), Brazil")
+    ('jdoe - stock.adobe.com', 'Space Agency (INPE), Brazil')
     """
     if len(line) > _CREDIT_LINE_MAX_CHARS:
         return None
@@ -118,7 +146,13 @@ def credit_line(line: str) -> str | None:
         inner = line[1:-1].strip()
         if "/" in inner or _AGENCY.search(inner):
             return inner
-    return None
+    # Cheap tests first: most lines are prose, ending with a full stop.
+    if line[-1:] in ".!?:\"”’'" or line.count(" ") >= _BARE_CREDIT_MAX_WORDS:
+        return None
+    # "Police stand guard. Photograph: Jo Li/Reuters" is a caption and its credit.
+    if _BREAK_OR_LABEL.search(line) or not _BARE_CREDIT.search(line):
+        return None
+    return line
 
 
 def caption_label(line: str) -> str | None:

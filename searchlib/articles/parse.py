@@ -14,6 +14,7 @@ import re
 from searchlib.articles.article import Article, Image
 from searchlib.articles.boilerplate import is_label, strip_boilerplate
 from searchlib.articles.bylines import byline
+from searchlib.articles.captions import uncredited_captions
 from searchlib.articles.dates import dateline
 from searchlib.articles.images import caption_label, credit_line, first_image, split_caption
 from searchlib.articles.markdown import is_markdown, read_markdown
@@ -26,6 +27,7 @@ _TOP_PARAGRAPHS = 12
 _BYLINE_PARAGRAPHS = 3
 """How far below the headline a line that is only a name is a byline."""
 
+_BY = ("By ", "by ", "BY ")
 _LINE_BREAK = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 # "?" is allowed: question headlines ("Could Yukos be a blessing in disguise?") are common.
@@ -97,12 +99,16 @@ class _Layout:
         self._pending_credit: str | None = None
         self._last_was_caption = False
 
-    def take(self, paragraph: str, near_top: bool, just_below: bool = False) -> bool:
+    def take(
+        self, paragraph: str, near_top: bool, just_below: bool = False, uncredited: bool = False
+    ) -> bool:
         """Whether ``paragraph`` is a caption, a credit, a byline or a dateline (and
         note it), rather than article text; ``near_top``: near the headline,
-        ``just_below``: among the first lines below it."""
-        if near_top and not self.authors and paragraph[:3].lower() == "by ":
-            self.authors = byline(paragraph)  # "By Jo Li / Staff" is no caption and credit
+        ``just_below``: among the first lines below it, ``uncredited``: it reads as a
+        caption that carries no credit."""
+        signed = paragraph[:3] in _BY  # "By Jo Li / Staff" is no caption and credit
+        if near_top and not self.authors and signed:
+            self.authors = byline(paragraph)
             if self.authors:
                 return True
         caption_line = paragraph.split("\n", 1)[0]
@@ -116,7 +122,9 @@ class _Layout:
                 self._pending_credit = credit
             return True
         labelled = caption_label(paragraph)
-        split = split_caption(caption_line) if "\n" not in paragraph else None
+        split = split_caption(caption_line) if "\n" not in paragraph and not signed else None
+        if not (labelled or split) and uncredited:
+            labelled = paragraph
         if labelled or split:
             caption, credit = split or (labelled, None)
             if credit:
@@ -184,10 +192,12 @@ def parse_text(
         if at is not None:
             headline, top = paragraphs[at], at + 1
     body = []
+    uncredited = uncredited_captions(paragraphs) if menus else set()
     for index, paragraph in enumerate(paragraphs[top:], start=top):
         near_top = index < top + _TOP_PARAGRAPHS and headline is not None
         just_below = index < top + _BYLINE_PARAGRAPHS and headline is not None
-        if paragraph != headline and not layout.take(paragraph, near_top, just_below):
+        caption = index in uncredited
+        if paragraph != headline and not layout.take(paragraph, near_top, just_below, caption):
             body.append(paragraph)
     layout.finish()
     body = strip_boilerplate(body, prompts=prompts, menus=menus)

@@ -35,8 +35,9 @@ class Deadline:
         if self.passed():
             raise RequestLimitError(
                 f"the search took more than {self.seconds:g} s and was stopped: search fewer "
-                "phrases, prefix or fuzzy words, or allow more time (timeout=, or --timeout "
-                "on the command line)"
+                "phrases, prefix or fuzzy words, phrases with rarer words than common ones "
+                "(the, of, said), or allow more time (timeout=, or --timeout on the command "
+                "line)"
             )
 
 

@@ -17,9 +17,10 @@ from typing import Protocol
 
 from searchlib.analysis import TOKEN, edit_distance, fold, folded, words, written_words
 from searchlib.errors import QueryError
-from searchlib.schema import FIELDS, FIELDS_BY_NAME, Field
+from searchlib.schema import FIELDS, FIELDS_BY_NAME, TEXT_FIELDS, Field
 from searchlib.search import syntax as tree
 from searchlib.search.grammar import parse
+from searchlib.search.phrases import common_words_only
 from searchlib.search.syntax import ParsedQuery
 
 __all__ = [
@@ -93,6 +94,8 @@ class Phrase:
     fields: tuple[tuple[str, tuple[str, ...]], ...]
     slop: int = 0
     sequence: tuple[frozenset[str], ...] = ()
+    apart: int = 1
+    """How many places apart (common words between) two of ``words`` stand at most."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     (Terms(pairs=(('headline', 'jag', 2.0), ...), boost=1.0),)
     """
     planner = _Planner(parsed, lexicon)
-    common_words = _common_words_only(parsed.root)
+    common_words = common_words_only(parsed.root)
     if common_words:
         # A query of common words alone ("The Who", "to be or not to be") means them in order.
         parsed = ParsedQuery(
@@ -180,6 +183,7 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
         # and ranking the articles holding them all first favours long ones over close ones.
         root = Bool(should=(root,))
     planner.plan.root = root
+    planner.plan.warnings = list(dict.fromkeys(planner.plan.warnings))  # each said once
     return planner.plan
 
 
@@ -227,13 +231,15 @@ class _Planner:
         written = [word for word in tokens if word is not None]
         forms = folded(written)  # matched with accents folded; the bonus goes to the written
         typed = syntax.typed or syntax.text
-        # A phrase (or a word of several, "state-of-the-art") keeps its common words.
+        fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
+        # A phrase (or a word of several, "state-of-the-art") keeps its common words, where
+        # there is text to read them in (not in speaker or author names).
         in_order = isinstance(syntax, tree.Phrase) or len(tokens) > 1
-        if not forms and not (in_order and tokens):
+        readable = any(each.name in TEXT_FIELDS for each in fields)
+        if not forms and not (in_order and tokens and readable):
             if not self.plain:
                 self.plan.warnings.append(_nothing_searchable(typed, syntax.text))
             return None
-        fields = [FIELDS_BY_NAME[syntax.field]] if syntax.field else DEFAULT_FIELDS
         if isinstance(syntax, tree.Word) and syntax.fuzzy:
             self.fuzzy_words += 1
             if self.fuzzy_words > MAX_FUZZY_WORDS:
@@ -260,10 +266,7 @@ class _Planner:
         words = tuple(_terms(fields, [(form, stems[form])], boost) for form in forms)
         slop = syntax.slop if isinstance(syntax, tree.Phrase) else 0
         common = len(tokens) > len(forms)
-        # Common words' identity is checked only in exact phrases (no slop), or when the
-        # phrase is nothing else ("The Who").
-        checked = common and (not slop or not forms)
-        sequence = self.sequence(syntax.text, tokens, stems) if checked else ()
+        sequence = self.sequence(syntax.text, tokens, stems) if common else ()
         if len(words) == 1 and not sequence:
             return words[0]
         held = tuple(
@@ -273,7 +276,7 @@ class _Planner:
         # them put them; the sequence then pins each common word.
         places = [place for place, token in enumerate(tokens) if token is not None]
         apart = max((later - earlier for earlier, later in pairwise(places)), default=1)
-        return Phrase(words, held, slop + apart - 1, sequence)
+        return Phrase(words, held, slop, sequence, apart)
 
     def sequence(
         self, text: str, tokens: list[str | None], stems: dict[str, str]
@@ -367,27 +370,6 @@ def similarity(typed: str, found: str, edits: int) -> float:
     if not edits:
         return 1.0
     return 1.0 - edit_distance(typed, found, edits) / min(len(typed), len(found))
-
-
-def _common_words_only(root: tree.Bool) -> str:
-    """The text of a query made of common words alone, plain words in no field; else "".
-
-    >>> _common_words_only(parse("to be or not to be").root)
-    'to be or not to be'
-    >>> _common_words_only(parse("The Who live").root)
-    ''
-    """
-    parts = (*root.must, *root.should)
-    plain = all(
-        isinstance(part, tree.Word)
-        and not (part.field or part.prefix or part.fuzzy or part.wildcard)
-        for part in parts
-    )
-    if not parts or root.must_not or not plain:
-        return ""
-    text = " ".join(part.text for part in parts)  # type: ignore[union-attr]
-    tokens = written_words(text)
-    return text if tokens and not any(tokens) else ""
 
 
 def _moment(day: date | None) -> datetime | None:

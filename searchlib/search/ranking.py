@@ -124,7 +124,7 @@ def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> dict[int, i
         return {}
     held = dict.fromkeys(matched, 0)
     for clause in root.should:
-        for number in evaluation.matches(clause) & matched:
+        for number in evaluation.within(clause, matched):
             held[number] += 1
     every = len(root.should)
     return {number: 0 if count == every else 1 if count else 2 for number, count in held.items()}
@@ -170,21 +170,38 @@ class Evaluation:
             return self.searcher.keyword_documents(
                 node.field, [value for value in values if keyword_key(value) == wanted]
             )
-        if node.must:
-            result = set.intersection(*sorted(map(self.matches, node.must), key=len))
-        elif node.should:
-            result = set().union(*map(self.matches, node.should))
+        return self._bool_match(node, None)
+
+    def within(self, node: Node, within: set[int]) -> set[int]:
+        """The documents of ``within`` that ``node`` matches: read only among them when
+        ``node`` would read every document's text (common words alone), else intersected."""
+        if isinstance(node, Phrase) and not node.words:
+            return self._phrase_match(node, within)
+        if isinstance(node, Bool):
+            return self._bool_match(node, within)
+        return self.matches(node) & within
+
+    def _bool_match(self, node: Bool, within: set[int] | None) -> set[int]:
+        # What every must and filter clause allows first, cheapest first: a phrase of common
+        # words then reads only the articles the rest allows ("cocoa AND \"of the\"").
+        allowed = within
+        for part in sorted((*node.must, *node.filter), key=_reading_cost):
+            allowed = self.matches(part) if allowed is None else self.within(part, allowed)
+        if node.should and not node.must:
+            parts = (
+                self.matches(part) if allowed is None else self.within(part, allowed)
+                for part in node.should
+            )
+            result = set().union(*parts)
         else:
-            result = self.searcher.all_documents()
-        for restriction in node.filter:
-            result &= self.matches(restriction)
+            result = self.searcher.all_documents() if allowed is None else allowed
         for excluded in node.must_not:
-            result -= self.matches(excluded)
+            result = result - self.within(excluded, result)
         return result
 
-    def _phrase_match(self, node: Phrase) -> set[int]:
-        if not node.words:  # common words alone: every document may hold them
-            candidates = self.searcher.all_documents()
+    def _phrase_match(self, node: Phrase, within: set[int] | None = None) -> set[int]:
+        if not node.words:  # common words alone: every document (allowed) may hold them
+            candidates = self.searcher.all_documents() if within is None else within
         else:
             candidates = set.intersection(*(self.matches(word) for word in node.words))
         found = candidates
@@ -192,11 +209,13 @@ class Evaluation:
             found = set()
             for field, terms in node.fields:
                 self._deadline.check()  # a phrase's positions are read in one go, per field
-                found |= self.searcher.phrase_documents(field, terms, node.slop)
+                found |= self.searcher.phrase_documents(field, terms, node.slop + node.apart - 1)
             found &= candidates
         if node.sequence:
             fields = [field for field, _ in node.fields]
-            found = holding_sequence(self.searcher, node.sequence, fields, found, self._deadline)
+            found = holding_sequence(
+                self.searcher, node.sequence, node.slop, fields, found, self._deadline
+            )
         return found
 
     def scores(self, words: Iterable[Terms], matched: set[int]) -> dict[int, float]:
@@ -230,6 +249,14 @@ class Evaluation:
                 (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies) * terms.boost
             )
         return self._weights[terms]
+
+
+def _reading_cost(node: Node) -> int:
+    """0 for clauses answered from the index, 1 for groups, 2 for phrases of common words
+    alone (which read articles' text)."""
+    if isinstance(node, Phrase) and not node.words:
+        return 2
+    return 1 if isinstance(node, Bool) else 0
 
 
 def idf(documents: int, holding: int) -> float:
