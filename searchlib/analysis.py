@@ -148,7 +148,7 @@ def written_words(text: str) -> list[str | None]:
     >>> written_words("The Bank of England")
     [None, 'bank', None, 'england']
     """
-    return [_content_form(raw) for raw in TOKEN.findall(text)]
+    return list(map(_content_form, TOKEN.findall(text)))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -204,13 +204,13 @@ class Stemmer:
     def stems(self, exact_forms: Iterable[Word]) -> list[Word]:
         """Stem each word, consulting and filling the cache (``None``, a stop word's place,
         stays)."""
+        words = list(exact_forms)
         seen = self.seen
-        result = []
-        for word in exact_forms:
-            stemmed = seen.get(word)  # type: ignore[arg-type]  # None is never a key
-            if stemmed is None and word is not None:
-                stemmed = seen[word] = stem(word)
-            result.append(stemmed)
+        result = list(map(seen.get, words))  # None is never a key: a stop word's place stays
+        if result.count(None) > words.count(None):  # words not stemmed before
+            for place, word in enumerate(words):
+                if result[place] is None and word is not None:
+                    result[place] = seen[word] = seen.get(word) or stem(word)
         return result
 
 
