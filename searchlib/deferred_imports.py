@@ -6,13 +6,14 @@ quarter of a cold ``search``. While Whoosh is imported, each stands in as a smal
 whose few attributes forward to the real one when called; the stand-ins are removed from
 ``sys.modules`` afterwards, so any later ``import asyncio`` gets the real module.
 
-NLTK imports NumPy and SciPy (when installed) for statistics searchlib never uses; indexing
-workers import it with the two blocked.
+NLTK's package imports most of NLTK (and NumPy and SciPy, when installed) for features
+searchlib never uses; an indexing worker imports its stemmer without them (``submodule_alone``).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -89,3 +90,29 @@ def blocking(names: Iterable[str]) -> Iterator[None]:
         for name in blocked:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
+
+
+def submodule_alone(
+    package: str, submodule: str, stand_ins: Mapping[str, Mapping[str, Any]]
+) -> types.ModuleType:
+    """Import ``package.submodule`` without running the package's ``__init__``, with
+    ``stand_ins`` for modules it imports only for features never used; a normal import if
+    that fails (a later release may need more). The package stays hollow afterwards, so
+    only a process that needs nothing else of it may call this (an indexing worker).
+
+    >>> submodule_alone("json", "decoder", {}).JSONDecoder().decode("[1]")
+    [1]
+    """
+    name = f"{package}.{submodule}"
+    if package not in sys.modules:
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations is not None:
+            hollow = sys.modules[package] = types.ModuleType(package)
+            hollow.__path__ = list(spec.submodule_search_locations)
+            try:
+                with deferring(stand_ins):
+                    return importlib.import_module(name)
+            except (ImportError, AttributeError):
+                for loaded in [key for key in sys.modules if key.partition(".")[0] == package]:
+                    del sys.modules[loaded]
+    return importlib.import_module(name)

@@ -209,7 +209,7 @@ def to_document(
     headline, caption, body = map(_matched, written, sources)
     quote_words = [word for text in texts["quotes"] for word in _matched(written_words(text), text)]
     speaker_words = [word for name in article.speakers for word in content_words(name)]
-    forms = {form for words in written for form in words}
+    forms = set().union(*written)
     forms.discard(None)
     indexed: dict[str, IndexedValue] = {
         "id": article.id,

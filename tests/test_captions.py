@@ -4,12 +4,10 @@ own, and lines that only look like either. Fixtures are excerpts of real pages."
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
 
-import searchlib.articles.captions
 from searchlib import Article, parse_article
 from searchlib.articles.article import Image
 from searchlib.articles.captions import dated_caption, echoed_captions
@@ -169,12 +167,6 @@ def test_a_byline_with_a_slash_is_never_a_caption() -> None:
         "By Takeo Maeda and Tatsuya Tanoue / Yomiuri Shimbun Staff Writers\n\nIt ended late."
     )
     assert parse_article(text).images == []
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(searchlib.articles.captions)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 @pytest.mark.parametrize(

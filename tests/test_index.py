@@ -366,7 +366,7 @@ def test_workers_run_from_a_script_without_a_main_guard(tmp_path: Path, articles
     assert len(list((tmp_path / "index").glob("*.seg"))) == 2
 
 
-def test_a_worker_imports_nltk_without_numpy_and_scipy(tmp_path: Path, articles: Path) -> None:
+def test_a_worker_imports_nltks_stemmer_alone(tmp_path: Path, articles: Path) -> None:
     pytest.importorskip("numpy")  # installed with the test extras (pandas)
     Index(tmp_path / "index").close()
     files = sorted(articles.rglob("*.txt"))
@@ -376,13 +376,34 @@ def test_a_worker_imports_nltk_without_numpy_and_scipy(tmp_path: Path, articles:
     check = (
         "import sys; from pathlib import Path; from searchlib.indexing.workers import run_job\n"
         f"run_job(Path({str(job)!r}))\n"
-        "print(sorted(name for name in ('numpy', 'scipy', 'nltk') if name in sys.modules))\n"
+        "names = ('numpy', 'scipy', 'nltk', 'nltk.corpus', 'nltk.tokenize', 'nltk.stem.snowball')\n"
+        "print(sorted(name for name in names if name in sys.modules))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
     )
-    assert (completed.returncode, completed.stdout) == (0, "['nltk']\n"), completed.stderr
+    expected = "['nltk', 'nltk.stem.snowball']\n"
+    assert (completed.returncode, completed.stdout) == (0, expected), completed.stderr
     assert job.with_suffix(".result").is_file()
+
+
+def test_a_submodule_that_needs_its_package_is_imported_with_it(tmp_path: Path) -> None:
+    package = tmp_path / "needy"
+    package.mkdir()
+    (package / "__init__.py").write_text("HELPER = 'from the package'\n")
+    (package / "part.py").write_text("from needy import HELPER\n")
+    check = (
+        "from searchlib.deferred_imports import submodule_alone\n"
+        "print(submodule_alone('needy', 'part', {}).HELPER)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+    )
+    assert (completed.returncode, completed.stdout) == (0, "from the package\n"), completed.stderr
 
 
 def test_workers_replace_changed_files(

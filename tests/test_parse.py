@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 import searchlib.articles.boilerplate
+import searchlib.articles.captions
 import searchlib.articles.parse
 import searchlib.articles.quotes
 import searchlib.articles.speakers
@@ -507,6 +508,7 @@ def test_tiny_quotes_are_ignored() -> None:
     [
         searchlib.articles.parse,
         searchlib.articles.boilerplate,
+        searchlib.articles.captions,
         searchlib.articles.quotes,
         searchlib.articles.speakers,
     ],

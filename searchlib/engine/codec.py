@@ -74,8 +74,9 @@ class FieldWriter(W3FieldWriter):
 
 BLOCK_LIMIT = 128
 """Postings per block (Whoosh's own limit)."""
-COMPRESS_FROM = 64
-"""Blocks this many bytes or more are compressed: smaller ones don't shrink."""
+COMPRESS_FROM = 256
+"""Blocks this many bytes or more are compressed. Smaller ones shrink little: compressing
+them too made BBC's segments 2% smaller for 4% more of a worker's time."""
 
 
 def _blocks(

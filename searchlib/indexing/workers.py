@@ -23,7 +23,7 @@ from typing import Any
 from searchlib.analysis import Stemmer, snowball
 from searchlib.articles.files import SkippedFile
 from searchlib.articles.records import read_records
-from searchlib.deferred_imports import blocking
+from searchlib.deferred_imports import blocking, submodule_alone
 from searchlib.engine.files import SCRATCH
 from searchlib.engine.writing import SegmentBuilder
 from searchlib.errors import SearchlibError
@@ -49,6 +49,9 @@ BANDS_AT_ONCE = 20_000
 a worker's memory stays bounded however many articles it writes."""
 NLTK_EXTRAS = ("numpy", "scipy")
 """Modules NLTK imports only for features searchlib doesn't use."""
+NLTK_UNUSED = {"nltk.corpus": {"stopwords": None, "wordnet": None}}
+"""What NLTK's stemmers import from its corpora, for options searchlib doesn't use (each
+corpus is a download, which searchlib never makes)."""
 REFUSAL = "searchlib-worker-refused "
 """Starts the line a worker writes on stderr when the operating system refused it."""
 
@@ -254,10 +257,11 @@ def _run(job: Path) -> None:
     # A worker makes millions of postings that live until its segment is written; Python's
     # default of a collection every 700 new objects scans them over and over (7% of a job).
     gc.set_threshold(50_000, 10, 10)
-    # NLTK imports NumPy and SciPy, when installed, for statistics searchlib never uses:
-    # 0.6 s of a worker's start. Nothing else runs in a worker, so it goes without them.
+    # NLTK's package imports most of NLTK, and NumPy and SciPy when installed: 0.2-0.8 s
+    # of a worker's start. Nothing else runs in a worker, so it goes without them.
     with blocking(NLTK_EXTRAS):
-        snowball()
+        submodule_alone("nltk", "stem.snowball", NLTK_UNUSED)
+    snowball()
     share, directory, memory_mb = pickle.loads(job.read_bytes())
     progress = Progress(_appender(job.with_suffix(".progress")))
     stemmer = Stemmer()
