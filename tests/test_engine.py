@@ -100,13 +100,16 @@ def test_a_segment_spilled_to_many_runs_reads_back_the_same(
     assert len(runs) > 10
 
 
-def test_dates_keep_their_documents_across_segments_without_them(tmp_path: Path) -> None:
+def test_dates_and_signatures_keep_their_documents_across_segments_without_them(
+    tmp_path: Path,
+) -> None:
     from searchlib import Index
 
     with Index(tmp_path / "index") as index:
-        index.add(Article(id="undated", body=""))  # a segment without a date column
+        index.add(Article(id="undated", body=""))  # a segment without date or signature
         index.add(
             Article(id="old", body="Gold prices rose sharply", date=datetime(2001, 1, 1)),
             Article(id="new", body="Gold prices fell sharply", date=datetime(2002, 1, 1)),
         )
         assert [hit.id for hit in index.search("gold", sort="date")] == ["old", "new"]
+        assert [article.id for article in index.versions("new")] == ["new"]

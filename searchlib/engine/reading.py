@@ -3,6 +3,7 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import datetime
@@ -15,7 +16,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from searchlib.engine.fields import FORMS_FIELD
+from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
@@ -42,11 +43,13 @@ class Searcher:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._bases = [base for _, base in self._leaves]
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
+        self._signatures: list[tuple[int, Any]] | None = None
         self._dates: list[int | None] | None = None
 
     def __enter__(self) -> Searcher:
@@ -60,7 +63,7 @@ class Searcher:
         self._searcher.close()
         # Results may keep this searcher (to compare with the current one): drop what it
         # holds, so a closed searcher keeps no file or buffer alive.
-        self._searcher = self._reader = self._forms = None
+        self._searcher = self._reader = self._forms = self._signatures = None
         self._leaves, self._lengths = [], {}
 
     def is_current(self) -> bool:
@@ -224,9 +227,13 @@ class Searcher:
 
     def keyword_documents(self, name: str, values: Iterable[str]) -> set[int]:
         """The live documents whose keyword field ``name`` holds any of ``values``."""
+        return self.term_documents("keywords", (keyword_term(name, value) for value in values))
+
+    def term_documents(self, field: str, terms: Iterable[str]) -> set[int]:
+        """The live documents holding any of ``terms`` in ``field``."""
         found: set[int] = set()
-        for value in values:
-            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+        for term in terms:
+            for base, numbers, _ in self._postings(field, term):
                 found.update(base + number for number in numbers)
         return found - self.deleted()
 
@@ -264,6 +271,22 @@ class Searcher:
                 return set()
             self._forms = self._reader.column_reader(FORMS_FIELD)
         return held_forms(self._forms[number], forms)
+
+    def signature(self, number: int) -> bytes:
+        """Document ``number``'s body signature (``searchlib.shingles``; ``b""``: none)."""
+        if self._signatures is None:
+            # Leaf by leaf: a segment of articles without bodies has no signature column.
+            self._signatures = [
+                (
+                    base,
+                    leaf.column_reader(SIGNATURE_FIELD)
+                    if leaf.has_column(SIGNATURE_FIELD)
+                    else None,
+                )
+                for leaf, base in self._leaves
+            ]
+        base, column = self._signatures[bisect_right(self._bases, number) - 1]
+        return b"" if column is None else column[number - base]
 
     def stored_fields(self, number: int) -> dict[str, Any]:
         """The stored fields of document ``number``."""

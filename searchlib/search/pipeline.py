@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 from searchlib.engine.reading import Searcher
 from searchlib.errors import SearchlibError
@@ -18,6 +19,7 @@ from searchlib.results.timeline import Timeline, Unit
 from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
+from searchlib.search.duplicates import Stories, stories
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import (
@@ -31,6 +33,7 @@ from searchlib.search.ranking import (
 )
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
+from searchlib.shingles import DEFAULT_THRESHOLD
 from searchlib.storage.folder import IndexFolder
 
 _A_DAY = 86_400_000_000
@@ -48,10 +51,13 @@ def search(
     operators: bool,
     timeout: float | None = None,
     sort: str | None = None,
+    collapse: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Results:
-    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order
-    (see ``Index.search``); ``QueryError`` when it has nothing searchable,
-    ``RequestLimitError`` beyond the result window or the ``timeout`` (seconds)."""
+    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order,
+    with ``collapse`` one hit per story (versions alike by ``threshold``; see
+    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
+    beyond the result window or the ``timeout`` (seconds)."""
     if sort not in (None, *SORTS):
         raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     check_window(offset, limit)
@@ -61,8 +67,18 @@ def search(
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit), order, deadline)
-    found = _Search(index, parsed, searcher, ranking.matched)
+    told = stories(searcher, index.vocabulary, threshold) if collapse else None
+    depth = _depth(offset + limit)
+    ranking = rank(searcher, parsed.root, depth, order, deadline)
+    # Ranked deeper until the page is full of stories (a story shows its best version).
+    while (
+        told
+        and len(ranking.best) < ranking.total
+        and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
+    ):
+        depth *= 2
+        ranking = rank(searcher, parsed.root, depth, order, deadline)
+    found = _Search(index, parsed, searcher, ranking.matched, stories=told)
     results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
     # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
     # Plain text (a claim, a question) is too long to check every word of, unless it finds
@@ -113,14 +129,19 @@ def _results(
 ) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
     whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
-    searcher, parsed = search.searcher, search.plan
-    found: list[Ranked] = best
-    if bonus:
-        found = []
-        for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
-            block = best[start : start + EXACT_FORM_BLOCK]
-            wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
-            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
+    searcher, parsed, told = search.searcher, search.plan, search.stories
+    forms: dict[int, list[str]] = {}
+    found = _with_bonus(search, best, offset + limit, forms) if bonus else best
+    if told is not None:
+        # Each story's versions after its best one free places, filled from deeper ranks (the
+        # first ranks of a deeper reach are those of a shallower one; forms read once).
+        reach = offset + limit
+        kept = _best_versions(found, told, offset + limit)
+        while bonus and len(kept) < offset + limit and reach < len(best):
+            reach += offset + limit - len(kept)
+            found = _with_bonus(search, best, reach, forms)
+            kept = _best_versions(found, told, offset + limit)
+        found = kept
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
@@ -133,6 +154,7 @@ def _results(
             matching=matching,
             searched=searched,
             origin=search,
+            duplicates=len(told.story(ranked.number)) - 1 if told else 0,
         )
         for rank_number, ranked in enumerate(found[offset : offset + limit], start=offset + 1)
         for article in [to_article(searcher.stored_fields(ranked.number))]
@@ -146,17 +168,51 @@ def _results(
         parsed.warnings,
         facet_counter=search.facets,
         timeline_counter=search.timeline,
+        story_counter=partial(search.count_stories, told.threshold) if told else None,
     )
 
 
+def _with_bonus(
+    search: _Search, best: list[Ranked], reach: int, forms: dict[int, list[str]]
+) -> list[Ranked]:
+    """The first ``reach`` of ``best`` (ranked to a whole number of blocks) with the
+    exact-form bonus; ``forms`` keeps the query words each document was found to hold."""
+    found = []
+    exact_forms = search.plan.exact_forms
+    for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
+        block = best[start : start + EXACT_FORM_BLOCK]
+        wanted = min(EXACT_FORM_BLOCK, reach - start)
+        found += _with_exact_bonus(search.searcher, block, exact_forms, wanted, forms)
+    return found
+
+
+def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Ranked]:
+    """The first (best) version of each story among ``found``, in order, up to ``wanted``."""
+    seen: set[int] = set()
+    kept = []
+    for ranked in found:
+        if len(kept) == wanted:
+            break
+        story = told.story(ranked.number)
+        if story[0] not in seen:
+            seen.add(story[0])
+            kept.append(ranked)
+    return kept
+
+
 def _with_exact_bonus(
-    searcher: Searcher, block: list[Ranked], exact_forms: set[str], wanted: int
+    searcher: Searcher,
+    block: list[Ranked],
+    exact_forms: set[str],
+    wanted: int,
+    known: dict[int, list[str]],
 ) -> list[Ranked]:
     """The first ``wanted`` of a block of ranked documents (best first, by tier) re-scored
     with the exact-form bonus, best first within each tier (stable for ties).
 
-    Only documents that can reach the first ``wanted`` places have their forms read: one
-    scoring less than the ``wanted``-th document's score minus the largest bonus can't.
+    Only documents that can reach the first ``wanted`` places have their forms read (once:
+    ``known`` keeps them): one scoring less than the ``wanted``-th document's score minus
+    the largest bonus can't.
     """
     if not block or not exact_forms:
         return block[:wanted]
@@ -171,9 +227,19 @@ def _with_exact_bonus(
     rescored = [
         replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
         for ranked in contenders
-        for found in [_exact_forms_found(searcher, ranked.number, exact_forms)]
+        for found in [_known_forms(searcher, ranked.number, exact_forms, known)]
     ]
     return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
+
+
+def _known_forms(
+    searcher: Searcher, number: int, exact_forms: set[str], known: dict[int, list[str]]
+) -> list[str]:
+    """``_exact_forms_found``, read once per document into ``known``."""
+    found = known.get(number)
+    if found is None:
+        found = known[number] = _exact_forms_found(searcher, number, exact_forms)
+    return found
 
 
 def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
@@ -201,6 +267,13 @@ class _Search:
     """The id of the article a ``similar`` query leaves out."""
     evaluation: Evaluation | None = None
     """The query's words' postings and weights, kept while hits are explained."""
+    stories: Stories | None = None
+    """The commit's stories, when hits are one per story."""
+
+    def count_stories(self, threshold: float) -> int:
+        """How many stories the matching articles tell (versions counted once)."""
+        searcher, matched = self.current()
+        return stories(searcher, self.index.vocabulary, threshold).count(matched)
 
     def facets(self) -> Facets:
         """Every matching article counted by each value of each facet (``facet_names``),
