@@ -236,3 +236,35 @@ def test_articles_sharing_one_band_with_many_are_not_compared_with_each(
         assert sorted(hit.id for hit in results if hit.duplicates) == ["twin0"]
         assert len(results) == 61
     assert len(comparisons) <= 4
+
+
+def test_a_story_printed_many_times_keeps_its_edited_versions(tmp_path: Path) -> None:
+    words = [f"harbour{number}" for number in range(300)]
+    copies = [Article(id=f"copy{n:02}", body=" ".join(words)) for n in range(60)]
+    edits = []
+    for number, place in enumerate((10, 50, 100, 150)):
+        edited_words = [*words[:place], "zebra", "quokka", *words[place + 2 :]]
+        edits.append(Article(id=f"edit{number}", body=" ".join(edited_words)))
+    with Index(tmp_path / "index") as index:
+        index.add(*copies, *edits)
+        assert [len(story) for story in index.duplicates()] == [64]
+        assert len(index.versions("edit0")) == 64
+
+
+def test_finding_a_story_of_many_copies_reads_each_body_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies = [Article(id=f"copy{n:03}", body=f"{STORY} Withdrawn.") for n in range(300)]
+    with Index(tmp_path / "index") as index:
+        index.add(*copies)
+        looked_up = []
+        searcher_class = type(index._folder.searcher())
+        find = searcher_class.document_number
+        monkeypatch.setattr(
+            searcher_class,
+            "document_number",
+            lambda self, *key: looked_up.append(key) or find(self, *key),
+        )
+        results = index.search("withdrawn")
+        assert [hit.duplicates for hit in results] == [299]
+    assert len(looked_up) <= 2 * len(copies)
