@@ -180,7 +180,7 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
     "--all-versions",
     is_flag=True,
     help="Show every version of a story (by default a story is one hit, its best version, "
-    "with +N versions; the count line then counts stories and articles).",
+    "with +N versions; the count line counts articles either way).",
 )
 @duplicate_threshold_option
 @click.option(

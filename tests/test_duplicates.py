@@ -268,3 +268,14 @@ def test_finding_a_story_of_many_copies_reads_each_body_once(
         results = index.search("withdrawn")
         assert [hit.duplicates for hit in results] == [299]
     assert len(looked_up) <= 2 * len(copies)
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), "0.5", 0])
+def test_a_bad_threshold_is_refused_with_every_version_shown_too(
+    tmp_path: Path, threshold: object
+) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add(Article(id="a", body=STORY))
+        for collapse in (True, False):
+            with pytest.raises(SearchlibError, match="duplicate threshold"):
+                index.search("harbour", collapse=collapse, duplicate_threshold=threshold)  # type: ignore[arg-type]

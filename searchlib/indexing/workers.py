@@ -190,7 +190,8 @@ def write_in_workers(
         for job, process in jobs:
             errors = _wait(process, workers_done)
             if process.returncode != 0:
-                raise _failure(errors.decode(errors="replace").strip().splitlines())
+                lines = errors.decode(errors="replace").strip().splitlines()
+                raise _failure(lines, process.returncode)
             yield pickle.loads(job.with_suffix(".result").read_bytes())
     finally:
         for _, process in jobs:
@@ -201,12 +202,19 @@ def write_in_workers(
                 process.stderr.close()
 
 
-def _failure(lines: list[str]) -> Exception:
-    """The error to raise for a worker that failed, given the lines it wrote on stderr: the
-    operating system's refusal (a full disk) as if this process had met it, else its last
-    lines."""
+def _failure(lines: list[str], status: int) -> Exception:
+    """The error to raise for a worker that failed, given the lines it wrote on stderr and
+    its exit status: the operating system's refusal (a full disk) as if this process had met
+    it, else its last lines, or how it ended when it wrote none (killed).
+
+    >>> _failure([], -9)
+    SearchlibError('an indexing worker failed: it was killed (signal 9)')
+    """
     if lines and lines[-1].startswith(REFUSAL):
         return OSError(*json.loads(lines[-1].removeprefix(REFUSAL)))
+    if not lines:
+        killed = f"it was killed (signal {-status})"
+        lines = [killed if status < 0 else f"it ended with status {status}"]
     return SearchlibError("an indexing worker failed: " + " | ".join(lines[-3:]))
 
 

@@ -28,13 +28,13 @@ _STORIES: WeakKeyDictionary[Searcher, dict[float, Stories]] = WeakKeyDictionary(
 
 
 def check_threshold(threshold: float) -> None:
-    """Refuse a similarity threshold outside (0, 1] with a clear message.
+    """Refuse a similarity threshold that is no number in (0, 1], with a clear message.
 
     >>> check_threshold(1.5)
     Traceback (most recent call last):
     searchlib.errors.SearchlibError: the duplicate threshold must be above 0 and at most 1, not 1.5
     """
-    if not 0 < threshold <= 1:  # NaN too
+    if not isinstance(threshold, int | float) or not 0 < threshold <= 1:  # NaN too
         raise SearchlibError(
             f"the duplicate threshold must be above 0 and at most 1, not {threshold}"
         )

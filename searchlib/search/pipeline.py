@@ -19,7 +19,7 @@ from searchlib.results.timeline import Timeline, Unit
 from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
-from searchlib.search.duplicates import Stories, stories
+from searchlib.search.duplicates import Stories, check_threshold, stories
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import (
@@ -67,6 +67,7 @@ def search(
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
+    check_threshold(threshold)  # a bad one is an error with every version shown too
     told = stories(searcher, index.vocabulary, threshold) if collapse else None
     depth = _depth(offset + limit)
     ranking = rank(searcher, parsed.root, depth, order, deadline)
