@@ -279,3 +279,28 @@ def test_a_bad_threshold_is_refused_with_every_version_shown_too(
         for collapse in (True, False):
             with pytest.raises(SearchlibError, match="duplicate threshold"):
                 index.search("harbour", collapse=collapse, duplicate_threshold=threshold)  # type: ignore[arg-type]
+
+
+def test_optimizing_keeps_the_band_keys_of_the_articles_held_only(tmp_path: Path) -> None:
+    with Index(tmp_path / "index") as index:
+        index.add(*(Article(id=f"twin{n}", body=STORY) for n in range(3)))
+        index.add(Article(id="twin0", body=f"{OTHER} {OTHER}"))  # replaced: its keys stay
+        index.delete("twin1")
+        vocabulary = index._folder.vocabulary
+        searcher = index._folder.searcher()
+        keys = {
+            article_id: set(
+                band_keys(searcher.signature(searcher.document_number("id", article_id)))
+            )
+            for article_id in ("twin0", "twin2")
+        }
+        assert {article_id for _, article_id in vocabulary.every_band()} == {
+            "twin0",
+            "twin1",
+            "twin2",
+        }
+        assert len(vocabulary.every_band()) > len(keys["twin0"]) + len(keys["twin2"])
+        index.optimize()
+        held = {(key, article_id) for article_id, each in keys.items() for key in each}
+        assert set(vocabulary.every_band()) == held
+        assert [hit.id for hit in index.search("harbour")] == ["twin2"]

@@ -245,3 +245,18 @@ def test_a_worker_killed_during_a_build_leaves_shards_whole_and_the_build_comple
         with Index(tmp_path / "one") as one:
             one.add_file(corpus, workers=1)
             _assert_same(_scores(sharded), _scores(one))
+
+
+def test_optimizing_shards_keeps_the_band_keys_of_the_articles_held_only(tmp_path: Path) -> None:
+    body = " ".join(f"harbour{number}" for number in range(40))
+    with Index.create(tmp_path / "index", shards=2) as index:
+        index.add(*(Article(id=f"twin{number}", body=body) for number in range(4)))
+        index.add(Article(id="twin0", body=" ".join(f"orchid{number}" for number in range(40))))
+        index.delete("twin1")
+        index.optimize()
+        held = {article_id for _, article_id in index._folder.vocabulary.every_band()}
+        assert held == {"twin0", "twin2", "twin3"}
+        assert [(hit.id, hit.duplicates) for hit in index.search("harbour0")] in (
+            [("twin2", 1)],
+            [("twin3", 1)],
+        )

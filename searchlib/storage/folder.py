@@ -21,6 +21,7 @@ from searchlib.errors import (
     SearchlibError,
 )
 from searchlib.schema import FORMAT_VERSION
+from searchlib.shingles import band_keys
 from searchlib.storage.vocabulary import FILENAME, Vocabulary
 
 KEPT = "the index keeps its last complete update"
@@ -132,9 +133,25 @@ class IndexFolder:
             self.vocabulary.add_bands(stemmer.bands)
 
     def optimize(self) -> None:
-        """Merge the index into one segment, reclaiming the space of deleted documents."""
+        """Merge the index into one segment, reclaiming the space of deleted documents, and
+        keep only the band keys of the articles it holds (replaced and deleted articles'
+        keys stay until then: see ``Vocabulary.add_bands``)."""
         with self.writing() as (writer, _):
             writer.merge_all()
+            self.keep_bands_held()
+
+    def keep_bands_held(self) -> None:
+        """Keep only the band keys of the articles the last commit holds. Call it holding
+        the lock, so that no writer adds keys meanwhile."""
+        searcher = self.engine.searcher()
+        try:
+            self.vocabulary.replace_bands(
+                (key, searcher.stored_fields(number)["id"])
+                for number in searcher.all_documents()
+                for key in band_keys(searcher.signature(number))
+            )
+        finally:
+            searcher.close()
 
     def searcher(self) -> Searcher:
         """This thread's searcher over the last commit, kept open while no commit replaces

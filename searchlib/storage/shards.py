@@ -148,9 +148,15 @@ class ShardedFolder:
             self.vocabulary.add_bands(stemmer.bands)
 
     def optimize(self) -> None:
-        """Merge each shard into one segment."""
-        for shard in self.shards:
-            shard.optimize()
+        """Merge each shard into one segment, keeping only the band keys of the articles
+        they hold (see ``IndexFolder.optimize``), with every shard's lock held."""
+        with self.writing() as (writer, _):
+            writer.merge_all()
+            for shard in self.shards:
+                shard.keep_bands_held()
+            self.vocabulary.replace_bands(
+                band for shard in self.shards for band in shard.vocabulary.every_band()
+            )
 
     def searcher(self) -> ShardedSearcher:
         """This thread's searcher over the shards' last commits, kept while none changes."""
@@ -194,6 +200,11 @@ class ShardWriter:
     def update(self, document: Document) -> None:
         """Add a document to its id's shard, replacing any with its id."""
         self._writers[shard_of(document.stored["id"], len(self._writers))].update(document)
+
+    def merge_all(self) -> None:
+        """Merge each shard into one segment at the commit (``Writer.merge_all``)."""
+        for writer in self._writers:
+            writer.merge_all()
 
     def delete(self, field: str, value: str) -> int:
         """Delete the documents whose ``field`` is ``value``; how many there were."""

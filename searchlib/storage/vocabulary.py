@@ -132,6 +132,20 @@ class Vocabulary:
         with self._connected() as connection, connection:
             connection.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
 
+    def replace_bands(self, bands: Iterable[tuple[int, str]]) -> None:
+        """Keep these ``(band key, article id)`` pairs only, in one transaction.
+
+        >>> import tempfile
+        >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+        >>> vocabulary.add_bands([(7, "gone"), (8, "kept")])
+        >>> vocabulary.replace_bands([(8, "kept")])
+        >>> vocabulary.every_band()
+        [(8, 'kept')]
+        """
+        with self._connected() as connection, connection:
+            connection.execute("DELETE FROM bands")
+            connection.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+
     def every_band(self) -> list[tuple[int, str]]:
         """Every ``(band key, article id)`` pair (to gather shards' vocabularies)."""
         with self._connected() as connection:
