@@ -4,6 +4,7 @@ into hits; and the search that found them, kept for facets and explanations."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
@@ -156,23 +157,34 @@ def _with_exact_bonus(
     with the exact-form bonus, best first within each tier (stable for ties).
 
     Only documents that can reach the first ``wanted`` places have their forms read: one
-    scoring less than the ``wanted``-th document's score minus the largest bonus can't.
+    scoring less than the ``wanted``-th document's score minus the largest bonus can't, nor
+    one that even with the largest bonus can't pass as many documents of its tier as there
+    are places left for the tier (it would come after them: the sort is stable).
     """
     if not block or not exact_forms:
         return block[:wanted]
     largest = EXACT_FORM_BONUS * len(exact_forms)
     last = block[min(wanted, len(block)) - 1]
-    contenders = [
-        ranked
-        for ranked in block
-        if ranked.tier < last.tier
-        or (ranked.tier == last.tier and ranked.score >= last.score - largest)
-    ]
-    rescored = [
-        replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
-        for ranked in contenders
-        for found in [_exact_forms_found(searcher, ranked.number, exact_forms)]
-    ]
+    places = sum(1 for ranked in block[:wanted] if ranked.tier == last.tier)
+    best_of_tier: list[float] = []  # the ``places`` best scores of the last tier, a min-heap
+    rescored = []
+    for ranked in block:
+        if ranked.tier > last.tier or (
+            ranked.tier == last.tier
+            and (
+                ranked.score < last.score - largest
+                or (len(best_of_tier) == places and ranked.score + largest <= best_of_tier[0])
+            )
+        ):
+            break  # the block goes by tier, then score: no later document can reach a place
+        found = _exact_forms_found(searcher, ranked.number, exact_forms)
+        rescored.append(replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found)))
+        if ranked.tier == last.tier:
+            score = rescored[-1].score
+            if len(best_of_tier) < places:
+                heapq.heappush(best_of_tier, score)
+            else:
+                heapq.heappushpop(best_of_tier, score)
     return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
 
 
