@@ -209,7 +209,11 @@ class Searcher:
                 numbers, counts, _ = info.inlined_postings()
                 yield base, numbers, counts
                 continue
-            matcher = leaf._terms.matcher(field, term_bytes, leaf.schema[field].format)
+            # What the terms reader's ``matcher`` does, without looking the term up again.
+            terms = leaf._terms
+            matcher = terms._codec.postings_reader(
+                terms._postfile, info, leaf.schema[field].format, term=(field, term_bytes)
+            )
             # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
             while matcher.is_active():
                 matcher._read_ids()
