@@ -62,14 +62,17 @@ def search(
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
-    ranking = rank(searcher, parsed.root, _depth(offset + limit), order, deadline)
-    found = _Search(index, parsed, searcher, ranking.matched)
-    results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
-    # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
-    # Plain text (a claim, a question) is too long to check every word of, unless it finds
-    # next to nothing.
-    if not syntax.plain or ranking.total < SUGGEST_BELOW:
-        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
+    with searcher.one_query():
+        ranking = rank(searcher, parsed.root, _depth(offset + limit), order, deadline)
+        found = _Search(index, parsed, searcher, ranking.matched)
+        results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
+        # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
+        # Plain text (a claim, a question) is too long to check every word of, unless it
+        # finds next to nothing.
+        if not syntax.plain or ranking.total < SUGGEST_BELOW:
+            results.suggestion = suggestion(
+                searcher, index.vocabulary, query, syntax.root, deadline
+            )
     return results
 
 
