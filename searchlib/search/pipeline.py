@@ -71,7 +71,7 @@ def search(
         # finds next to nothing.
         if not syntax.plain or ranking.total < SUGGEST_BELOW:
             results.suggestion = suggestion(
-                searcher, index.vocabulary, query, syntax.root, deadline
+                searcher, index.vocabulary, query, syntax.root, deadline, parsed.stems
             )
     return results
 
