@@ -48,6 +48,8 @@ class Searcher:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        for leaf, _ in self._leaves:
+            _let_peek(leaf._terms._postfile.file)
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
@@ -339,6 +341,21 @@ def moment(value: int) -> datetime:
     datetime.datetime(1987, 4, 1, 0, 0)
     """
     return long_to_datetime(value)
+
+
+def _let_peek(part: Any) -> None:
+    """Give a part of a segment file (Whoosh's ``SubFile``) the ``peek`` of the file it is
+    part of: Python's unpickler then reads a posting block's pickled header in one call,
+    not in some twenty-five (each a seek and a read through Whoosh's Python file layer)."""
+    whole = getattr(part, "_file", None)
+    if whole is None or not hasattr(whole, "peek") or hasattr(part, "peek"):
+        return
+
+    def peek(size: int = 1) -> bytes:
+        whole.seek(part._offset + part._pos)
+        return whole.peek(size)[: part._length - part._pos]
+
+    part.peek = peek
 
 
 def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:
