@@ -49,7 +49,7 @@ class Searcher:
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         for leaf, _ in self._leaves:
-            _let_peek(leaf._terms._postfile.file)
+            _let_peek(leaf)
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
@@ -343,10 +343,13 @@ def moment(value: int) -> datetime:
     return long_to_datetime(value)
 
 
-def _let_peek(part: Any) -> None:
-    """Give a part of a segment file (Whoosh's ``SubFile``) the ``peek`` of the file it is
-    part of: Python's unpickler then reads a posting block's pickled header in one call,
-    not in some twenty-five (each a seek and a read through Whoosh's Python file layer)."""
+def _let_peek(leaf: Any) -> None:
+    """Give a segment's postings (Whoosh's ``SubFile``, a part of the segment's file) the
+    ``peek`` of the file it is part of: Python's unpickler then reads a posting block's
+    pickled header in one call, not in some twenty-five (each a seek and a read through
+    Whoosh's Python file layer)."""
+    terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+    part = terms._postfile.file if terms is not None else None
     whole = getattr(part, "_file", None)
     if whole is None or not hasattr(whole, "peek") or hasattr(part, "peek"):
         return
