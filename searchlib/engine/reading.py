@@ -241,8 +241,11 @@ class Searcher:
         term_bytes = term.encode("utf-8")
         found = []
         for leaf, base in self._leaves:
+            terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+            if terms is None:
+                continue
             try:
-                found.append((base, leaf, leaf._terms.term_info(field, term_bytes)))
+                found.append((base, leaf, terms.term_info(field, term_bytes)))
             except TermNotFound:
                 continue
         if self._looked_up is not None:

@@ -124,9 +124,9 @@ def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> list[set[in
     if len(root.should) < 2 and not root.must:
         return [matched]
     held = [evaluation.within(clause, matched) for clause in root.should]
-    every = set.intersection(matched, *held)
-    some = set().union(*held)
-    return [every, some - every, matched - some]
+    every = set.intersection(matched, *held)  # all of none: every match
+    some = set().union(*held) - every
+    return [every, some, matched - every - some]
 
 
 class Evaluation:
