@@ -137,7 +137,9 @@ def searchlib_ranker(
 
     def rank(text: str) -> list[str]:
         try:
-            return [hit.id for hit in index.search(text, limit=DEPTH, operators=False)]
+            return [
+                hit.id for hit in index.search(text, limit=DEPTH, operators=False, collapse=False)
+            ]
         except QueryError:
             return []
 

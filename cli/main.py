@@ -31,6 +31,7 @@ from searchlib_cli.common import (
     warn,
     warn_skipped,
 )
+from searchlib_cli.duplicates import duplicates
 from searchlib_cli.relevance import eval_command, run
 from searchlib_cli.render import article_text, to_json
 from searchlib_cli.search import (
@@ -49,6 +50,7 @@ def main() -> None:
 
 main.add_command(run)
 main.add_command(eval_command)
+main.add_command(duplicates)
 
 
 main.command_class = Command

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from searchlib import Article, Hit, Results
+from searchlib.notebook import more_versions
 from searchlib_cli.common import UNSAFE_IN_JSON, clean, display_path, flat, one_line
 
 
@@ -24,6 +25,7 @@ def hit_lines(hit: Hit) -> Iterable[str]:
     )
     day = f"{hit.date:%Y-%m-%d}" if hit.date else ""
     details = [one_line(hit.id), day, f"score {hit.score:.2f}", _where(hit)]
+    details.insert(1, more_versions(hit.duplicates))
     if hit.path:
         details.append(display_path(hit.path))
     yield "   " + click.style(" · ".join(detail for detail in details if detail), dim=True)

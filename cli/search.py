@@ -14,6 +14,7 @@ from searchlib.results.timeline import UNITS
 from searchlib.search.bounds import MAX_RESULT_WINDOW
 from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib.search.ranking import SORTS
+from searchlib.shingles import DEFAULT_THRESHOLD
 from searchlib_cli.common import (
     EXIT_NO_HITS,
     Command,
@@ -70,6 +71,19 @@ def number_of_seconds(value: float) -> float:
     if math.isnan(value):
         raise click.BadParameter(f"{value} is not a number of seconds")
     return value
+
+
+def duplicate_threshold_option(function: Function) -> Function:
+    """``--duplicate-threshold J``: how alike two bodies must be to be one story's versions."""
+    return click.option(
+        "--duplicate-threshold",
+        default=DEFAULT_THRESHOLD,
+        show_default=True,
+        type=click.FloatRange(min=0, max=1, min_open=True),
+        metavar="J",
+        help="Articles sharing at least this share of their five-word phrases are versions "
+        "of one story (1: the same text).",
+    )(function)
 
 
 def output_options(function: Function) -> Function:
@@ -163,6 +177,13 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
     "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
 @click.option(
+    "--all-versions",
+    is_flag=True,
+    help="Show every version of a story (by default a story is one hit, its best version, "
+    "with +N versions; the count line then counts stories and articles).",
+)
+@duplicate_threshold_option
+@click.option(
     "--explain",
     is_flag=True,
     help="Show what each query word added to each hit's score, per field (on stderr with "
@@ -183,6 +204,8 @@ def search(
     color: str,
     sort: str | None,
     facets: tuple[str, ...],
+    all_versions: bool,
+    duplicate_threshold: float,
     explain: bool,
 ) -> None:
     """Search the index for QUERY and show the best hits.
@@ -197,7 +220,8 @@ def search(
     option (search -cocoa). Dates and keyword values filter: they restrict what the words
     find and add nothing to scores. Articles with every word rank first. A word
     finding fewer than 3 articles may get a correction on stderr ("did you
-    mean: ...?").
+    mean: ...?"). Versions of one story show as one hit (--all-versions: all);
+    facets count every article.
 
     Exit status: 0 with hits, 1 with none, 2 on error.
 
@@ -219,7 +243,15 @@ def search(
             raise click.BadParameter(
                 f"no facet {unknown[0]!r}; choose from {', '.join(known)}", param_hint="--facet"
             )
-        results = index.search(query, limit=limit, offset=offset, sort=sort, timeout=timeout)
+        results = index.search(
+            query,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            timeout=timeout,
+            collapse=not all_versions,
+            duplicate_threshold=duplicate_threshold,
+        )
         write_results(results, output_format, fields, color, facets=facets, explain=explain)
     if not results:
         ctx.exit(EXIT_NO_HITS)

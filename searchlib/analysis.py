@@ -190,7 +190,8 @@ def stem(word: str, stemmer: Callable[[str], str] | None = None) -> str:
 
 
 class Stemmer:
-    """A caching stemmer that remembers every word it stemmed, for the index's vocabulary.
+    """A caching stemmer that remembers every word it stemmed, for the index's vocabulary
+    (and, for the same database, the band keys of the bodies it made documents of).
 
     >>> stemmer = Stemmer()
     >>> stemmer.stems(["cities", "city"])
@@ -201,6 +202,20 @@ class Stemmer:
 
     def __init__(self) -> None:
         self.seen: dict[str, str] = {}
+        self.bands: list[tuple[int, str]] = []
+        """``(band key, article id)`` of each body (``searchlib.shingles.band_keys``)."""
+
+    def take(self, other: Stemmer) -> None:
+        """Remember what ``other`` (a worker's stemmer) stemmed and saw.
+
+        >>> first, second = Stemmer(), Stemmer()
+        >>> _ = second.stems(["cities"])
+        >>> first.take(second)
+        >>> first.seen
+        {'cities': 'citi'}
+        """
+        self.seen.update(other.seen)
+        self.bands += other.bands
 
     def stems(self, exact_forms: Iterable[Word]) -> list[Word]:
         """Stem each word, consulting and filling the cache (``None``, a stop word's place,

@@ -16,8 +16,9 @@ from searchlib.errors import QueryWarning, SearchlibError
 from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
 from searchlib.schema import to_article, to_document
-from searchlib.search import pipeline
+from searchlib.search import duplicates, pipeline
 from searchlib.search.deadline import DEFAULT_TIMEOUT
+from searchlib.shingles import DEFAULT_THRESHOLD
 from searchlib.storage.folder import IndexFolder
 from searchlib.storage.shards import ShardedFolder, create_sharded, is_sharded
 
@@ -251,8 +252,15 @@ class Index:
         operators: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         sort: str | None = None,
+        collapse: bool = True,
+        duplicate_threshold: float = DEFAULT_THRESHOLD,
     ) -> Results:
         """Find articles; the best ``limit`` from ``offset`` on.
+
+        Versions of one story (bodies sharing at least ``duplicate_threshold`` of their
+        five-word phrases; see ``duplicates``) come as one hit, the best-scoring version,
+        whose ``Hit.duplicates`` counts the others; ``Results.stories`` counts stories,
+        ``total`` articles. ``collapse=False`` shows every version.
 
         ``sort`` orders them: ``"score"`` (best first, the default), ``"date"`` (oldest
         first) or ``"-date"`` (newest first; the default for a query of filters alone, such
@@ -278,7 +286,17 @@ class Index:
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
         _check_timeout(timeout)
-        results = pipeline.search(self._folder, query, limit, offset, operators, timeout, sort)
+        results = pipeline.search(
+            self._folder,
+            query,
+            limit,
+            offset,
+            operators,
+            timeout,
+            sort,
+            collapse,
+            duplicate_threshold,
+        )
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
@@ -299,6 +317,30 @@ class Index:
             raise ValueError(f"limit can't be negative (got {limit})")
         _check_timeout(timeout)
         return pipeline.similar(self._folder, id, limit, timeout)
+
+    def duplicates(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[Article]]:
+        """Every story the index holds in more than one version, largest first; each story
+        earliest version first (by date, then id). Versions are articles whose bodies share
+        at least ``threshold`` of their five-word phrases (Jaccard similarity, estimated):
+        0.7, the default, takes in a story with a sentence or a paragraph added or dropped,
+        a few words changed or its sentences reordered, and leaves out a follow-up story
+        that reuses a paragraph; 1.0 only the same text.
+
+        >>> [len(story) for story in index.duplicates()]  # doctest: +SKIP
+        [3, 2, 2]
+        """
+        folder = self._folder
+        return duplicates.every_story(folder.searcher(), folder.vocabulary, threshold)
+
+    def versions(self, id: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[Article]:
+        """The versions of the story of the article with this id, earliest first, itself
+        included (see ``duplicates``); ``SearchlibError`` when no article has this id.
+
+        >>> [article.id for article in index.versions("bbc/business/001")]  # doctest: +SKIP
+        ['bbc/business/001', 'bbc/business/017']
+        """
+        folder = self._folder
+        return duplicates.versions(folder.searcher(), folder.vocabulary, valid_text(id), threshold)
 
     def facet_names(self) -> tuple[str, ...]:
         """What ``Results.facets`` counts matches by: speaker, credit, source, and the

@@ -146,10 +146,23 @@ def _speaker(name: str | None) -> str:
     return f"<b>{escape(name)}</b>" if name else f'<i style="{_MUTED}">unattributed</i>'
 
 
+def more_versions(duplicates: int) -> str:
+    """What a hit standing for a story says of its other versions.
+
+    >>> more_versions(3), more_versions(1), more_versions(0)
+    ('+3 versions', '+1 version', '')
+    """
+    if not duplicates:
+        return ""
+    return f"+{duplicates} {'version' if duplicates == 1 else 'versions'}"
+
+
 def _hit_row(hit: Data) -> str:
+    versions = more_versions(hit.get("duplicates", 0))
     cells = (
         str(hit["rank"]),
-        f"<b>{escape(hit['title'])}</b><br>{snippet_html(hit['snippet'], hit['highlights'])}",
+        f"<b>{escape(hit['title'])}</b><br>{snippet_html(hit['snippet'], hit['highlights'])}"
+        + (f'<br><span style="{_MUTED}">{versions}</span>' if versions else ""),
         f"<code>{escape(hit['id'])}</code>",
         escape(_day(hit.get("date"))),
         f"{hit['score']:.2f}",

@@ -16,11 +16,12 @@ from typing import Any, Literal, NamedTuple
 
 from searchlib.analysis import Stemmer, content_words, folded, written_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
+from searchlib.shingles import band_keys, signature
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
-Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "stored"]
+Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "signature", "stored"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class Field:
     a document's words, kept per document (not searchable); each query word found in it
     adds ``boost`` when hits are ranked. ``id``: one whole value. ``date``, ``stored``.
     ``keyword``: exact values, each a term ``name=value`` (see ``keyword_term``), which
-    filters match and facets count. ``boost`` is a text field's weight when a query names
+    filters match and facets count. ``signature``: the body's MinHash signature, kept per
+    document (``searchlib.shingles``). ``boost`` is a text field's weight when a query names
     no field (0: only by name).
     """
 
@@ -65,6 +67,10 @@ FIELDS: tuple[Field, ...] = (
     # The exact words of headline, caption and body, so an exact match can outrank a
     # stemmed one; a per-document value costs far less to write than a copy of the postings.
     Field("exact", "forms", boost=0.5),
+    # Versions of one story are found at search time, through their bands' keys (kept in the
+    # index's database: as index terms they cost more to write than all the words), and
+    # compared by signature: a story stays right however articles come and go.
+    Field("signature", "signature"),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 SEARCHABLE = ("headline", "caption", "body", "quotes", "speaker", "credit", "author")
@@ -217,6 +223,9 @@ def to_document(
         "exact": encode_forms(forms),  # type: ignore[arg-type]  # None discarded
         "keywords": _keyword_terms(article),
     }
+    if body_signature := signature(list(filter(None, body))):  # stop words' places aside
+        indexed["signature"] = body_signature
+        stemmer.bands.extend((key, article.id) for key in band_keys(body_signature))
     if records_file and content_hash:
         indexed["record_state"] = FileState(records_file, content_hash, article.id).term()
     elif file_path and content_hash:

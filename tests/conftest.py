@@ -16,7 +16,7 @@ SEED = REPOSITORY / "seeds" / "000_a130046a36110d8b.txt"
 SEED_ID = "seeds/000_a130046a36110d8b"
 HIT_KEYS = [
     "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
-    "speakers", "date", "metadata",
+    "speakers", "date", "metadata", "duplicates",
 ]  # fmt: skip
 """The keys of a hit in --json output and Results.to_dicts(), in order."""
 

@@ -209,7 +209,8 @@ def test_dates_show_in_every_output(dated: Index) -> None:
     view = runner.invoke(main_search, ["date:1987-03", *where]).output
     assert "m3 · 1987-03-15 · score 0.00" in view
     rows = runner.invoke(main_search, ["date:1987-03", "--csv", *where]).output.splitlines()
-    assert rows[0].endswith(",date,metadata") and rows[1].endswith(",1987-03-15T10:00:00,")
+    assert rows[0].endswith(",date,metadata,duplicates")
+    assert rows[1].endswith(",1987-03-15T10:00:00,,0")
     lines = runner.invoke(main_search, ["cocoa", "--sort", "-date", "--jsonl", *where]).output
     assert [json.loads(line)["date"][:7] for line in lines.splitlines()][:2] == [
         "1987-12",

@@ -16,8 +16,8 @@ from searchlib import Article
 from searchlib.analysis import Stemmer
 from searchlib.engine import codec, postings, writing
 from searchlib.engine.directory import Engine
+from searchlib.engine.files import let_postings_peek
 from searchlib.engine.integrity import check
-from searchlib.engine.reading import _let_peek
 from searchlib.schema import to_document
 
 
@@ -106,16 +106,19 @@ def test_a_segment_spilled_to_many_runs_reads_back_the_same(
     assert len(runs) > 10
 
 
-def test_dates_keep_their_documents_across_segments_without_them(tmp_path: Path) -> None:
+def test_dates_and_signatures_keep_their_documents_across_segments_without_them(
+    tmp_path: Path,
+) -> None:
     from searchlib import Index
 
     with Index(tmp_path / "index") as index:
-        index.add(Article(id="undated", body=""))  # a segment without a date column
+        index.add(Article(id="undated", body=""))  # a segment without date or signature
         index.add(
             Article(id="old", body="Gold prices rose sharply", date=datetime(2001, 1, 1)),
             Article(id="new", body="Gold prices fell sharply", date=datetime(2002, 1, 1)),
         )
         assert [hit.id for hit in index.search("gold", sort="date")] == ["old", "new"]
+        assert [article.id for article in index.versions("new")] == ["new"]
 
 
 def _counting_lookups(searcher: object) -> list[tuple[str, bytes]]:
@@ -169,7 +172,7 @@ def test_a_posting_block_header_is_unpickled_in_one_read(tmp_path: Path) -> None
 
     with path.open("rb") as whole:
         postings = StructFile(Part(whole, 4, len(header) + 17))
-        _let_peek(SimpleNamespace(_terms=SimpleNamespace(_postfile=postings)))
+        let_postings_peek(SimpleNamespace(_terms=SimpleNamespace(_postfile=postings)))
         assert postings.read_pickle() == (128, 9000, 3.5, None, 1, 200)
         assert postings.tell() == len(header) and postings.read(4) == b"data"
     assert len(reads) == 2  # the bytes unpickled, then the 4 after them

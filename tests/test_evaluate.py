@@ -302,7 +302,7 @@ def test_files_read_as_ir_measures_reads_them(tmp_path: Path) -> None:
 
 def test_a_query_stopped_at_the_time_limit_ranks_nothing_and_says_so() -> None:
     class Slow:
-        def search(self, query, limit=10, offset=0, *, operators=True):
+        def search(self, query, limit=10, offset=0, *, operators=True, collapse=True):
             if query == "slow":
                 raise RequestLimitError("the search took longer than 2 s")
             return [type("Hit", (), {"id": "d1"})]

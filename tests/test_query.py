@@ -354,9 +354,9 @@ def test_the_exact_form_bonus_reads_only_forms_that_can_change_the_page() -> Non
         held = {number: chance.choice([0, 1, 2]) for number in range(50)}
         wanted = chance.choice([1, 10, 20, 50])
         expected = _unpruned_bonus(block, held, wanted)
-        assert _with_exact_bonus(_Forms(held), block, {"a", "b"}, wanted) == expected  # type: ignore[arg-type]
+        assert _with_exact_bonus(_Forms(held), block, {"a", "b"}, wanted, {}) == expected  # type: ignore[arg-type]
     # Ten documents that hold both forms leave the ten below them, a bonus short, unread.
     block = [Ranked(number, 10.0 - number / 10) for number in range(50)]
     searcher = _Forms({number: 2 if number < 10 else 0 for number in range(50)})
-    found = _with_exact_bonus(searcher, block, {"a", "b"}, 10)  # type: ignore[arg-type]
+    found = _with_exact_bonus(searcher, block, {"a", "b"}, 10, {})  # type: ignore[arg-type]
     assert [ranked.number for ranked in found] == list(range(10)) and searcher.read == 10

@@ -75,7 +75,10 @@ needs_proc = pytest.mark.skipif(
 def story(number: int) -> str:
     return (
         f"Walrus story {number}\n\nThe walrus{number} swam past the harbour at dawn. "
-        + "Fishermen counted seals and gulls near the pier. " * 4
+        # Words of its own in every five: no two stories are versions of one another.
+        + "".join(
+            f"Fishermen counted seals{number}x{n} and gulls near the pier. " for n in range(4)
+        )
         + f"The end of story {number}.\n"
     )
 

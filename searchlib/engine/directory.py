@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import EmptyIndexError, FileIndex
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher as WhooshSearcher
 
 from searchlib.engine.codec import CODEC
 from searchlib.engine.fields import whoosh_schema
@@ -78,7 +80,11 @@ class Engine:
     def doc_count(self) -> int:
         """How many documents the index holds."""
         try:
-            return self._index.doc_count()
+            reader = _reader(self._index)
+            try:
+                return reader.doc_count()
+            finally:
+                reader.close()
         except Exception as error:
             raise unreadable(self.directory, error) from error
 
@@ -116,9 +122,37 @@ class Engine:
     def searcher(self) -> Searcher:
         """A searcher over the last commit; close it (or use ``with``)."""
         try:
-            return Searcher(self._index.searcher())
+            return Searcher(WhooshSearcher(_reader(self._index), fromindex=self._index))
         except Exception as error:
             raise unreadable(self.directory, error) from error
+
+
+def _reader(index: FileIndex, retries: int = 10) -> Any:
+    """Whoosh's reader of the last commit (``FileIndex.reader``), which closes the segments
+    it opened when a later one fails to open (Whoosh leaves their files open)."""
+    attempt = 0
+    while True:
+        attempt += 1
+        info = index._read_toc()
+        readers: list[Any] = []
+        try:
+            for segment in info.segments:
+                readers.append(SegmentReader(index.storage, info.schema, segment, info.generation))
+        except OSError:
+            # As Whoosh does: a writer may have just removed a file of a replaced commit.
+            for reader in readers:
+                reader.close()
+            if attempt == retries:
+                raise
+            time.sleep(0.05)
+            continue
+        except BaseException:
+            for reader in readers:
+                reader.close()
+            raise
+        if not readers:
+            return EmptyReader(info.schema)
+        return readers[0] if len(readers) == 1 else MultiReader(readers, info.generation)
 
 
 def _acquire(lock: Any, timeout: float, give_up: Callable[[], bool] | None = None) -> bool:

@@ -9,13 +9,14 @@ from itertools import pairwise
 
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import SimpleAnalyzer
-from whoosh.columns import CompressedBytesColumn
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from searchlib.schema import FIELDS, Field
 
 FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
+SIGNATURE_FIELD = next(field.name for field in FIELDS if field.kind == "signature")
 
 
 def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
@@ -27,6 +28,9 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
         return text
     if field.kind == "forms":
         return whoosh_fields.COLUMN(CompressedBytesColumn())
+    if field.kind == "signature":
+        # Hashes don't compress.
+        return whoosh_fields.COLUMN(VarBytesColumn())
     if field.kind == "id":
         return whoosh_fields.ID(stored=field.stored, unique=field.name == "id")
     if field.kind == "date":

@@ -3,6 +3,7 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
-from searchlib.engine.fields import FORMS_FIELD
+from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
+from searchlib.engine.files import let_postings_peek
 from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
@@ -49,12 +51,14 @@ class Searcher:
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         for leaf, _ in self._leaves:
-            _let_peek(leaf)
+            let_postings_peek(leaf)
+        self._bases = [base for _, base in self._leaves]
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
         self._deleted: set[int] | None = None
         self._scales: dict[tuple[str, float, float], list[float]] = {}
         self._forms: Any = None
+        self._signatures: list[tuple[int, Any]] | None = None
         self._dates: list[int | None] | None = None
         self._small_lexicons: dict[str, frozenset[str] | None] = {}
         self._looked_up: dict[tuple[str, str], list[tuple[int, Any, Any]]] | None = None
@@ -70,7 +74,7 @@ class Searcher:
         self._searcher.close()
         # Results may keep this searcher (to compare with the current one): drop what it
         # holds, so a closed searcher keeps no file or buffer alive.
-        self._searcher = self._reader = self._forms = None
+        self._searcher = self._reader = self._forms = self._signatures = None
         self._leaves, self._lengths = [], {}
 
     @contextmanager
@@ -278,9 +282,13 @@ class Searcher:
 
     def keyword_documents(self, name: str, values: Iterable[str]) -> set[int]:
         """The live documents whose keyword field ``name`` holds any of ``values``."""
+        return self.term_documents("keywords", (keyword_term(name, value) for value in values))
+
+    def term_documents(self, field: str, terms: Iterable[str]) -> set[int]:
+        """The live documents holding any of ``terms`` in ``field``."""
         found: set[int] = set()
-        for value in values:
-            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
+        for term in terms:
+            for base, numbers, _ in self._postings(field, term):
                 found.update(base + number for number in numbers)
         return found - self.deleted()
 
@@ -319,6 +327,22 @@ class Searcher:
             self._forms = self._reader.column_reader(FORMS_FIELD)
         return held_forms(self._forms[number], forms)
 
+    def signature(self, number: int) -> bytes:
+        """Document ``number``'s body signature (``searchlib.shingles``; ``b""``: none)."""
+        if self._signatures is None:
+            # Leaf by leaf: a segment of articles without bodies has no signature column.
+            self._signatures = [
+                (
+                    base,
+                    leaf.column_reader(SIGNATURE_FIELD)
+                    if leaf.has_column(SIGNATURE_FIELD)
+                    else None,
+                )
+                for leaf, base in self._leaves
+            ]
+        base, column = self._signatures[bisect_right(self._bases, number) - 1]
+        return b"" if column is None else column[number - base]
+
     def stored_fields(self, number: int) -> dict[str, Any]:
         """The stored fields of document ``number``."""
         return self._searcher.stored_fields(number)
@@ -344,24 +368,6 @@ def moment(value: int) -> datetime:
     datetime.datetime(1987, 4, 1, 0, 0)
     """
     return long_to_datetime(value)
-
-
-def _let_peek(leaf: Any) -> None:
-    """Give a segment's postings (Whoosh's ``SubFile``, a part of the segment's file) the
-    ``peek`` of the file it is part of: Python's unpickler then reads a posting block's
-    pickled header in one call, not in some twenty-five (each a seek and a read through
-    Whoosh's Python file layer)."""
-    terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
-    part = terms._postfile.file if terms is not None else None
-    whole = getattr(part, "_file", None)
-    if whole is None or not hasattr(whole, "peek") or hasattr(part, "peek"):
-        return
-
-    def peek(size: int = 1) -> bytes:
-        whole.seek(part._offset + part._pos)
-        return whole.peek(size)[: part._length - part._pos]
-
-    part.peek = peek
 
 
 def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:

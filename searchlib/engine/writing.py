@@ -124,6 +124,10 @@ class Writer:
 
     def delete(self, field: str, value: str) -> int:
         """Delete the documents whose ``field`` is ``value``; returns how many."""
+        if not self._writer.segments:
+            # Nothing committed to delete (Whoosh deletes from committed segments only),
+            # and a fresh build deletes every new id first: each would open a searcher.
+            return 0
         return self._writer.delete_by_term(field, value)
 
     def add_segment(self, segment: Any) -> None:

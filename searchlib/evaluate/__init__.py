@@ -42,19 +42,26 @@ class Searchable(Protocol):
     """Anything with ``Index.search``'s signature."""
 
     def search(
-        self, query: str, limit: int = ..., offset: int = ..., *, operators: bool = ...
+        self,
+        query: str,
+        limit: int = ...,
+        offset: int = ...,
+        *,
+        operators: bool = ...,
+        collapse: bool = ...,
     ) -> Sequence[Any]: ...
 
 
 def run_queries(index: Searchable, queries: Mapping[str, str], depth: int = 100) -> Run:
     """Rank each query, read as plain words, with ``index``; keep the top ``depth``. A query
     that stops at the search's time limit ranks nothing, with a ``QueryWarning`` naming it.
+    Every version of a story is ranked (``collapse=False``): judgments are of articles.
 
         Run scores follow the ranking (trec_eval re-sorts by score, and searchlib ranks an
         article with every word above a higher-scoring one with some).
 
         >>> class Stub:
-        ...     def search(self, query, limit=10, offset=0, *, operators=True):
+        ...     def search(self, query, limit=10, offset=0, *, operators=True, collapse=True):
         ...         return [type("Hit", (), {"id": f"{query}-{n}"}) for n in range(limit)]
         >>> run_queries(Stub(), {"q1": "a"}, depth=2)
         {'q1': {'a-0': 2.0, 'a-1': 1.0}}
@@ -62,7 +69,7 @@ def run_queries(index: Searchable, queries: Mapping[str, str], depth: int = 100)
     run: Run = {}
     for query_id, text in queries.items():
         try:
-            hits = index.search(text, limit=depth, operators=False)
+            hits = index.search(text, limit=depth, operators=False, collapse=False)
         except QueryError:  # only stop words or symbols: nothing found
             hits = []
         except RequestLimitError as error:

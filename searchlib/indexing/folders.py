@@ -59,8 +59,8 @@ def sync(
         source = shown_path(root.name)
         if workers > 1 and len(work) >= PARALLEL_FROM:
             shares = [FileShare(part, source) for part in split(work, workers)]
-            for outcomes, stems, segment in write_in_workers(shares, index.path, tally):
-                stemmer.seen.update(stems)
+            for outcomes, learnt, segment in write_in_workers(shares, index.path, tally):
+                stemmer.take(learnt)
                 if segment is not None:
                     writer.add_segment(segment)
                 for prepared in outcomes:

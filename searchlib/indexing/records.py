@@ -122,9 +122,9 @@ def _add_in_workers(
     unreadable: set[str] = set()
     failed = None
     with index.writing() as (writer, stemmer):
-        for outcome, stems, segment in write_in_workers(shares, index.path, tally):
+        for outcome, learnt, segment in write_in_workers(shares, index.path, tally):
             failed = failed or outcome.error  # raised once every worker is done
-            stemmer.seen.update(stems)
+            stemmer.take(learnt)
             run.keys.add(outcome.keys)
             for line, reason in outcome.skipped:
                 run.report.skip(shown_path(f"{file}:{line}"), reason)

@@ -36,12 +36,17 @@ from searchlib.indexing.preparation import (
     prepare_record,
 )
 from searchlib.indexing.progress import Progress
+from searchlib.schema import Document
+from searchlib.storage.vocabulary import Vocabulary
 
 WORKERS_MEMORY_MB = 256
 """Posting-pool memory (the pool's own estimate) shared among a job's workers: each
 spills sorted runs to disk beyond its part, so more workers don't take more memory."""
 MINIMUM_MEMORY_MB = 16
 """A worker's part is never smaller (below it, runs get too small to merge well)."""
+BANDS_AT_ONCE = 20_000
+"""Band keys a worker holds before it writes them to the index's database (``Vocabulary``):
+a worker's memory stays bounded however many articles it writes."""
 NLTK_EXTRAS = ("numpy", "scipy")
 """Modules NLTK imports only for features searchlib doesn't use."""
 NLTK_UNUSED = {"nltk.corpus": {"stopwords": None, "wordnet": None}}
@@ -150,9 +155,9 @@ def split(work: Work, parts: int) -> list[Work]:
 
 def write_in_workers(
     shares: Sequence[Share], directory: Path, progress: Progress | None = None
-) -> Iterator[tuple[Any, dict[str, str], Any]]:
+) -> Iterator[tuple[Any, Stemmer, Any]]:
     """Run each share in a worker process, which writes it as a segment of the index in
-    ``directory``; yields each share's outcome (see its ``write``), the stems it learnt and
+    ``directory``; yields each share's outcome (see its ``write``), its stemmer (what it learnt) and
     its segment (to commit with ``Writer.add_segment``). ``progress`` hears of the items
     done as the workers go. Call it while holding the index lock: only the lock keeps other
     writers from deleting segments that are not committed yet.
@@ -260,11 +265,35 @@ def _run(job: Path) -> None:
     share, directory, memory_mb = pickle.loads(job.read_bytes())
     progress = Progress(_appender(job.with_suffix(".progress")))
     stemmer = Stemmer()
-    builder = SegmentBuilder(directory, memory_mb)
+    builder = _BandsSending(directory, memory_mb, stemmer)
     outcome = share.write(builder, stemmer, progress)
     progress.flush()
-    result = (outcome, stemmer.seen, builder.finish())
+    builder.send_bands()
+    result = (outcome, stemmer, builder.finish())
     job.with_suffix(".result").write_bytes(pickle.dumps(result))
+
+
+class _BandsSending(SegmentBuilder):
+    """A segment builder that writes the band keys its stemmer gathered to the index's
+    database every ``BANDS_AT_ONCE``, and the last ones at the end (before the commit: keys
+    without documents are harmless), so the lock holder needn't."""
+
+    def __init__(self, directory: Path, memory_mb: int, stemmer: Stemmer) -> None:
+        super().__init__(directory, memory_mb)
+        self.vocabulary = Vocabulary(directory)
+        self._bands = stemmer.bands
+
+    def add(self, document: Document) -> None:
+        super().add(document)
+        if len(self._bands) >= BANDS_AT_ONCE:
+            self.vocabulary.add_bands(self._bands)
+            self._bands.clear()
+
+    def send_bands(self) -> None:
+        """Write the band keys not written yet, and close the database."""
+        self.vocabulary.add_bands(self._bands)
+        self._bands.clear()
+        self.vocabulary.close()
 
 
 def _appender(file: Path) -> Callable[[int], None]:

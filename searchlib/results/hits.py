@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 HIT_KEYS = (
     "id", "rank", "score", "title", "headline", "snippet", "highlights", "path", "fields",
-    "speakers", "date", "metadata",
+    "speakers", "date", "metadata", "duplicates",
 )  # fmt: skip
 """The keys of ``Hit.to_dict()``, in order."""
 
@@ -56,6 +56,9 @@ class Hit:
     """The fields the query looked in."""
     origin: Origin | None = field(default=None, repr=False, compare=False)
     """The search that found the hit, for ``explain`` and ``similar`` (not pickled)."""
+    duplicates: int = 0
+    """How many other versions of its story the index holds (results collapsed by story
+    show one hit per story: its best-scoring version)."""
 
     def __getstate__(self) -> dict[str, Any]:
         # A pickled hit is plain data: the way back to its index stays behind.
@@ -137,6 +140,7 @@ class Hit:
             "speakers": list(self.speakers),
             "date": self.date.isoformat() if self.date else None,
             "metadata": {name: list(values) for name, values in self.article.metadata.items()},
+            "duplicates": self.duplicates,
         }
 
     def _repr_html_(self) -> str:
@@ -183,7 +187,8 @@ class Results(Sequence[Hit]):
         default=lambda unit: Timeline.of([], 0, unit), repr=False
     )
     """Counts every matching article per period (done when ``timeline`` is asked for)."""
-    """Counts every matching article's facets (done when ``facets`` is first asked for)."""
+    story_counter: Callable[[], int] | None = field(default=None, repr=False)
+    """Counts the stories the matches tell, when hits are one per story (else ``None``)."""
 
     @cached_property
     def total(self) -> int:
@@ -191,8 +196,15 @@ class Results(Sequence[Hit]):
         return self.count()
 
     @cached_property
+    def stories(self) -> int | None:
+        """How many stories the matching articles tell, each story's versions counted once
+        (``None`` when the hits show every version: ``collapse=False``)."""
+        return None if self.story_counter is None else self.story_counter()
+
+    @cached_property
     def facets(self) -> Facets:
-        """Every matching article (not only this page's), counted by speaker, credit,
+        """Every matching article (not only this page's, and every version of a story),
+        counted by speaker, credit,
         source and each keyword field the index declares (``topic``); most first. Counted
         when first asked for, from the index's postings: every match counts.
 
@@ -233,14 +245,20 @@ class Results(Sequence[Hit]):
 
     @property
     def summary(self) -> str:
-        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``.
+        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``; with
+        hits standing for more versions of a story, ``"1-12 of 15 articles"`` (counting the
+        stories would cost a search more than the rest of it: see ``stories``).
 
         >>> Results("walrus", [], count=lambda: 1).summary
         '1 hit'
         >>> Results("walrus", [], count=lambda: 1, offset=10).summary
         'none from rank 11 on, of 1 hit'
+        >>> hit = Hit("a", 1, 1.0, "Walrus", Article(id="a", body=""), duplicates=2)
+        >>> Results("walrus", [hit], count=lambda: 3).summary
+        '1-1 of 3 articles'
         """
-        summary = f"{self.total} {'hit' if self.total == 1 else 'hits'}"
+        noun = "article" if any(hit.duplicates for hit in self.hits) else "hit"
+        summary = f"{self.total} {noun if self.total == 1 else noun + 's'}"
         if self and len(self) < self.total:
             return f"{self.offset + 1}-{self.offset + len(self)} of {summary}"
         if not self and self.offset and self.total:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 from searchlib.engine.reading import Searcher
 from searchlib.errors import SearchlibError
@@ -19,6 +20,7 @@ from searchlib.results.timeline import Timeline, Unit
 from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
 from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
+from searchlib.search.duplicates import Stories, stories
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Lexicon, Plan, plan
 from searchlib.search.ranking import (
@@ -32,6 +34,7 @@ from searchlib.search.ranking import (
 )
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
+from searchlib.shingles import DEFAULT_THRESHOLD
 from searchlib.storage.folder import IndexFolder
 
 _A_DAY = 86_400_000_000
@@ -49,10 +52,13 @@ def search(
     operators: bool,
     timeout: float | None = None,
     sort: str | None = None,
+    collapse: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Results:
-    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order
-    (see ``Index.search``); ``QueryError`` when it has nothing searchable,
-    ``RequestLimitError`` beyond the result window or the ``timeout`` (seconds)."""
+    """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order,
+    with ``collapse`` one hit per story (versions alike by ``threshold``; see
+    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
+    beyond the result window or the ``timeout`` (seconds)."""
     if sort not in (None, *SORTS):
         raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     check_window(offset, limit)
@@ -62,9 +68,19 @@ def search(
     # A query of filters alone has nothing to score: its matches come newest first.
     order = sort or ("score" if any(wanted_words(parsed.root)) else "-date")
     searcher = index.searcher()
+    told = stories(searcher, index.vocabulary, threshold) if collapse else None
+    depth = _depth(offset + limit)
     with searcher.one_query():
-        ranking = rank(searcher, parsed.root, _depth(offset + limit), order, deadline)
-        found = _Search(index, parsed, searcher, ranking.matched)
+        ranking = rank(searcher, parsed.root, depth, order, deadline)
+        # Ranked deeper until the page is full of stories (a story shows its best version).
+        while (
+            told
+            and len(ranking.best) < ranking.total
+            and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
+        ):
+            depth *= 2
+            ranking = rank(searcher, parsed.root, depth, order, deadline)
+        found = _Search(index, parsed, searcher, ranking.matched, stories=told)
         results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
         # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
         # Plain text (a claim, a question) is too long to check every word of, unless it
@@ -117,14 +133,19 @@ def _results(
 ) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit``, of the ``best`` (ranked to a
     whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
-    searcher, parsed = search.searcher, search.plan
-    found: list[Ranked] = best
-    if bonus:
-        found = []
-        for start in range(0, min(offset + limit, len(best)), EXACT_FORM_BLOCK):
-            block = best[start : start + EXACT_FORM_BLOCK]
-            wanted = min(EXACT_FORM_BLOCK, offset + limit - start)
-            found += _with_exact_bonus(searcher, block, parsed.exact_forms, wanted)
+    searcher, parsed, told = search.searcher, search.plan, search.stories
+    forms: dict[int, list[str]] = {}
+    found = _with_bonus(search, best, offset + limit, forms) if bonus else best
+    if told is not None:
+        # Each story's versions after its best one free places, filled from deeper ranks (the
+        # first ranks of a deeper reach are those of a shallower one; forms read once).
+        reach = offset + limit
+        kept = _best_versions(found, told, offset + limit)
+        while bonus and len(kept) < offset + limit and reach < len(best):
+            reach += offset + limit - len(kept)
+            found = _with_bonus(search, best, reach, forms)
+            kept = _best_versions(found, told, offset + limit)
+        found = kept
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
@@ -137,6 +158,7 @@ def _results(
             matching=matching,
             searched=searched,
             origin=search,
+            duplicates=len(told.story(ranked.number)) - 1 if told else 0,
         )
         for rank_number, ranked in enumerate(found[offset : offset + limit], start=offset + 1)
         for article in [to_article(searcher.stored_fields(ranked.number))]
@@ -150,19 +172,53 @@ def _results(
         parsed.warnings,
         facet_counter=search.facets,
         timeline_counter=search.timeline,
+        story_counter=partial(search.count_stories, told.threshold) if told else None,
     )
 
 
+def _with_bonus(
+    search: _Search, best: list[Ranked], reach: int, forms: dict[int, list[str]]
+) -> list[Ranked]:
+    """The first ``reach`` of ``best`` (ranked to a whole number of blocks) with the
+    exact-form bonus; ``forms`` keeps the query words each document was found to hold."""
+    found = []
+    exact_forms = search.plan.exact_forms
+    for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
+        block = best[start : start + EXACT_FORM_BLOCK]
+        wanted = min(EXACT_FORM_BLOCK, reach - start)
+        found += _with_exact_bonus(search.searcher, block, exact_forms, wanted, forms)
+    return found
+
+
+def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Ranked]:
+    """The first (best) version of each story among ``found``, in order, up to ``wanted``."""
+    seen: set[int] = set()
+    kept = []
+    for ranked in found:
+        if len(kept) == wanted:
+            break
+        story = told.story(ranked.number)
+        if story[0] not in seen:
+            seen.add(story[0])
+            kept.append(ranked)
+    return kept
+
+
 def _with_exact_bonus(
-    searcher: Searcher, block: list[Ranked], exact_forms: set[str], wanted: int
+    searcher: Searcher,
+    block: list[Ranked],
+    exact_forms: set[str],
+    wanted: int,
+    known: dict[int, list[str]],
 ) -> list[Ranked]:
     """The first ``wanted`` of a block of ranked documents (best first, by tier) re-scored
     with the exact-form bonus, best first within each tier (stable for ties).
 
-    Only documents that can reach the first ``wanted`` places have their forms read: one
-    scoring less than the ``wanted``-th document's score minus the largest bonus can't, nor
-    one that even with the largest bonus can't pass as many documents of its tier as there
-    are places left for the tier (it would come after them: the sort is stable).
+    Only documents that can reach the first ``wanted`` places have their forms read (once:
+    ``known`` keeps them): one scoring less than the ``wanted``-th document's score minus
+    the largest bonus can't, nor one that even with the largest bonus can't pass as many
+    documents of its tier as there are places left for the tier (it would come after them:
+    the sort is stable).
     """
     if not block or not exact_forms:
         return block[:wanted]
@@ -180,7 +236,7 @@ def _with_exact_bonus(
             )
         ):
             break  # the block goes by tier, then score: no later document can reach a place
-        found = _exact_forms_found(searcher, ranked.number, exact_forms)
+        found = _known_forms(searcher, ranked.number, exact_forms, known)
         rescored.append(replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found)))
         if ranked.tier == last.tier:
             score = rescored[-1].score
@@ -189,6 +245,16 @@ def _with_exact_bonus(
             else:
                 heapq.heappushpop(best_of_tier, score)
     return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
+
+
+def _known_forms(
+    searcher: Searcher, number: int, exact_forms: set[str], known: dict[int, list[str]]
+) -> list[str]:
+    """``_exact_forms_found``, read once per document into ``known``."""
+    found = known.get(number)
+    if found is None:
+        found = known[number] = _exact_forms_found(searcher, number, exact_forms)
+    return found
 
 
 def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
@@ -216,6 +282,13 @@ class _Search:
     """The id of the article a ``similar`` query leaves out."""
     evaluation: Evaluation | None = None
     """The query's words' postings and weights, kept while hits are explained."""
+    stories: Stories | None = None
+    """The commit's stories, when hits are one per story."""
+
+    def count_stories(self, threshold: float) -> int:
+        """How many stories the matching articles tell (versions counted once)."""
+        searcher, matched = self.current()
+        return stories(searcher, self.index.vocabulary, threshold).count(matched)
 
     def facets(self) -> Facets:
         """Every matching article counted by each value of each facet (``facet_names``),

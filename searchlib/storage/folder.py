@@ -127,8 +127,9 @@ class IndexFolder:
             self.engine.writer(self.lock_timeout) as writer,
         ):
             yield writer, stemmer
-            # Stems go in before the commit: a vocabulary entry without documents is harmless.
+            # Stems and bands go in before the commit: entries without documents are harmless.
             self.vocabulary.add(stemmer.seen)
+            self.vocabulary.add_bands(stemmer.bands)
 
     def optimize(self) -> None:
         """Merge the index into one segment, reclaiming the space of deleted documents."""

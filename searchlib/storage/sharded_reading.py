@@ -164,6 +164,16 @@ class ShardedSearcher:
         values = list(values)
         return self._joined(shard.keyword_documents(name, values) for shard in self.shards)
 
+    def term_documents(self, field: str, terms: Iterable[str]) -> set[int]:
+        """The live documents holding any of ``terms`` in ``field``."""
+        terms = list(terms)
+        return self._joined(shard.term_documents(field, terms) for shard in self.shards)
+
+    def signature(self, number: int) -> bytes:
+        """Document ``number``'s body signature (``Searcher.signature``)."""
+        shard, local = self._locate(number)
+        return shard.signature(local)
+
     def keyword_counts(self, name: str, documents: Set[int]) -> dict[str, int]:
         """How many of ``documents`` hold each value of keyword field ``name``."""
         counts: Counter[str] = Counter()

@@ -145,6 +145,7 @@ class ShardedFolder:
             writers = [stack.enter_context(shard.writing())[0] for shard in self.shards]
             yield ShardWriter(writers), stemmer
             self.vocabulary.add(stemmer.seen)
+            self.vocabulary.add_bands(stemmer.bands)
 
     def optimize(self) -> None:
         """Merge each shard into one segment."""
@@ -180,6 +181,7 @@ class ShardedFolder:
         vocabularies, which a query reads from this one."""
         for shard in self.shards:
             self.vocabulary.add(shard.vocabulary.every_stem())
+            self.vocabulary.add_bands(shard.vocabulary.every_band())
             self.vocabulary.declare_keyword_fields(shard.vocabulary.keyword_fields())
 
 

@@ -4,7 +4,8 @@ Kept beside the Whoosh files in a small SQLite database, so that a query (and th
 highlighter) can stem words by lookup instead of importing NLTK. A word the index has never
 seen is stemmed by Whoosh's pure-Python Snowball stemmer, which agrees with NLTK's on all
 but 6 of the 72,565 distinct words of the BBC, Reuters and SciFact corpora. The same
-database holds the index's metadata (analyzer identity, format version, keyword fields).
+database holds the index's metadata (analyzer identity, format version, keyword fields) and
+the band keys through which versions of one story find each other (``searchlib.shingles``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import errno
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from searchlib.analysis import edit_distance, stem
 from searchlib.engine.files import refused
@@ -29,6 +31,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stems_by_stem ON stems (stem);
 CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER, id TEXT, PRIMARY KEY (key, id)) WITHOUT ROWID;
 """
 # SQLite's messages for what the operating system refused, as the error it would raise.
 _REFUSALS = {
@@ -112,12 +115,47 @@ class Vocabulary:
     def add(self, stems: Mapping[str, str]) -> None:
         """Record word → stem pairs (idempotent)."""
         with self._connected() as connection, connection:
-            connection.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", stems.items())
+            # In the table's order: a third faster than inserting a worker's words at random.
+            rows = sorted(stems.items())
+            connection.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", rows)
 
     def every_stem(self) -> dict[str, str]:
         """Every word the vocabulary holds, with its stem (to gather shards' vocabularies)."""
         with self._connected() as connection:
             return dict(connection.execute("SELECT word, stem FROM stems"))
+
+    def add_bands(self, bands: Iterable[tuple[int, str]]) -> None:
+        """Record ``(band key, article id)`` pairs (``searchlib.shingles.band_keys``;
+        idempotent). Pairs of replaced or deleted articles stay: a search compares the
+        signatures of the articles an id names now."""
+        with self._connected() as connection, connection:
+            connection.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+
+    def every_band(self) -> list[tuple[int, str]]:
+        """Every ``(band key, article id)`` pair (to gather shards' vocabularies)."""
+        with self._connected() as connection:
+            return list(connection.execute("SELECT key, id FROM bands"))
+
+    def band_ids(self, keys: Iterable[int]) -> set[str]:
+        """The ids of the articles whose bodies had any of these band keys.
+
+        >>> import tempfile
+        >>> vocabulary = Vocabulary(tempfile.mkdtemp())
+        >>> vocabulary.add_bands([(7, "a"), (7, "b"), (8, "c")])
+        >>> sorted(vocabulary.band_ids([7])), sorted(vocabulary.sharing_ids())
+        (['a', 'b'], ['a', 'b'])
+        """
+        return {
+            article_id
+            for _, article_id in self._select("SELECT key, id FROM bands WHERE key IN", list(keys))
+        }
+
+    def sharing_ids(self) -> set[str]:
+        """The ids of the articles that had a band key with another."""
+        shared = "SELECT key FROM bands GROUP BY key HAVING count(*) > 1"
+        with self._connected() as connection:
+            rows = connection.execute(f"SELECT id FROM bands WHERE key IN ({shared})")
+            return {article_id for (article_id,) in rows}
 
     def stems(self, words: Iterable[str]) -> dict[str, str]:
         """Stems for ``words``: looked up, or computed when the index never saw the word."""
@@ -217,8 +255,8 @@ class Vocabulary:
         if len(wanted) > len(known):
             self.set_metadata({"keyword_fields": json.dumps(wanted)})
 
-    def _select(self, statement: str, values: list[str]) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
+    def _select(self, statement: str, values: Sequence[object]) -> list[tuple[Any, str]]:
+        rows: list[tuple[Any, str]] = []
         with self._connected() as connection:
             for offset in range(0, len(values), _BATCH):
                 batch = values[offset : offset + _BATCH]

@@ -1,0 +1,167 @@
+"""Stories: the versions of one story (articles whose bodies are the same or nearly so) as
+the index holds them now.
+
+Found when asked, from the band keys in the index's database (``searchlib.shingles``): an
+article's versions are the live articles that had a band key of its body and whose
+signatures, as the searcher reads them now, agree on at least ``threshold`` of their
+shingles, and their versions in turn (a story is a connected group). Nothing about a story
+is stored, so adding, replacing or deleting any article, in any commit or worker segment,
+leaves every story right; a commit's stories are worked out once per searcher and
+threshold, and only for the articles a search shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
+from weakref import WeakKeyDictionary, proxy
+
+from searchlib.articles.article import Article
+from searchlib.engine.reading import Searcher
+from searchlib.errors import SearchlibError
+from searchlib.schema import to_article
+from searchlib.shingles import DEFAULT_THRESHOLD, band_keys, similarity
+from searchlib.storage.vocabulary import Vocabulary
+
+_STORIES: WeakKeyDictionary[Searcher, dict[float, Stories]] = WeakKeyDictionary()
+
+
+def check_threshold(threshold: float) -> None:
+    """Refuse a similarity threshold outside (0, 1] with a clear message.
+
+    >>> check_threshold(1.5)
+    Traceback (most recent call last):
+    searchlib.errors.SearchlibError: the duplicate threshold must be above 0 and at most 1, not 1.5
+    """
+    if not 0 < threshold <= 1:  # NaN too
+        raise SearchlibError(
+            f"the duplicate threshold must be above 0 and at most 1, not {threshold}"
+        )
+
+
+def stories(
+    searcher: Searcher, vocabulary: Vocabulary, threshold: float = DEFAULT_THRESHOLD
+) -> Stories:
+    """The stories of the searcher's commit at ``threshold`` (band keys from the index's
+    ``vocabulary``), shared by the searches on it.
+
+    >>> len(stories(folder.searcher(), folder.vocabulary).story(0))  # doctest: +SKIP
+    2
+    """
+    check_threshold(threshold)
+    by_threshold = _STORIES.setdefault(searcher, {})
+    if threshold not in by_threshold:
+        by_threshold[threshold] = Stories(searcher, vocabulary, threshold)
+    return by_threshold[threshold]
+
+
+class Stories:
+    """Which articles of one commit are versions of one story."""
+
+    def __init__(self, searcher: Searcher, vocabulary: Vocabulary, threshold: float) -> None:
+        # A proxy: the cache's key (the searcher) mustn't be kept alive by its value.
+        self.searcher: Searcher = proxy(searcher)
+        self.vocabulary = vocabulary
+        self.threshold = threshold
+        self._story: dict[int, tuple[int, ...]] = {}
+
+    def story(self, number: int) -> tuple[int, ...]:
+        """The document numbers of the story article ``number`` is a version of, in order
+        (itself alone when it has no other version)."""
+        found = self._story.get(number)
+        if found is None:
+            members, waiting = {number}, [number]
+            while waiting:
+                for other in self._versions(waiting.pop()):
+                    if other not in members:
+                        members.add(other)
+                        waiting.append(other)
+            found = tuple(sorted(members))
+            self._story.update(dict.fromkeys(found, found))
+        return found
+
+    def _versions(self, number: int) -> Iterator[int]:
+        """The articles whose bodies are alike enough to article ``number``'s."""
+        signature = self.searcher.signature(number)
+        ids = self.vocabulary.band_ids(band_keys(signature))
+        if len(ids) < 2:  # its own keys alone
+            return
+        for article_id in ids:
+            # None: deleted (its keys stay); itself, or replaced by another story, it fails.
+            other = self.searcher.document_number("id", article_id)
+            if other is None or other == number:
+                continue
+            if similarity(signature, self.searcher.signature(other)) >= self.threshold:
+                yield other
+
+    @cached_property
+    def sharing(self) -> frozenset[int]:
+        """The live articles that had a band key with another article: only they can have
+        versions (every version of a story is a candidate of another)."""
+        return frozenset(self.searcher.term_documents("id", self.vocabulary.sharing_ids()))
+
+    def count(self, numbers: Iterable[int]) -> int:
+        """How many stories the articles ``numbers`` are versions of."""
+        numbers = set(numbers)
+        alone = numbers - self.sharing
+        return len(alone) + len({self.story(number)[0] for number in numbers - alone})
+
+    def reaches(self, numbers: Iterable[int], wanted: int) -> bool:
+        """Whether the articles ``numbers`` tell at least ``wanted`` stories (looking no
+        further than it takes)."""
+        heads: set[int] = set()
+        for number in numbers:
+            heads.add(self.story(number)[0])
+            if len(heads) >= wanted:
+                return True
+        return False
+
+    def representative(self, story: Sequence[int]) -> int:
+        """A story's earliest article: by date (undated last), then by id."""
+        return min(story, key=self._age)
+
+    def _age(self, number: int) -> tuple[bool, int, str]:
+        date = self.searcher.dates()[number]
+        return date is None, date or 0, str(self.searcher.stored_fields(number)["id"])
+
+    def in_order(self, story: Sequence[int]) -> list[int]:
+        """A story's articles, earliest first (its representative)."""
+        return sorted(story, key=self._age)
+
+    def every_story(self) -> list[list[int]]:
+        """Every story of more than one article, largest first, then by earliest article;
+        each earliest first."""
+        found = {self.story(number) for number in sorted(self.sharing)}
+        shared = [self.in_order(story) for story in found if len(story) > 1]
+        return sorted(shared, key=lambda story: (-len(story), self._age(story[0])))
+
+
+def versions(
+    searcher: Searcher, vocabulary: Vocabulary, id: str, threshold: float
+) -> list[Article]:
+    """The versions of the story of the article with this id, earliest first (itself too).
+
+    >>> found = versions(searcher, vocabulary, "bbc/tech/049", 0.7)  # doctest: +SKIP
+    >>> [article.id for article in found]  # doctest: +SKIP
+    ['bbc/tech/049', 'bbc/tech/340']
+    """
+    number = searcher.document_number("id", id)
+    if number is None:
+        raise SearchlibError(f"no article with id {id!r} in the index")
+    told = stories(searcher, vocabulary, threshold)
+    return [to_article(searcher.stored_fields(each)) for each in told.in_order(told.story(number))]
+
+
+def every_story(
+    searcher: Searcher, vocabulary: Vocabulary, threshold: float
+) -> list[list[Article]]:
+    """Every story the index holds in more than one version, largest first, each earliest
+    version first.
+
+    >>> len(every_story(searcher, vocabulary, 0.7))  # doctest: +SKIP
+    158
+    """
+    return [
+        [to_article(searcher.stored_fields(number)) for number in story]
+        for story in stories(searcher, vocabulary, threshold).every_story()
+    ]
