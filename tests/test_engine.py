@@ -16,7 +16,7 @@ from searchlib import Article
 from searchlib.analysis import Stemmer
 from searchlib.engine import codec, postings, writing
 from searchlib.engine.directory import Engine
-from searchlib.engine.files import let_postings_peek
+from searchlib.engine.files import read_segment_directly
 from searchlib.engine.integrity import check
 from searchlib.schema import to_document
 
@@ -159,10 +159,10 @@ def test_a_query_looks_each_term_up_once_and_skips_small_fields_without_it(
         assert len(looked_up) == 3
 
 
-def test_a_posting_block_header_is_unpickled_in_one_read(tmp_path: Path) -> None:
+def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: Path) -> None:
     header = pickle.dumps((128, 9000, 3.5, None, 1, 200), protocol=2)
     path = tmp_path / "segment"
-    path.write_bytes(b"junk" + header + b"data that follows")
+    path.write_bytes(b"junk" + header + b"data that follows" + b"terms table")
     reads = []
 
     class Part(SubFile):  # type: ignore[misc]
@@ -172,7 +172,12 @@ def test_a_posting_block_header_is_unpickled_in_one_read(tmp_path: Path) -> None
 
     with path.open("rb") as whole:
         postings = StructFile(Part(whole, 4, len(header) + 17))
-        let_postings_peek(SimpleNamespace(_terms=SimpleNamespace(_postfile=postings)))
+        table = StructFile(Part(whole, 4 + len(header) + 17, 11))
+        leaf = SimpleNamespace(_terms=SimpleNamespace(_postfile=postings, _dbfile=table))
+        read_segment_directly(leaf)
         assert postings.read_pickle() == (128, 9000, 3.5, None, 1, 200)
         assert postings.tell() == len(header) and postings.read(4) == b"data"
-    assert len(reads) == 2  # the bytes unpickled, then the 4 after them
+        assert len(reads) == 2  # the bytes unpickled, then the 4 after them
+        assert (table.get(6, 5), table.get(6, 50), table.get(20, 5)) == (b"table", b"table", b"")
+        assert table.get_byte(0) == ord("t") and postings.get(len(header), 4) == b"data"
+        assert len(reads) == 2

@@ -19,7 +19,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
-from searchlib.engine.files import let_postings_peek
+from searchlib.engine.files import read_segment_directly
 from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
@@ -51,7 +51,7 @@ class Searcher:
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         for leaf, _ in self._leaves:
-            let_postings_peek(leaf)
+            read_segment_directly(leaf)
         self._bases = [base for _, base in self._leaves]
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
