@@ -8,7 +8,11 @@ the script reports docs/s for the stage, the index size on disk, the peak memory
 indexing process and of its largest worker, and warm query p50/p95 over the 50 news
 queries of news_queries.txt (best 10 hits with titles).
 
-    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--keep DIR]
+With ``--shards N`` the same stages are built a second time into an index of N shards
+(Dask tasks on a ``LocalCluster``; ``pip install '.[dask]'``), and each stage's indexing
+speed and query times are given as ratios, sharded / one index.
+
+    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--keep DIR] [--shards N]
 """
 
 from __future__ import annotations
@@ -98,18 +102,60 @@ def query_times(index: Index, queries: list[str]) -> list[float]:
     return seconds
 
 
-def folder_bytes(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-
-
 def peak_megabytes(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def build_in_stages(
+    index: Index,
+    sizes: list[int],
+    workspace: Path,
+    pools: tuple[list[str], list[str]],
+    queries: list[str],
+) -> list[dict[str, float]]:
+    """Add the resampled articles to ``index`` stage by stage; one row of figures a stage."""
+    rows = []
+    done = 0
+    for stage, size in enumerate(sizes, start=1):
+        stage_file = workspace / f"stage-{stage}.jsonl.gz"
+        write_stage(stage_file, resampled(done, size - done, *pools))
+        started = time.perf_counter()
+        index.add_file(stage_file)
+        seconds = time.perf_counter() - started
+        stage_file.unlink()
+        times = sorted(query_times(index, queries))
+        row = {
+            "documents": len(index),
+            "stage docs/s": (size - done) / seconds,
+            "index MB": folder_bytes(index.path) / 1e6,
+            "peak MB (main)": peak_megabytes(resource.RUSAGE_SELF),
+            "peak MB (worker)": peak_megabytes(resource.RUSAGE_CHILDREN),
+            "query p50 ms": statistics.median(times) * 1000,
+            "query p95 ms": times[int(len(times) * 0.95)] * 1000,
+        }
+        rows.append(row)
+        print("  ".join(f"{key} {value:,.1f}" for key, value in row.items()), flush=True)
+        done = size
+    return rows
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files in ``folder`` and, for a sharded index, in its shards' folders."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def print_table(rows: list[dict[str, float]]) -> None:
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows:
+        print("| " + " | ".join(f"{value:,.1f}" for value in row.values()) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--keep", type=Path, help="build the index here and keep it")
+    parser.add_argument("--shards", type=int, help="also build an index of this many shards")
     arguments = parser.parse_args()
     if not (BBC.is_dir() and REUTERS.is_file()):
         print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
@@ -118,37 +164,13 @@ def main() -> None:
     workspace = Path(tempfile.mkdtemp(prefix="searchlib-scale-"))
     target = arguments.keep or workspace / "index"
     queries = NEWS_QUERIES.read_text(encoding="utf-8").splitlines()
-    headlines, paragraphs = text_pools()
-    print(f"pools: {len(headlines)} headlines, {len(paragraphs)} paragraphs", flush=True)
-    rows = []
-    done = 0
+    pools = text_pools()
+    print(f"pools: {len(pools[0])} headlines, {len(pools[1])} paragraphs", flush=True)
     warnings.simplefilter("ignore")
     with Index(target) as index:
-        for stage, size in enumerate(sizes, start=1):
-            stage_file = workspace / f"stage-{stage}.jsonl.gz"
-            write_stage(stage_file, resampled(done, size - done, headlines, paragraphs))
-            started = time.perf_counter()
-            index.add_file(stage_file)
-            seconds = time.perf_counter() - started
-            stage_file.unlink()
-            times = sorted(query_times(index, queries))
-            row = {
-                "documents": len(index),
-                "stage docs/s": (size - done) / seconds,
-                "index MB": folder_bytes(target) / 1e6,
-                "peak MB (main)": peak_megabytes(resource.RUSAGE_SELF),
-                "peak MB (worker)": peak_megabytes(resource.RUSAGE_CHILDREN),
-                "query p50 ms": statistics.median(times) * 1000,
-                "query p95 ms": times[int(len(times) * 0.95)] * 1000,
-            }
-            rows.append(row)
-            print("  ".join(f"{key} {value:,.1f}" for key, value in row.items()), flush=True)
-            done = size
+        rows = build_in_stages(index, sizes, workspace, pools, queries)
     print()
-    print("| " + " | ".join(rows[0]) + " |")
-    print("|" + "---|" * len(rows[0]))
-    for row in rows:
-        print("| " + " | ".join(f"{value:,.1f}" for value in row.values()) + " |")
+    print_table(rows)
     for earlier, later in itertools.pairwise(rows):
         growth = later["documents"] / earlier["documents"]
         print(
@@ -157,6 +179,21 @@ def main() -> None:
             f"query p50 {later['query p50 ms'] / earlier['query p50 ms']:.1f}x, "
             f"p95 {later['query p95 ms'] / earlier['query p95 ms']:.1f}x"
         )
+    if arguments.shards:
+        print(f"\n{arguments.shards} shards, on a Dask LocalCluster", flush=True)
+        sharded_target = target.with_name(target.name + "-sharded")
+        with Index.create(sharded_target, shards=arguments.shards) as sharded:
+            sharded_rows = build_in_stages(sharded, sizes, workspace, pools, queries)
+        print()
+        print_table(sharded_rows)
+        for one, many in zip(rows, sharded_rows, strict=True):
+            print(
+                f"{one['documents']:,.0f} documents, {arguments.shards} shards / one index: "
+                f"indexing speed {many['stage docs/s'] / one['stage docs/s']:.2f}x "
+                "(target >= 1.0), "
+                f"query p50 {many['query p50 ms'] / one['query p50 ms']:.2f}x (target <= 1.5), "
+                f"p95 {many['query p95 ms'] / one['query p95 ms']:.2f}x"
+            )
     if not arguments.keep:
         shutil.rmtree(workspace)
 

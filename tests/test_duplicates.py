@@ -16,6 +16,7 @@ from searchlib import Article, Index, SearchlibError
 from searchlib.analysis import Stemmer
 from searchlib.indexing import workers
 from searchlib.schema import to_document
+from searchlib.search import duplicates
 from searchlib.shingles import band_keys, jaccard, shingles, signature, similarity
 from searchlib.storage.vocabulary import Vocabulary
 from searchlib_cli.main import main as searchlib_command
@@ -206,8 +207,32 @@ def test_a_worker_writes_its_band_keys_as_it_goes(
         builder.add(to_document(Article(id=f"twin{number}", body=STORY), stemmer))
     keys = [key for key, _ in stemmer.bands]
     assert {article_id for _, article_id in stemmer.bands} == {"twin2"}
-    assert Vocabulary(tmp_path / "index").band_ids(keys) == {"twin0", "twin1"}
+    assert set(Vocabulary(tmp_path / "index").band_sharers(keys)) == {"twin0", "twin1"}
     builder.send_bands()
     builder.finish()
     assert not stemmer.bands
-    assert Vocabulary(tmp_path / "index").band_ids(keys) == {"twin0", "twin1", "twin2"}
+    assert set(Vocabulary(tmp_path / "index").band_sharers(keys)) == {"twin0", "twin1", "twin2"}
+
+
+def test_articles_sharing_one_band_with_many_are_not_compared_with_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sixty stories whose boilerplate falls in one band (key -1 stands for it), and two true
+    # twins: each hit compared with every other made a search of many hits take minutes.
+    comparisons = []
+    monkeypatch.setattr(
+        duplicates, "similarity", lambda *pair: comparisons.append(pair) or similarity(*pair)
+    )
+    monkeypatch.setattr(duplicates, "band_keys", lambda value: [*band_keys(value), -1])
+    stories = [
+        Article(id=f"s{n:02}", body=" ".join(f"walrus{n}x{k}" for k in range(20)) + " walrus")
+        for n in range(60)
+    ]
+    twins = [Article(id=f"twin{n}", body=STORY + " Walrus.") for n in range(2)]
+    with Index(tmp_path / "index") as index:
+        index.add(*stories, *twins)
+        index._folder.vocabulary.add_bands((-1, article.id) for article in stories + twins)
+        results = index.search("walrus", limit=100)
+        assert sorted(hit.id for hit in results if hit.duplicates) == ["twin0"]
+        assert len(results) == 61
+    assert len(comparisons) <= 4

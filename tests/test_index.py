@@ -366,6 +366,31 @@ def test_workers_run_from_a_script_without_a_main_guard(tmp_path: Path, articles
     assert len(list((tmp_path / "index").glob("*.seg"))) == 2
 
 
+def test_workers_run_the_package_that_started_them_from_any_folder(
+    tmp_path: Path, articles: Path
+) -> None:
+    # A folder called searchlib where the build runs (a checkout of another version, say).
+    decoy = tmp_path / "here" / "searchlib"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy was imported')\n")
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import searchlib.indexing.folders\n"
+        "from searchlib import Index\n"
+        "searchlib.indexing.folders.PARALLEL_FROM = 2\n"
+        f"with Index({str(tmp_path / 'index')!r}) as index:\n"
+        f"    print(len(index.add_folder({str(articles)!r}, workers=2).added))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=decoy.parent,
+    )
+    assert (completed.returncode, completed.stdout) == (0, "6\n"), completed.stderr
+
+
 def test_a_worker_imports_nltks_stemmer_alone(tmp_path: Path, articles: Path) -> None:
     pytest.importorskip("numpy")  # installed with the test extras (pandas)
     Index(tmp_path / "index").close()

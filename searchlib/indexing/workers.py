@@ -1,7 +1,7 @@
 """Big jobs in worker processes, which prepare their share of the files or records and
 write it as a segment of the index, so every core does Whoosh's work too.
 
-Workers are fresh interpreters (``python -m searchlib.indexing.worker``), not ``multiprocessing``
+Workers are fresh interpreters (running ``searchlib.indexing.worker``), not ``multiprocessing``
 children: those would either re-run a user's unguarded script (spawn, forkserver) or
 inherit the index lock and keep it if the parent were killed (fork).
 """
@@ -52,6 +52,13 @@ NLTK_EXTRAS = ("numpy", "scipy")
 NLTK_UNUSED = {"nltk.corpus": {"stopwords": None, "wordnet": None}}
 """What NLTK's stemmers import from its corpora, for options searchlib doesn't use (each
 corpus is a download, which searchlib never makes)."""
+WORKER_START = (
+    "import runpy, sys; sys.path[:] = filter(None, sys.path);"
+    " runpy.run_module('searchlib.indexing.worker', run_name='__main__')"
+)
+"""How a worker starts: ``python -m searchlib.indexing.worker`` without the working folder
+first on its path (where ``-m`` puts it), so that a folder called searchlib there (a
+checkout of it) can't stand in for the package that started the worker."""
 REFUSAL = "searchlib-worker-refused "
 """Starts the line a worker writes on stderr when the operating system refused it."""
 
@@ -177,7 +184,7 @@ def write_in_workers(
         for number, share in enumerate(shares):
             job = scratch / f"share-{number}.pickle"
             job.write_bytes(pickle.dumps((share, directory, memory_mb)))
-            command = [sys.executable, "-m", "searchlib.indexing.worker", str(job)]
+            command = [sys.executable, "-c", WORKER_START, str(job)]
             jobs.append((job, subprocess.Popen(command, env=environment, stderr=PIPE)))
         workers_done = _WorkersDone([job for job, _ in jobs], progress) if progress else None
         for job, process in jobs:

@@ -12,6 +12,7 @@ threshold, and only for the articles a search shows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from weakref import WeakKeyDictionary, proxy
@@ -55,6 +56,29 @@ def stories(
     return by_threshold[threshold]
 
 
+MOST_CANDIDATES = 50
+"""Articles compared with one for being its versions, unless more share all its bands.
+Beyond this many, a candidate must share more of its bands: many articles sharing one band
+share boilerplate (a sign-off, a standard paragraph), not a story, and comparing each with
+each would take a search minutes; versions of one story share most of their bands."""
+
+
+def candidates(sharers: Counter[str]) -> list[str]:
+    """The ids worth comparing with an article, given how many of its band keys each
+    article shared (``Vocabulary.band_sharers``: itself among them, sharing them all).
+
+    >>> candidates(Counter({"itself": 8, "twin": 8, "cousin": 1}))
+    ['itself', 'twin', 'cousin']
+    >>> candidates(Counter({"itself": 8, **{f"sign-off {n}": 1 for n in range(60)}}))
+    ['itself']
+    """
+    most = max(sharers.values(), default=0)
+    shared = 1
+    while shared < most and sum(count >= shared for count in sharers.values()) > MOST_CANDIDATES:
+        shared += 1
+    return [article_id for article_id, count in sharers.items() if count >= shared]
+
+
 class Stories:
     """Which articles of one commit are versions of one story."""
 
@@ -72,24 +96,20 @@ class Stories:
         if found is None:
             members, waiting = {number}, [number]
             while waiting:
-                for other in self._versions(waiting.pop()):
-                    if other not in members:
-                        members.add(other)
-                        waiting.append(other)
+                for other in self._versions(waiting.pop(), members):
+                    members.add(other)
+                    waiting.append(other)
             found = tuple(sorted(members))
             self._story.update(dict.fromkeys(found, found))
         return found
 
-    def _versions(self, number: int) -> Iterator[int]:
-        """The articles whose bodies are alike enough to article ``number``'s."""
+    def _versions(self, number: int, known: set[int]) -> Iterator[int]:
+        """The articles not ``known`` whose bodies are alike enough to article ``number``'s."""
         signature = self.searcher.signature(number)
-        ids = self.vocabulary.band_ids(band_keys(signature))
-        if len(ids) < 2:  # its own keys alone
-            return
-        for article_id in ids:
-            # None: deleted (its keys stay); itself, or replaced by another story, it fails.
+        for article_id in candidates(self.vocabulary.band_sharers(band_keys(signature))):
+            # None: deleted (its keys stay); replaced by another story, it fails.
             other = self.searcher.document_number("id", article_id)
-            if other is None or other == number:
+            if other is None or other in known:
                 continue
             if similarity(signature, self.searcher.signature(other)) >= self.threshold:
                 yield other

@@ -14,6 +14,7 @@ import errno
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,19 +137,18 @@ class Vocabulary:
         with self._connected() as connection:
             return list(connection.execute("SELECT key, id FROM bands"))
 
-    def band_ids(self, keys: Iterable[int]) -> set[str]:
-        """The ids of the articles whose bodies had any of these band keys.
+    def band_sharers(self, keys: Iterable[int]) -> Counter[str]:
+        """The ids of the articles whose bodies had any of these band keys, each with how
+        many of them it had.
 
         >>> import tempfile
         >>> vocabulary = Vocabulary(tempfile.mkdtemp())
-        >>> vocabulary.add_bands([(7, "a"), (7, "b"), (8, "c")])
-        >>> sorted(vocabulary.band_ids([7])), sorted(vocabulary.sharing_ids())
-        (['a', 'b'], ['a', 'b'])
+        >>> vocabulary.add_bands([(7, "a"), (7, "b"), (8, "b"), (9, "c")])
+        >>> sorted(vocabulary.band_sharers([7, 8]).items()), sorted(vocabulary.sharing_ids())
+        ([('a', 1), ('b', 2)], ['a', 'b'])
         """
-        return {
-            article_id
-            for _, article_id in self._select("SELECT key, id FROM bands WHERE key IN", list(keys))
-        }
+        rows = self._select("SELECT key, id FROM bands WHERE key IN", list(keys))
+        return Counter(article_id for _, article_id in rows)
 
     def sharing_ids(self) -> set[str]:
         """The ids of the articles that had a band key with another."""
