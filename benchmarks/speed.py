@@ -11,12 +11,14 @@ parsing, every field, its worker processes).
 - Warm queries: the 50 news queries of news_queries.txt on the BBC indexes, and the 300
   SciFact test claims on SciFact indexes; the best 10 hits with their headlines, in a
   process that already answered every query once.
+- Warm queries with snippets: the news queries on the BBC indexes, the best 10 hits with
+  their headlines and a snippet each (raw Whoosh: ``highlights()`` of each hit's body).
 - Cold query: a fresh ``search`` process against a minimal raw-Whoosh script that opens
   the same BBC index and runs the same query.
 
 Each measure is repeated ``--rounds`` times; the table shows medians and ranges.
 
-    python benchmarks/speed.py [--rounds 3] [--only bbc,reuters,warm,cold]
+    python benchmarks/speed.py [--rounds 3] [--only bbc,reuters,warm,snippets,cold]
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def searchlib_index(source: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
-def raw_whoosh_searcher(target: Path) -> Callable[[str], list[str]]:
+def raw_whoosh_searcher(target: Path, snippets: bool = False) -> Callable[[str], list[str]]:
     from whoosh.index import open_dir
     from whoosh.qparser import MultifieldParser, OrGroup
 
@@ -128,21 +130,29 @@ def raw_whoosh_searcher(target: Path) -> Callable[[str], list[str]]:
     parser = MultifieldParser(["headline", "body"], index.schema, group=OrGroup)
 
     def search(query: str) -> list[str]:
-        return [hit["headline"] for hit in searcher.search(parser.parse(query), limit=LIMIT)]
+        hits = searcher.search(parser.parse(query), limit=LIMIT)
+        if snippets:
+            return [f"{hit['headline']}\n{hit.highlights('body')}" for hit in hits]
+        return [hit["headline"] for hit in hits]
 
     return search
 
 
-def searchlib_searcher(target: Path, operators: bool) -> Callable[[str], list[str]]:
+def searchlib_searcher(
+    target: Path, operators: bool, snippets: bool = False
+) -> Callable[[str], list[str]]:
     from searchlib import Index, QueryError
 
     index = Index(target, create=False)
 
     def search(query: str) -> list[str]:
         try:
-            return [hit.title for hit in index.search(query, limit=LIMIT, operators=operators)]
+            hits = index.search(query, limit=LIMIT, operators=operators)
         except QueryError:
             return []
+        if snippets:
+            return [f"{hit.title}\n{hit.snippet}" for hit in hits]
+        return [hit.title for hit in hits]
 
     return search
 
@@ -216,10 +226,16 @@ class Benchmark:
         self.ratios.append(ratio_line(label, raw, ours, "(target >= 1.5)"))
 
     def warm(
-        self, name: str, raw_target: Path, our_target: Path, queries: list[str], operators: bool
+        self,
+        name: str,
+        raw_target: Path,
+        our_target: Path,
+        queries: list[str],
+        operators: bool,
+        snippets: bool = False,
     ) -> None:
-        raw_search = raw_whoosh_searcher(raw_target)
-        our_search = searchlib_searcher(our_target, operators)
+        raw_search = raw_whoosh_searcher(raw_target, snippets)
+        our_search = searchlib_searcher(our_target, operators, snippets)
         raw, ours = [], []
         for _ in range(self.rounds):
             raw.append(warm_p50(raw_search, queries))
@@ -258,7 +274,7 @@ class Benchmark:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", default="bbc,reuters,warm,cold")
+    parser.add_argument("--only", default="bbc,reuters,warm,snippets,cold")
     arguments = parser.parse_args()
     parts = set(arguments.only.split(","))
     missing = [path for path in (BBC, REUTERS, SCIFACT) if not path.exists()]
@@ -276,16 +292,17 @@ def main() -> None:
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)
     benchmark = Benchmark(arguments.rounds, workspace)
-    if "bbc" in parts or "warm" in parts or "cold" in parts:
+    if parts & {"bbc", "warm", "snippets", "cold"}:
         print("indexing BBC")
         benchmark.indexing("bbc", bbc_copy, lambda: bbc_articles(files))
     if "reuters" in parts:
         print("indexing Reuters")
         benchmark.indexing("reuters", REUTERS, reuters_articles)
+    news = NEWS_QUERIES.read_text(encoding="utf-8").splitlines()
+    raw_bbc, our_bbc = workspace / "raw-bbc-0", workspace / "searchlib-bbc-0"
     if "warm" in parts:
         print("warm queries")
-        news = NEWS_QUERIES.read_text(encoding="utf-8").splitlines()
-        benchmark.warm("news", workspace / "raw-bbc-0", workspace / "searchlib-bbc-0", news, True)
+        benchmark.warm("news", raw_bbc, our_bbc, news, True)
         raw_whoosh_index(scifact_articles(), workspace / "raw-scifact")
         searchlib_index(SCIFACT / "corpus.jsonl", workspace / "searchlib-scifact")
         qrels = (SCIFACT / "qrels" / "test.tsv").read_text(encoding="utf-8").splitlines()[1:]
@@ -295,9 +312,12 @@ def main() -> None:
         benchmark.warm(
             "scifact", workspace / "raw-scifact", workspace / "searchlib-scifact", claims, False
         )
+    if "snippets" in parts:
+        print("warm queries with snippets")
+        benchmark.warm("news+snippets", raw_bbc, our_bbc, news, True, snippets=True)
     if "cold" in parts:
         print("cold queries")
-        benchmark.cold(workspace / "raw-bbc-0", workspace / "searchlib-bbc-0")
+        benchmark.cold(raw_bbc, our_bbc)
     print()
     print(
         f"{arguments.rounds} rounds, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "

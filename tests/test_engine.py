@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from whoosh.filedb.compound import SubFile
+from whoosh.filedb.structfile import StructFile
 
 from searchlib import Article
 from searchlib.analysis import Stemmer
 from searchlib.engine import codec, postings, writing
 from searchlib.engine.directory import Engine
+from searchlib.engine.files import read_segment_directly
 from searchlib.engine.integrity import check
 from searchlib.schema import to_document
 
@@ -113,3 +119,65 @@ def test_dates_and_signatures_keep_their_documents_across_segments_without_them(
         )
         assert [hit.id for hit in index.search("gold", sort="date")] == ["old", "new"]
         assert [article.id for article in index.versions("new")] == ["new"]
+
+
+def _counting_lookups(searcher: object) -> list[tuple[str, bytes]]:
+    """Every term look-up the searcher makes in Whoosh's terms files from now on."""
+    looked_up: list[tuple[str, bytes]] = []
+    for leaf, _ in searcher._leaves:  # type: ignore[attr-defined]
+        terms = leaf._terms
+        original = terms.term_info
+
+        def term_info(field: str, term: bytes, original: Any = original) -> Any:
+            looked_up.append((field, term))
+            return original(field, term)
+
+        terms.term_info = term_info
+    return looked_up
+
+
+def test_a_query_looks_each_term_up_once_and_skips_small_fields_without_it(
+    tmp_path: Path,
+) -> None:
+    engine = Engine.create(tmp_path / "index")
+    stemmer = Stemmer()
+    with engine.writer(timeout=1) as writer:
+        for article in _articles()[:20]:
+            writer.update(to_document(article, stemmer))
+        writer.update(to_document(Article(id="c", body="budget", credit="Reuters"), stemmer))
+    with engine.searcher() as searcher:
+        looked_up = _counting_lookups(searcher)
+        pairs = [("body", "budget", 1.0), ("credit", "budget", 0.5), ("credit", "reuters", 0.5)]
+        with searcher.one_query():
+            first = searcher.frequencies(pairs, 0.75)
+            assert searcher.document_frequency("body", "budget") == 21
+            assert searcher.frequencies(pairs, 0.75) == first
+        # The credit field is small: its terms were read once, and "budget" is not one.
+        assert sorted(set(looked_up)) == [("body", b"budget"), ("credit", b"reuters")]
+        assert len(looked_up) == len(set(looked_up)) == 2
+        assert searcher.document_frequency("body", "budget") == 21  # outside: looked up again
+        assert len(looked_up) == 3
+
+
+def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: Path) -> None:
+    header = pickle.dumps((128, 9000, 3.5, None, 1, 200), protocol=2)
+    path = tmp_path / "segment"
+    path.write_bytes(b"junk" + header + b"data that follows" + b"terms table")
+    reads = []
+
+    class Part(SubFile):  # type: ignore[misc]
+        def read(self, size: int | None = None) -> bytes:
+            reads.append(size)
+            return super().read(size)
+
+    with path.open("rb") as whole:
+        postings = StructFile(Part(whole, 4, len(header) + 17))
+        table = StructFile(Part(whole, 4 + len(header) + 17, 11))
+        leaf = SimpleNamespace(_terms=SimpleNamespace(_postfile=postings, _dbfile=table))
+        read_segment_directly(leaf)
+        assert postings.read_pickle() == (128, 9000, 3.5, None, 1, 200)
+        assert postings.tell() == len(header) and postings.read(4) == b"data"
+        assert len(reads) == 2  # the bytes unpickled, then the 4 after them
+        assert (table.get(6, 5), table.get(6, 50), table.get(20, 5)) == (b"table", b"table", b"")
+        assert table.get_byte(0) == ord("t") and postings.get(len(header), 4) == b"data"
+        assert len(reads) == 2

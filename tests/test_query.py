@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from searchlib import Article, Index
 from searchlib.analysis import stem
 from searchlib.errors import QueryError
 from searchlib.search.grammar import parse
+from searchlib.search.pipeline import EXACT_FORM_BONUS, _with_exact_bonus
 from searchlib.search.planning import Bool, Dates, Phrase, Terms, plan
+from searchlib.search.ranking import Ranked
 from searchlib_cli.search import search as search_command
 
 
@@ -295,3 +298,65 @@ def test_did_you_mean_judges_each_word(names: Path) -> None:
     result = command(names, "Tony Blare")
     assert result.exit_code == 0 and "did you mean: Tony Blair?" in result.stderr
     assert "did you mean" not in command(names, "Glaxo").stderr
+
+
+def test_a_query_looks_up_the_stems_of_all_its_words_at_once() -> None:
+    asked: list[list[str]] = []
+
+    class Counting(Lexicon):
+        def stems(self, words):
+            asked.append(list(words))
+            return super().stems(words)
+
+    result = plan(parse('economy "sanctuary sessions" -economic'), Counting())
+    assert asked == [["economy", "sanctuary", "sessions", "economic"]]
+    assert result.stems["sessions"] == "session"
+
+
+def _unpruned_bonus(block: list[Ranked], held: dict[int, int], wanted: int) -> list[Ranked]:
+    """The exact-form bonus with every contender's forms read (as it was)."""
+    largest = EXACT_FORM_BONUS * 2
+    last = block[min(wanted, len(block)) - 1]
+    contenders = [
+        ranked
+        for ranked in block
+        if ranked.tier < last.tier
+        or (ranked.tier == last.tier and ranked.score >= last.score - largest)
+    ]
+    rescored = [
+        Ranked(ranked.number, ranked.score + EXACT_FORM_BONUS * held[ranked.number], ranked.tier)
+        for ranked in contenders
+    ]
+    return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
+
+
+class _Forms:
+    """A searcher whose document ``n`` holds ``held[n]`` of the query's two forms."""
+
+    def __init__(self, held: dict[int, int]) -> None:
+        self.held, self.read = held, 0
+
+    def forms_held(self, number: int, forms: set[str]) -> set[str]:
+        self.read += 1
+        return set(sorted(forms)[: self.held[number]])
+
+
+def test_the_exact_form_bonus_reads_only_forms_that_can_change_the_page() -> None:
+    chance = random.Random(18)
+    for _ in range(500):
+        scores = sorted(chance.choice([1.0, 1.5, 2.0, 2.25, 3.0, 4.0]) for _ in range(50))
+        tiers = sorted(chance.choice([0, 0, 1, 2]) for _ in range(50))
+        block = [
+            Ranked(number, score, tier)
+            for number, (tier, score) in enumerate(zip(tiers, reversed(scores), strict=True))
+        ]
+        block.sort(key=lambda ranked: (ranked.tier, -ranked.score))
+        held = {number: chance.choice([0, 1, 2]) for number in range(50)}
+        wanted = chance.choice([1, 10, 20, 50])
+        expected = _unpruned_bonus(block, held, wanted)
+        assert _with_exact_bonus(_Forms(held), block, {"a", "b"}, wanted, {}) == expected  # type: ignore[arg-type]
+    # Ten documents that hold both forms leave the ten below them, a bonus short, unread.
+    block = [Ranked(number, 10.0 - number / 10) for number in range(50)]
+    searcher = _Forms({number: 2 if number < 10 else 0 for number in range(50)})
+    found = _with_exact_bonus(searcher, block, {"a", "b"}, 10, {})  # type: ignore[arg-type]
+    assert [ranked.number for ranked in found] == list(range(10)) and searcher.read == 10

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+import random
 import sys
 from html.parser import HTMLParser
 
 import pytest
 
 from searchlib import Article, Index, QueryWarning, Quote, Results, SearchlibError
+from searchlib.analysis import TOKEN, tokenize
 from searchlib.results.hits import HIT_KEYS as RESULT_KEYS
+from searchlib.results.occurrences import matching_tokens
 from searchlib.results.snippets import Snippet, make_snippet
 
-from .conftest import HIT_KEYS, SEED_ID
+from .conftest import FIXTURES, HIT_KEYS, REPOSITORY, SEED_ID
 
 
 def highlighted(snippet: Snippet) -> list[str]:
@@ -41,6 +45,71 @@ def test_a_huge_article_is_only_scanned_so_far() -> None:
     text = "start " + "word " * 200_000 + "Byrne"
     assert highlighted(make_snippet(text, {"byrne"})) == []
     assert make_snippet(text, {"start"}).text.startswith("start word")
+
+
+@pytest.mark.parametrize(
+    "case", json.loads((FIXTURES / "snippets.json").read_text(encoding="utf-8")), ids=str
+)
+def test_snippets_are_those_of_whole_text_tokenizing(case: dict[str, object]) -> None:
+    # Made by the snippets of before (which tokenized every article whole), on real articles.
+    text = (REPOSITORY / str(case["file"])).read_text(encoding="utf-8")
+    snippet = make_snippet(text, set(case["matching"]), int(case["words"]))  # type: ignore[call-overload, arg-type]
+    assert snippet.text == case["text"]
+    assert [list(span) for span in snippet.highlights] == case["highlights"]
+
+
+_PIECES = [
+    "U.S.", "us", "US", "U.S.A.", "the", "Grant", "grants", "grant's", "Grant’s", "O'Brien",
+    "o’brien", "1,000", "1000", "15.8m", "1980s", "café", "CAFÉ", "x_grant", "Miami-Dade",
+    "“Byrne", "Byrne”.", "ﬁne", "it's", "e.g.", "eg", "overgrowth", "growth", "—", "£5", "…",
+]  # fmt: skip
+_FORMS = ["us", "usa", "grant", "grants", "o'brien", "1000", "15.8m", "cafe", "dade", "fine",
+          "it", "eg", "growth", "grow", "byrne", "5", "1980s", "a"]  # fmt: skip
+
+
+def _whole_text_window(text: str, matching: set[str], words: int) -> tuple[list[str], list[str]]:
+    """The window ``make_snippet`` must choose, from every token of the text: its tokens,
+    and those of them that match, as written."""
+    tokens = list(tokenize(text))
+    places = [index for index, token in enumerate(tokens) if token.text in matching]
+    best, best_key, context = 0, (0, 0), min(3, words // 4)
+    for place in places[:200]:
+        for first in (place - context, place):
+            start = max(0, min(first, len(tokens) - words))
+            inside = [tokens[i].text for i in places if start <= i < start + words]
+            if (len(set(inside)), len(inside)) > best_key:
+                best, best_key = start, (len(set(inside)), len(inside))
+    window = tokens[best : best + words]
+    written = [text[token.start : token.end] for token in window]
+    return written, [
+        raw for raw, token in zip(written, window, strict=True) if token.text in matching
+    ]
+
+
+def test_snippets_choose_the_window_whole_text_tokenizing_would() -> None:
+    chance = random.Random(18)
+    for _ in range(3000):
+        count = chance.choice([1, 3, 10, 40, 120])
+        pieces = [chance.choice(_PIECES) if chance.random() < 0.5 else f"w{chance.randrange(9)}"
+                  for _ in range(count)]  # fmt: skip
+        text = "".join(
+            piece + chance.choice([" ", " ", "\n", ", ", "-", "'", ""]) for piece in pieces
+        )
+        matching = set(chance.sample(_FORMS, chance.randrange(1, 4)))
+        words = chance.choice([3, 5, 30])
+        if not TOKEN.search(text):
+            continue
+        tokens, matches = _whole_text_window(text, matching, words)
+        snippet = make_snippet(text, matching, words)
+        assert TOKEN.findall(snippet.text) == tokens, (text, matching, words)
+        assert highlighted(snippet) == matches, (text, matching, words)
+
+
+def test_matching_tokens_are_those_tokenizing_finds() -> None:
+    text = "U.S.A. and the U.S.: Grant’s grants, O'Brien's 1,000 growth; overgrowth café x_grant"
+    for matching in ({"usa", "us"}, {"grant", "o'brien"}, {"1000", "growth"}, {"cafe", "grant"}):
+        expected = [token for token in tokenize(text) if token.text in matching]
+        assert matching_tokens(text, matching, len(text)) == expected
 
 
 def test_parts_and_marked_agree() -> None:

@@ -8,7 +8,9 @@ import errno
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
@@ -35,6 +37,41 @@ def open_storage(directory: Path) -> FileStorage:
     # Without mmap, Whoosh reads a segment's parts from its file as needed; with it, it
     # copies every part (postings included) into memory when a searcher opens.
     return FileStorage(str(directory), supports_mmap=False)
+
+
+def read_segment_directly(leaf: Any) -> None:
+    """Shortcuts through Whoosh's Python file layer, for a segment's terms and postings:
+    parts (``SubFile``) of the segment's one file, each read a seek and a read of it through
+    four Python calls. Both get a ``get`` that seeks and reads the file at once (a term
+    look-up makes some five, a block of postings one); the postings, the file's ``peek``
+    too, so that Python's unpickler reads a block's pickled header in one call, not in some
+    twenty-five."""
+    terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+    if terms is None:
+        return
+    table, postings = terms._dbfile, terms._postfile
+    part = postings.file
+    whole = getattr(part, "_file", None)
+    if not hasattr(whole, "peek") or getattr(table.file, "_file", None) is not whole:
+        return
+    table.get, postings.get = _direct_get(whole, table.file), _direct_get(whole, part)
+
+    def peek(size: int = 1) -> bytes:
+        whole.seek(part._offset + part._pos)
+        return whole.peek(size)[: part._length - part._pos]
+
+    part.peek = peek
+
+
+def _direct_get(whole: Any, part: Any) -> Callable[[int, int], bytes]:
+    """``StructFile.get`` of a part of ``whole``, reading ``whole`` at once."""
+    start, end = part._offset, part._length
+
+    def get(position: int, length: int) -> bytes:
+        whole.seek(start + position)
+        return whole.read(max(0, min(length, end - position)))
+
+    return get
 
 
 def open_index(storage: FileStorage, schema: Schema) -> FileIndex:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
+from contextlib import contextmanager
 from datetime import datetime
+from itertools import islice
 from typing import Any, Protocol
 
 from whoosh import query as whoosh_query
@@ -17,10 +19,15 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
+from searchlib.engine.files import read_segment_directly
 from searchlib.schema import held_forms, keyword_term
 
 LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 """Whoosh stores each field length as one byte; the lengths those bytes stand for."""
+SMALL_FIELD = 1024
+"""A field holding at most this many words in all has its terms read once per commit, so
+that a query word it lacks costs no look-up in Whoosh's terms file (~20 µs each): captions
+or credits that few articles have, searched for every query word."""
 
 
 class Statistics(Protocol):
@@ -43,6 +50,8 @@ class Searcher:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        for leaf, _ in self._leaves:
+            read_segment_directly(leaf)
         self._bases = [base for _, base in self._leaves]
         self._lengths: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
@@ -51,6 +60,8 @@ class Searcher:
         self._forms: Any = None
         self._signatures: list[tuple[int, Any]] | None = None
         self._dates: list[int | None] | None = None
+        self._small_lexicons: dict[str, frozenset[str] | None] = {}
+        self._looked_up: dict[tuple[str, str], list[tuple[int, Any, Any]]] | None = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -65,6 +76,19 @@ class Searcher:
         # holds, so a closed searcher keeps no file or buffer alive.
         self._searcher = self._reader = self._forms = self._signatures = None
         self._leaves, self._lengths = [], {}
+
+    @contextmanager
+    def one_query(self) -> Iterator[None]:
+        """Within it, each term is looked up in Whoosh's terms file once (~20 µs a look-up):
+        a query's ranking and its did-you-mean ask about the same words."""
+        if self._looked_up is not None:  # already within one
+            yield
+            return
+        self._looked_up = {}
+        try:
+            yield
+        finally:
+            self._looked_up = None
 
     def is_current(self) -> bool:
         """Whether no commit has happened since this searcher opened."""
@@ -120,7 +144,7 @@ class Searcher:
         get = combined.get
         for field, term, weight in pairs:
             average = self.statistics.average_length(field)
-            if not average:
+            if not average or not self._may_hold(field, term):
                 continue
             lengths = self._field_lengths(field)
             scale = self._scale(field, weight, length_weight, average)
@@ -129,6 +153,19 @@ class Searcher:
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
         return _live(combined, self.deleted())
+
+    def _may_hold(self, field: str, term: str) -> bool:
+        """Whether ``field`` may hold ``term``: ``False`` only when the field is so small
+        (``SMALL_FIELD``) that its every term is known, and ``term`` is not one of them."""
+        if field not in self._small_lexicons:
+            lexicon = None
+            if self._reader.field_length(field) <= SMALL_FIELD:
+                terms = list(islice(self._reader.lexicon(field), SMALL_FIELD + 1))
+                if len(terms) <= SMALL_FIELD:
+                    lexicon = frozenset(term.decode("utf-8") for term in terms)
+            self._small_lexicons[field] = lexicon
+        lexicon = self._small_lexicons[field]
+        return lexicon is None or term in lexicon
 
     def _scale(
         self, field: str, weight: float, length_weight: float, average: float
@@ -170,7 +207,7 @@ class Searcher:
     def document_frequency(self, field: str, term: str) -> int:
         """How many live documents hold ``term`` in ``field``."""
         if not self._reader.has_deletions():
-            return self._reader.doc_frequency(field, term)
+            return sum(info.doc_frequency() for _, _, info in self._term_infos(field, term))
         deleted = self.deleted()
         return sum(
             sum(1 for number in numbers if base + number not in deleted)
@@ -183,23 +220,41 @@ class Searcher:
 
     def _postings(self, field: str, term: str) -> Iterator[tuple[int, Any, Any]]:
         """``(base, numbers, counts)`` blocks of a term's postings, deleted documents included."""
-        term_bytes = term.encode("utf-8")
-        for leaf, base in self._leaves:
-            try:
-                info = leaf._terms.term_info(field, term_bytes)
-            except TermNotFound:
-                continue
+        for base, leaf, info in self._term_infos(field, term):
             if info.is_inlined():
                 numbers, counts, _ = info.inlined_postings()
                 yield base, numbers, counts
                 continue
-            matcher = leaf._terms.matcher(field, term_bytes, leaf.schema[field].format)
+            # What the terms reader's ``matcher`` does, without looking the term up again.
+            terms = leaf._terms
+            matcher = terms._codec.postings_reader(
+                terms._postfile, info, leaf.schema[field].format, term=(field, term.encode())
+            )
             # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
             while matcher.is_active():
                 matcher._read_ids()
                 matcher._read_weights()
                 yield base, matcher._ids, matcher._weights
                 matcher._next_block()
+
+    def _term_infos(self, field: str, term: str) -> list[tuple[int, Any, Any]]:
+        """``(base, leaf, term info)`` for each segment holding ``term`` in ``field``."""
+        key = (field, term)
+        if self._looked_up is not None and key in self._looked_up:
+            return self._looked_up[key]
+        term_bytes = term.encode("utf-8")
+        found = []
+        for leaf, base in self._leaves:
+            terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+            if terms is None:
+                continue
+            try:
+                found.append((base, leaf, terms.term_info(field, term_bytes)))
+            except TermNotFound:
+                continue
+        if self._looked_up is not None:
+            self._looked_up[key] = found
+        return found
 
     def _field_lengths(self, field: str) -> bytes:
         """Every document's length code for ``field``, one byte per document number."""

@@ -4,6 +4,7 @@ into hits; and the search that found them, kept for facets and explanations."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, replace
@@ -70,22 +71,25 @@ def search(
     check_threshold(threshold)  # a bad one is an error with every version shown too
     told = stories(searcher, index.vocabulary, threshold) if collapse else None
     depth = _depth(offset + limit)
-    ranking = rank(searcher, parsed.root, depth, order, deadline)
-    # Ranked deeper until the page is full of stories (a story shows its best version).
-    while (
-        told
-        and len(ranking.best) < ranking.total
-        and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
-    ):
-        depth *= 2
+    with searcher.one_query():
         ranking = rank(searcher, parsed.root, depth, order, deadline)
-    found = _Search(index, parsed, searcher, ranking.matched, stories=told)
-    results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
-    # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
-    # Plain text (a claim, a question) is too long to check every word of, unless it finds
-    # next to nothing.
-    if not syntax.plain or ranking.total < SUGGEST_BELOW:
-        results.suggestion = suggestion(searcher, index.vocabulary, query, syntax.root, deadline)
+        # Ranked deeper until the page is full of stories (a story shows its best version).
+        while (
+            told
+            and len(ranking.best) < ranking.total
+            and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
+        ):
+            depth *= 2
+            ranking = rank(searcher, parsed.root, depth, order, deadline)
+        found = _Search(index, parsed, searcher, ranking.matched, stories=told)
+        results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
+        # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
+        # Plain text (a claim, a question) is too long to check every word of, unless it
+        # finds next to nothing.
+        if not syntax.plain or ranking.total < SUGGEST_BELOW:
+            results.suggestion = suggestion(
+                searcher, index.vocabulary, query, syntax.root, deadline, parsed.stems
+            )
     return results
 
 
@@ -213,23 +217,34 @@ def _with_exact_bonus(
 
     Only documents that can reach the first ``wanted`` places have their forms read (once:
     ``known`` keeps them): one scoring less than the ``wanted``-th document's score minus
-    the largest bonus can't.
+    the largest bonus can't, nor one that even with the largest bonus can't pass as many
+    documents of its tier as there are places left for the tier (it would come after them:
+    the sort is stable).
     """
     if not block or not exact_forms:
         return block[:wanted]
     largest = EXACT_FORM_BONUS * len(exact_forms)
     last = block[min(wanted, len(block)) - 1]
-    contenders = [
-        ranked
-        for ranked in block
-        if ranked.tier < last.tier
-        or (ranked.tier == last.tier and ranked.score >= last.score - largest)
-    ]
-    rescored = [
-        replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found))
-        for ranked in contenders
-        for found in [_known_forms(searcher, ranked.number, exact_forms, known)]
-    ]
+    places = sum(1 for ranked in block[:wanted] if ranked.tier == last.tier)
+    best_of_tier: list[float] = []  # the ``places`` best scores of the last tier, a min-heap
+    rescored = []
+    for ranked in block:
+        if ranked.tier > last.tier or (
+            ranked.tier == last.tier
+            and (
+                ranked.score < last.score - largest
+                or (len(best_of_tier) == places and ranked.score + largest <= best_of_tier[0])
+            )
+        ):
+            break  # the block goes by tier, then score: no later document can reach a place
+        found = _known_forms(searcher, ranked.number, exact_forms, known)
+        rescored.append(replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found)))
+        if ranked.tier == last.tier:
+            score = rescored[-1].score
+            if len(best_of_tier) < places:
+                heapq.heappush(best_of_tier, score)
+            else:
+                heapq.heappushpop(best_of_tier, score)
     return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
 
 

@@ -9,7 +9,7 @@ that fit it. Anything that can't be searched is left out and said in ``Plan.warn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
@@ -155,6 +155,8 @@ class Plan:
     """The wanted words as typed (normalised), for the exact-form bonus."""
     fields: set[str] = field(default_factory=set)
     """The searchable fields the wanted clauses look in."""
+    stems: dict[str, str] = field(default_factory=dict)
+    """The stems of the query's words (all looked up at once; did-you-mean asks again)."""
 
 
 def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
@@ -167,6 +169,7 @@ def plan(parsed: ParsedQuery, lexicon: Lexicon) -> Plan:
     (Terms(pairs=(('headline', 'jag', 2.0), ...), boost=1.0),)
     """
     planner = _Planner(parsed, lexicon)
+    planner.stems(list(_text_words(parsed.root)))
     common_words = common_words_only(parsed.root)
     if common_words:
         # A query of common words alone ("The Who", "to be or not to be") means them in order.
@@ -259,7 +262,7 @@ class _Planner:
                 self.plan.warnings.append(
                     f"searched {typed} as {' '.join(written)}: ignored {dropped!r}"
                 )
-        stems = self.lexicon.stems(forms)
+        stems = self.stems(forms)
         stemmed = [stems[form] for form in forms]
         if wanted:
             self.note(forms, stemmed, fields, written)
@@ -277,6 +280,12 @@ class _Planner:
         places = [place for place, token in enumerate(tokens) if token is not None]
         apart = max((later - earlier for earlier, later in pairwise(places)), default=1)
         return Phrase(words, held, slop, sequence, apart)
+
+    def stems(self, forms: list[str]) -> dict[str, str]:
+        """The stems of ``forms`` (and of the query's other words looked up so far)."""
+        if missing := [form for form in forms if form not in self.plan.stems]:
+            self.plan.stems.update(self.lexicon.stems(missing))
+        return self.plan.stems
 
     def sequence(
         self, text: str, tokens: list[str | None], stems: dict[str, str]
@@ -374,6 +383,15 @@ def similarity(typed: str, found: str, edits: int) -> float:
 
 def _moment(day: date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day) if day else None
+
+
+def _text_words(syntax: tree.Syntax) -> Iterator[str]:
+    """The folded forms of the words of every word and phrase of a query."""
+    if isinstance(syntax, tree.Bool):
+        for part in (*syntax.must, *syntax.should, *syntax.must_not):
+            yield from _text_words(part)
+    elif isinstance(syntax, tree.Word | tree.Phrase):
+        yield from folded([word for word in written_words(syntax.text) if word is not None])
 
 
 def _nothing_searchable(typed: str, text: str) -> str:

@@ -79,14 +79,14 @@ def rank(
         )
         ranked = [Ranked(number, scores.get(number, 0.0)) for number in best]
         return Ranking(ranked, len(matched), matched)
-    tier = _tiers(evaluation, root, matched)
-    best = heapq.nlargest(
-        depth,
-        matched,
-        key=lambda number: (-tier.get(number, 0), scores.get(number, 0.0), -number),
-    )
-    ranked = [Ranked(number, scores.get(number, 0.0), tier.get(number, 0)) for number in best]
-    return Ranking(ranked, len(matched), matched)
+    found: list[Ranked] = []
+    # Whole tiers in order, best first within each (by score, then document number).
+    for tier, group in enumerate(_tiers(evaluation, root, matched)):
+        best = heapq.nlargest(
+            depth - len(found), group, key=lambda number: (scores.get(number, 0.0), -number)
+        )
+        found += [Ranked(number, scores.get(number, 0.0), tier) for number in best]
+    return Ranking(found, len(matched), matched)
 
 
 def matches(searcher: Searcher, root: Bool) -> set[int]:
@@ -118,16 +118,15 @@ def contributions(evaluation: Evaluation, root: Bool, number: int) -> dict[tuple
     return shares
 
 
-def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> dict[int, int]:
-    """0 for documents with every ``should`` clause, 1 with some, 2 with none."""
+def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> list[set[int]]:
+    """The matches in tiers: those with every ``should`` clause, with some, with none (one
+    tier when there is no telling them apart)."""
     if len(root.should) < 2 and not root.must:
-        return {}
-    held = dict.fromkeys(matched, 0)
-    for clause in root.should:
-        for number in evaluation.within(clause, matched):
-            held[number] += 1
-    every = len(root.should)
-    return {number: 0 if count == every else 1 if count else 2 for number, count in held.items()}
+        return [matched]
+    held = [evaluation.within(clause, matched) for clause in root.should]
+    every = set.intersection(matched, *held)  # all of none: every match
+    some = set().union(*held) - every
+    return [every, some, matched - every - some]
 
 
 class Evaluation:

@@ -44,13 +44,15 @@ def suggestion(
     query: str,
     syntax: tree.Bool,
     deadline: Deadline = NO_DEADLINE,
+    stems: dict[str, str] | None = None,
 ) -> str | None:
     """``query`` with each wanted word that finds little on its own (fewer than
     ``SUGGEST_BELOW`` articles, and written fewer times than that) replaced by a near word
     found in ``SUGGESTION_MARGIN`` times more articles; ``None`` when no word is replaced.
-    Words left when the ``deadline`` passes stay as typed: a suggestion is a courtesy."""
+    Words left when the ``deadline`` passes stay as typed: a suggestion is a courtesy.
+    ``stems`` are stems already looked up (the query plan's)."""
     typed = dict(_typed_words(syntax))
-    words = _Words(searcher, vocabulary, list(typed)[:SUGGESTED_WORDS])
+    words = _Words(searcher, vocabulary, list(typed)[:SUGGESTED_WORDS], stems or {})
     corrections: dict[str, str] = {}
     for form, fields in list(typed.items())[:SUGGESTED_WORDS]:
         if deadline.passed():
@@ -65,11 +67,13 @@ class _Words:
     """The stems of a query's words and the articles holding each word, looked up once per
     query (the typed words' stems in one go, when the first is needed)."""
 
-    def __init__(self, searcher: Searcher, vocabulary: Vocabulary, typed: list[str]) -> None:
+    def __init__(
+        self, searcher: Searcher, vocabulary: Vocabulary, typed: list[str], stems: dict[str, str]
+    ) -> None:
         self.searcher = searcher
         self.vocabulary = vocabulary
         self._typed = typed
-        self._stems: dict[str, str] = {}
+        self._stems = dict(stems)
         self._articles: dict[str, set[int]] = {}
 
     def stem(self, form: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,14 @@ class ShardedSearcher:
         """Release every shard's files."""
         for shard in self._owned:
             shard.close()
+
+    @contextmanager
+    def one_query(self) -> Iterator[None]:
+        """``Searcher.one_query`` in every shard."""
+        with ExitStack() as stack:
+            for shard in self._owned:
+                stack.enter_context(shard.one_query())
+            yield
 
     def is_current(self) -> bool:
         """Whether no shard has had a commit since this searcher opened."""
