@@ -73,6 +73,17 @@ def number_of_seconds(value: float) -> float:
     return value
 
 
+def versions_options(function: Function) -> Function:
+    """``--all-versions`` and ``--duplicate-threshold``: whether and how hits collapse."""
+    return click.option(
+        "--all-versions",
+        is_flag=True,
+        help="Show every version of a story (by default a story is one hit, its best "
+        "version, with +N versions; the count line counts articles, and stories once the "
+        "last is shown).",
+    )(duplicate_threshold_option(function))
+
+
 def duplicate_threshold_option(function: Function) -> Function:
     """``--duplicate-threshold J``: how alike two bodies must be to be one story's versions."""
     return click.option(
@@ -176,13 +187,7 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
     "index (topic), or per year, month or day as a bar chart (date, date:month) (repeatable): "
     "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
-@click.option(
-    "--all-versions",
-    is_flag=True,
-    help="Show every version of a story (by default a story is one hit, its best version, "
-    "with +N versions; the count line counts articles either way).",
-)
-@duplicate_threshold_option
+@versions_options
 @click.option(
     "--explain",
     is_flag=True,
