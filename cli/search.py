@@ -313,22 +313,23 @@ def facet_text(results: Results, name: str) -> str:
     if name.startswith("date"):
         _, _, unit = name.partition(":")
         timeline = results.timeline(unit or None)
-        return f"date, per {timeline.unit}:\n{clean(str(timeline))}"
+        return f"articles per {timeline.unit}:\n{clean(str(timeline))}"
     return facet_line(name, results.facets[name])
 
 
 def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
-    """A facet's most common values and their counts, in one line.
+    """A facet's most common values and their counts, in one line, saying what is counted:
+    articles (each version of a story counts, since versions may differ in the value).
 
     >>> facet_line("speaker", [("Jeff Sessions", 3), ("Thomas Homan", 2)])
-    'speaker: Jeff Sessions (3), Thomas Homan (2)'
+    'articles by speaker: Jeff Sessions (3), Thomas Homan (2)'
     >>> facet_line("credit", [])
-    'credit: none'
+    'articles by credit: none'
     """
     shown = [f"{flat(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
     if len(counts) > FACET_VALUES_SHOWN:
         shown.append(f"and {len(counts) - FACET_VALUES_SHOWN} more")
-    return f"{name}: {', '.join(shown) or 'none'}"
+    return f"articles by {name}: {', '.join(shown) or 'none'}"
 
 
 def parse_keys(value: str | None) -> tuple[str, ...] | None:
