@@ -156,12 +156,16 @@ def _stored_bytes(file: StructFile, size: int, documents: int) -> Counter[str]:
 
 
 def _term_bytes(terms_file: StructFile, length: int, postings_file: StructFile) -> Counter[str]:
-    """The terms file and the postings file by part, per field."""
+    """The terms file and the postings file by part, per field. The term dictionary's
+    entries (a term, its statistics and where its postings are) count by field; the file's
+    hash tables and each entry's lengths are its ``tables``."""
     table = OrderedHashReader(terms_file, length)
     fields = {number: name for name, number in table.extras["fieldmap"].items()}
-    sizes: Counter[str] = Counter({TERMS: length})
+    sizes: Counter[str] = Counter({f"{TERMS}/tables": length})
     for key, value in table.items():
         field = fields[unpack_ushort(key[:2])[0]]
+        sizes[f"{TERMS}/tables"] -= len(key) + len(value)
+        sizes[f"{TERMS}/{field}"] += len(key) + len(value)
         info = W3TermInfo.from_bytes(value)
         if info.is_inlined():
             inlined = len(pickle.dumps(info._inlined, 2))
@@ -170,7 +174,7 @@ def _term_bytes(terms_file: StructFile, length: int, postings_file: StructFile) 
             without = len(pickle.dumps((numbers, weights, ()), 2)) if any(values) else inlined
             sizes[f"{POSITIONS}/{field}"] += inlined - without
             sizes[f"{POSTINGS}/{field}"] += without
-            sizes[TERMS] -= inlined
+            sizes[f"{TERMS}/{field}"] -= inlined
             continue
         offset, extent = info.extent()
         if isinstance(extent, tuple):  # Whoosh reads it back unpacked from its struct
