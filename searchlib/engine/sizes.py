@@ -7,14 +7,12 @@ A part's name may carry a detail after a slash (``positions/body``: the body's p
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.columns import VarBytesColumn
@@ -22,9 +20,9 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
-from whoosh.system import _INT_SIZE, unpack_ushort
+from whoosh.system import unpack_ushort
 
-from searchlib.engine.codec import COMPRESS_FROM
+from searchlib.engine.codec import COMPRESS_FROM, written_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import (
     INDEX_NAME,
@@ -186,24 +184,15 @@ def _term_bytes(terms_file: StructFile, length: int, postings_file: StructFile) 
 
 
 def _blocks(data: bytes) -> Iterator[tuple[int, int]]:
-    """The bytes of each block of a term's postings as (postings, positions)."""
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a term's postings")
-    position = 4
-    yield 4, 0
-    while position < len(data):
-        size = abs(int.from_bytes(data[position : position + _INT_SIZE], "big", signed=True))
-        block = io.BytesIO(data[position + _INT_SIZE : position + _INT_SIZE + size])
-        header: Any = pickle.load(block)
-        stored = block.read()
-        compression = header[3]
+    """The bytes of a term's postings as (postings, positions): the tag of their start,
+    then each block."""
+    yield len(WHOOSH3_HEADER_MAGIC), 0
+    for size, _, compression, stored in written_blocks(data):
         numbers, weights, values = pickle.loads(zlib.decompress(stored) if compression else stored)
+        positions = 0
         if values and any(values):
             bare = pickle.dumps((numbers, weights, None), 2)
             if compression and len(bare) >= COMPRESS_FROM:
                 bare = zlib.compress(bare, compression)
             positions = len(stored) - len(bare)
-        else:
-            positions = 0
-        yield _INT_SIZE + size - positions, positions
-        position += _INT_SIZE + size
+        yield size - positions, positions
