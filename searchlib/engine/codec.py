@@ -115,6 +115,16 @@ def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """The document numbers and weights of each block of a term's postings, from ``data``,
     the postings as written (the term's whole extent in the postings file, read at once:
     Whoosh's matcher reads a block in some ten Python calls on its file)."""
+    for _, count, compression, block in written_blocks(data):
+        gaps, weights, _ = pickle.loads(zlib.decompress(block) if compression else block)
+        if weights is None or isinstance(weights, float):
+            weights = [1.0 if weights is None else weights] * count
+        yield list(accumulate(gaps)), weights
+
+
+def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
+    """Each block of a term's postings ``data`` as written: its bytes (size and header
+    included), its count of postings, its compression (0: none) and its pickled data."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("no postings at this place of the postings file")
     stream = io.BytesIO(data)
@@ -124,11 +134,7 @@ def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         stream.seek(position + _BLOCK_SIZE.size)
         count, _, _, compression, _, _ = pickle.load(stream)
         end = position + _BLOCK_SIZE.size + abs(size)
-        block = data[stream.tell() : end]
-        gaps, weights, _ = pickle.loads(zlib.decompress(block) if compression else block)
-        if weights is None or isinstance(weights, float):
-            weights = [1.0 if weights is None else weights] * count
-        yield list(accumulate(gaps)), weights
+        yield end - position, count, compression, data[stream.tell() : end]
         if size < 0:
             return
         position = end
