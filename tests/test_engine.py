@@ -224,6 +224,6 @@ def test_an_index_s_bytes_are_split_into_parts_that_add_up_to_its_files(tmp_path
     }  # fmt: skip
     # Repeated body words have positions; ids have none, and their postings sit in the
     # term entries (one document each).
-    assert parts["positions/body"] > parts["postings/body"] > 0
+    assert parts["positions/body"] > 0 and parts["postings/body"] > 0
     assert "positions/id" not in parts and parts["postings/id"] > 0
     assert parts["stored fields/body"] > parts["stored fields/headline"] > 0

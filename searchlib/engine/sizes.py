@@ -22,7 +22,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 from whoosh.system import unpack_ushort
 
-from searchlib.engine.codec import COMPRESS_FROM, written_blocks
+from searchlib.engine.codec import BLOCK_PROTOCOL, COMPRESS_FROM, TERM_PROTOCOL, written_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import (
     INDEX_NAME,
@@ -166,10 +166,11 @@ def _term_bytes(terms_file: StructFile, length: int, postings_file: StructFile) 
         sizes[f"{TERMS}/{field}"] += len(key) + len(value)
         info = W3TermInfo.from_bytes(value)
         if info.is_inlined():
-            inlined = len(pickle.dumps(info._inlined, 2))
+            inlined = len(value) - W3TermInfo._struct.size
             numbers, weights, values = info._inlined
             # An empty value (a field without positions) is the posting's, not positions.
-            without = len(pickle.dumps((numbers, weights, ()), 2)) if any(values) else inlined
+            bare = (numbers, weights, ())
+            without = len(pickle.dumps(bare, TERM_PROTOCOL)) if any(values) else inlined
             sizes[f"{POSITIONS}/{field}"] += inlined - without
             sizes[f"{POSTINGS}/{field}"] += without
             sizes[f"{TERMS}/{field}"] -= inlined
@@ -191,7 +192,7 @@ def _blocks(data: bytes) -> Iterator[tuple[int, int]]:
         numbers, weights, values = pickle.loads(zlib.decompress(stored) if compression else stored)
         positions = 0
         if values and any(values):
-            bare = pickle.dumps((numbers, weights, None), 2)
+            bare = pickle.dumps((numbers, weights, None), BLOCK_PROTOCOL)
             if compression and len(bare) >= COMPRESS_FROM:
                 bare = zlib.compress(bare, compression)
             positions = len(stored) - len(bare)
