@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -22,16 +22,17 @@ from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.duplicates import Stories, check_threshold, stories
 from searchlib.search.grammar import parse
-from searchlib.search.planning import Lexicon, Plan, plan
+from searchlib.search.planning import Bool, Lexicon, Plan, plan
 from searchlib.search.ranking import (
     SORTS,
     Evaluation,
     Ranked,
+    Ranking,
     contributions,
     matches,
-    rank,
     wanted_words,
 )
+from searchlib.search.sharded import rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.shingles import DEFAULT_THRESHOLD
@@ -42,6 +43,8 @@ _A_DAY = 86_400_000_000
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
+Ranker = Callable[[Searcher, Bool, int, str, Deadline], Ranking]
+"""What ranks a query (``sharded.rank`` in this process, ``cluster.Cluster`` on workers)."""
 
 
 def search(
@@ -54,11 +57,12 @@ def search(
     sort: str | None = None,
     collapse: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
+    ranker: Ranker = rank,
 ) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order,
     with ``collapse`` one hit per story (versions alike by ``threshold``; see
-    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
-    beyond the result window or the ``timeout`` (seconds)."""
+    ``Index.search``), ranked by ``ranker``; ``QueryError`` when it has nothing searchable,
+    ``RequestLimitError`` beyond the result window or the ``timeout`` (seconds)."""
     if sort not in (None, *SORTS):
         raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     check_window(offset, limit)
@@ -72,7 +76,7 @@ def search(
     told = stories(searcher, index.vocabulary, threshold) if collapse else None
     depth = _depth(offset + limit)
     with searcher.one_query():
-        ranking = rank(searcher, parsed.root, depth, order, deadline)
+        ranking = ranker(searcher, parsed.root, depth, order, deadline)
         # Ranked deeper until the page is full of stories (a story shows its best version).
         while (
             told
@@ -80,7 +84,7 @@ def search(
             and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
         ):
             depth *= 2
-            ranking = rank(searcher, parsed.root, depth, order, deadline)
+            ranking = ranker(searcher, parsed.root, depth, order, deadline)
         found = _Search(index, parsed, searcher, ranking.matched, stories=told)
         results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
         # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
@@ -93,8 +97,11 @@ def search(
     return results
 
 
-def similar(index: IndexFolder, id: str, limit: int, timeout: float | None = None) -> Results:
-    """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``)."""
+def similar(
+    index: IndexFolder, id: str, limit: int, timeout: float | None = None, ranker: Ranker = rank
+) -> Results:
+    """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``),
+    ranked by ``ranker``."""
     check_window(0, limit)
     deadline = Deadline(timeout)
     searcher = index.searcher()
@@ -105,7 +112,7 @@ def similar(index: IndexFolder, id: str, limit: int, timeout: float | None = Non
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = rank(searcher, parsed.root, _depth(limit + 1), deadline=deadline)
+    ranking = ranker(searcher, parsed.root, _depth(limit + 1), "score", deadline)
     best = [ranked for ranked in ranking.best if ranked.number != number]
     found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
     return _results(found, query, best, 0, limit)
