@@ -65,6 +65,7 @@ def test_queries_ranked_on_the_cluster_score_as_in_one_process_through_updates(
             assert [(hit.id, hit.score) for hit in page] == [(hit.id, hit.score) for hit in wanted]
             assert page.total == wanted.total and page.facets == wanted.facets
             assert page.timeline() == wanted.timeline() and page.stories == wanted.stories
+            assert page[0].explain().score == pytest.approx(page[0].score, rel=1e-12)
             by_date = there.search("cocoa", limit=20, sort="-date")
             assert [hit.id for hit in by_date] == [
                 hit.id for hit in here.search("cocoa", 20, sort="-date")

@@ -32,7 +32,7 @@ from searchlib.search.ranking import (
     matches,
     wanted_words,
 )
-from searchlib.search.sharded import rank
+from searchlib.search.sharded import evaluation, rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.shingles import DEFAULT_THRESHOLD
@@ -335,7 +335,7 @@ class _Search:
         searcher = self.index.searcher()
         number = document_number(searcher, id)
         if self.evaluation is None or self.evaluation.searcher is not searcher:
-            self.evaluation = Evaluation(searcher)
+            self.evaluation = evaluation(searcher, self.plan.root)
         labels = _labels(self.plan, self.index.vocabulary)
         by_word: dict[str, Counter[str]] = {}
         explained = contributions(self.evaluation, self.plan.root, number)

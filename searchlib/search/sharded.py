@@ -53,17 +53,31 @@ def rank(
         return rank_one(searcher, root, depth, sort, deadline)
     # One evaluation per shard for both steps: each word's postings are read once.
     evaluations = [Evaluation(shard, deadline) for shard in searcher.shards]
-    totals = added_up(searcher.document_count(), [word_counts(each, root) for each in evaluations])
+    totals = _totals(searcher, evaluations, root)
     parts = []
-    for evaluation in evaluations:
-        evaluation.totals = totals
-        parts.append(rank_shard(evaluation, root, depth, sort))
+    for each in evaluations:
+        each.totals = totals
+        parts.append(rank_shard(each, root, depth, sort))
     matched = {
         base + number
         for base, part in zip(searcher.bases, parts, strict=False)
         for number in part.matched
     }
     return merged(parts, searcher.bases, depth, sort, matched)
+
+
+def evaluation(searcher: Searcher, root: Bool) -> Evaluation:
+    """An evaluation of ``root`` that scores as ``rank`` does: for a sharded index, with the
+    ``Totals`` its shards rank with (an explanation weighs each word as its ranking did)."""
+    if not isinstance(searcher, ShardedSearcher):
+        return Evaluation(searcher)
+    shards = [Evaluation(shard) for shard in searcher.shards]
+    return Evaluation(searcher, totals=_totals(searcher, shards, root))
+
+
+def _totals(searcher: ShardedSearcher, evaluations: list[Evaluation], root: Bool) -> Totals:
+    """The first step in every shard, added up."""
+    return added_up(searcher.document_count(), [word_counts(each, root) for each in evaluations])
 
 
 def word_counts(evaluation: Evaluation, root: Bool) -> dict[Pairs, tuple[int, float]]:
