@@ -65,14 +65,17 @@ class Index:
             self._folder = IndexFolder(self.path, create=create, lock_timeout=lock_timeout)
         self._cluster: Cluster | None = None
         if scheduler is not None:
-            if not isinstance(self._folder, ShardedFolder):
-                self._folder.close()
-                raise SearchlibError(
-                    f"{self.path} is not a sharded index: a scheduler searches sharded ones"
-                )
-            from searchlib.search.cluster import Cluster  # imports Dask
+            try:
+                if not isinstance(self._folder, ShardedFolder):
+                    raise SearchlibError(
+                        f"{self.path} is not a sharded index: a scheduler searches sharded ones"
+                    )
+                from searchlib.search.cluster import Cluster  # imports Dask
 
-            self._cluster = Cluster(scheduler, self._folder)
+                self._cluster = Cluster(scheduler, self._folder)
+            except BaseException:
+                self._folder.close()
+                raise
 
     @classmethod
     def create(

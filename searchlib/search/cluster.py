@@ -139,22 +139,17 @@ class Cluster:
     def _run(
         self, task: Callable[..., Any], commits: tuple[Commit, ...], deadline: Deadline, *more: Any
     ) -> list[Any]:
-        """``task`` for every shard, each on the worker that had the shard last time (its
-        files are open there) unless that one is busy or gone; their answers in shard order."""
+        """``task`` for every shard, each on the same worker every time (its files stay open
+        there) unless that one is gone; their answers in shard order."""
         client = self._connected()
         seconds = deadline.remaining()
-        futures = [
-            client.submit(
-                task,
-                commit,
-                seconds,
-                *more,
-                pure=False,
-                workers=[self._workers[place % len(self._workers)]] if self._workers else None,
-                allow_other_workers=True,
-            )
-            for place, commit in enumerate(commits)
-        ]
+        futures = []
+        for place, commit in enumerate(commits):
+            where: dict[str, Any] = {}
+            if self._workers:
+                worker = self._workers[place % len(self._workers)]
+                where = {"workers": [worker], "allow_other_workers": True}
+            futures.append(client.submit(task, commit, seconds, *more, pure=False, **where))
         return list(client.gather(futures))
 
 
