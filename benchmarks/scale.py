@@ -195,7 +195,7 @@ def main() -> None:
 
         with (
             LocalCluster(
-                n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
             ) as cluster,
             Index.create(sharded_target, shards=arguments.shards) as sharded,
         ):

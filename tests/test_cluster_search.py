@@ -33,7 +33,7 @@ def cluster() -> Iterator[Any]:
     """A Dask cluster of two workers in this process (threads, for speed)."""
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
     ) as local:
         yield local
 

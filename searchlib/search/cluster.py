@@ -106,12 +106,14 @@ class Cluster:
         if facts is None or facts.commits != commits:
             facts = self._facts = self._gathered(commits, deadline)
         wanted = {terms.pairs for terms in wanted_words(root)}
-        if not wanted <= facts.words.keys():
+        words = {pairs: facts.words[pairs] for pairs in wanted if pairs in facts.words}
+        if len(words) < len(wanted):
             parts = self._run(_shard_words, commits, deadline, facts.lengths, root)
+            words = dict(added_up(facts.documents, parts).words)
             if len(facts.words) > KEPT_WORDS:
                 facts.words.clear()
-            facts.words.update(added_up(facts.documents, parts).words)
-        totals = Totals(facts.documents, {pairs: facts.words[pairs] for pairs in wanted})
+            facts.words.update(words)
+        totals = Totals(facts.documents, words)
         parts = self._run(_shard_rank, commits, deadline, facts.lengths, root, depth, sort, totals)
         deadline.check()
         found = merged(parts, searcher.bases, depth, sort)
