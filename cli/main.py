@@ -39,6 +39,7 @@ from searchlib_cli.search import (
     limit_option,
     output_options,
     timeout_option,
+    versions_options,
     write_results,
 )
 
@@ -262,6 +263,7 @@ def optimize(index_path: Path | None) -> None:
 @limit_option
 @timeout_option
 @output_options
+@versions_options
 @click.pass_context
 def similar(
     ctx: click.Context,
@@ -274,9 +276,12 @@ def similar(
     as_csv: bool,
     fields: tuple[str, ...] | None,
     color: str,
+    all_versions: bool,
+    duplicate_threshold: float,
 ) -> None:
     """Show the articles most like the one with this ID: those sharing most of its
-    distinctive words. Written as `search` writes hits; exit 1 with none, 2 when no
+    distinctive words, its own versions left out and other stories one hit each (as
+    `search` shows them). Written as `search` writes hits; exit 1 with none, 2 when no
     article has this ID.
 
     \b
@@ -285,7 +290,13 @@ def similar(
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
     with open_index(index_path) as index:
-        results = index.similar(article_id, limit, timeout=timeout)
+        results = index.similar(
+            article_id,
+            limit,
+            timeout=timeout,
+            collapse=not all_versions,
+            duplicate_threshold=duplicate_threshold,
+        )
         write_results(results, output_format, fields, color)
     if not results:
         ctx.exit(EXIT_NO_HITS)

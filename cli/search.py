@@ -73,6 +73,17 @@ def number_of_seconds(value: float) -> float:
     return value
 
 
+def versions_options(function: Function) -> Function:
+    """``--all-versions`` and ``--duplicate-threshold``: whether and how hits collapse."""
+    return click.option(
+        "--all-versions",
+        is_flag=True,
+        help="Show every version of a story (by default a story is one hit, its best "
+        "version, with +N versions; the count line counts articles, and stories once the "
+        "last is shown).",
+    )(duplicate_threshold_option(function))
+
+
 def duplicate_threshold_option(function: Function) -> Function:
     """``--duplicate-threshold J``: how alike two bodies must be to be one story's versions."""
     return click.option(
@@ -176,13 +187,7 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
     "index (topic), or per year, month or day as a bar chart (date, date:month) (repeatable): "
     "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
-@click.option(
-    "--all-versions",
-    is_flag=True,
-    help="Show every version of a story (by default a story is one hit, its best version, "
-    "with +N versions; the count line counts articles either way).",
-)
-@duplicate_threshold_option
+@versions_options
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
@@ -315,22 +320,23 @@ def facet_text(results: Results, name: str) -> str:
     if name.startswith("date"):
         _, _, unit = name.partition(":")
         timeline = results.timeline(unit or None)
-        return f"date, per {timeline.unit}:\n{clean(str(timeline))}"
+        return f"articles per {timeline.unit}:\n{clean(str(timeline))}"
     return facet_line(name, results.facets[name])
 
 
 def facet_line(name: str, counts: list[tuple[str, int]]) -> str:
-    """A facet's most common values and their counts, in one line.
+    """A facet's most common values and their counts, in one line, saying what is counted:
+    articles (each version of a story counts, since versions may differ in the value).
 
     >>> facet_line("speaker", [("Jeff Sessions", 3), ("Thomas Homan", 2)])
-    'speaker: Jeff Sessions (3), Thomas Homan (2)'
+    'articles by speaker: Jeff Sessions (3), Thomas Homan (2)'
     >>> facet_line("credit", [])
-    'credit: none'
+    'articles by credit: none'
     """
     shown = [f"{flat(value)} ({count})" for value, count in counts[:FACET_VALUES_SHOWN]]
     if len(counts) > FACET_VALUES_SHOWN:
         shown.append(f"and {len(counts) - FACET_VALUES_SHOWN} more")
-    return f"{name}: {', '.join(shown) or 'none'}"
+    return f"articles by {name}: {', '.join(shown) or 'none'}"
 
 
 def parse_keys(value: str | None) -> tuple[str, ...] | None:

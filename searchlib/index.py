@@ -315,13 +315,20 @@ class Index:
         return results
 
     def similar(
-        self, id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT
+        self,
+        id: str,
+        limit: int = 10,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        collapse: bool = True,
+        duplicate_threshold: float = DEFAULT_THRESHOLD,
     ) -> Results:
         """The ``limit`` articles most like the one with this ``id``, best first: ranked for
         its ``SIMILAR_WORDS`` (25) most distinctive words (frequent in its headline and body,
-        rare in the index), which ``Results.query`` lists; the article itself left out.
-        Raises ``SearchlibError`` when no article has this id, ``RequestLimitError`` as
-        ``search`` does.
+        rare in the index), which ``Results.query`` lists; the article itself and its
+        versions left out, and other stories one hit each, as ``search`` gives them
+        (``collapse=False``: every other article). Raises ``SearchlibError`` when no
+        article has this id, ``RequestLimitError`` as ``search`` does.
 
         >>> [hit.id for hit in index.similar("bbc/tech/109", limit=3)]  # doctest: +SKIP
         ['bbc/tech/347', 'bbc/tech/383', 'bbc/tech/378']
@@ -329,11 +336,9 @@ class Index:
         if limit < 0:
             raise ValueError(f"limit can't be negative (got {limit})")
         _check_timeout(timeout)
-        return _again_if_changed(
-            lambda: pipeline.similar(
-                self._folder, id, limit, timeout, self._cluster or sharded.rank
-            )
-        )
+        asked = (id, limit, timeout, collapse, duplicate_threshold)
+        ranker = self._cluster or sharded.rank
+        return _again_if_changed(lambda: pipeline.similar(self._folder, *asked, ranker))
 
     def duplicates(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[Article]]:
         """Every story the index holds in more than one version, largest first; each story

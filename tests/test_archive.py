@@ -292,7 +292,7 @@ def test_keyword_fields_are_stored_shown_and_counted(wire: Index) -> None:
     assert "topic: cocoa" in shown and "place: west-germany, usa" in shown
     view = runner.invoke(main_search, ["cocoa", "--facet", "topic", *where])
     assert "topic: cocoa; place: west-germany, usa; person: Kohl" in view.output
-    assert "topic: cocoa (2), coffee (1)" in view.output
+    assert "articles by topic: cocoa (2), coffee (1)" in view.output
     rows = runner.invoke(main_search, ["topic:coffee", "--csv", "--fields", "id,metadata", *where])
     assert "w3,topic: coffee; place: USA" in rows.output
     bad = runner.invoke(main_search, ["cocoa", "--facet", "nosuch", *where])
@@ -343,9 +343,9 @@ def test_the_search_command_draws_a_timeline(dated: Index) -> None:
     runner, where = CliRunner(), ["--index", str(dated.path)]
     result = runner.invoke(main_search, ["money", "--facet", "date:month", *where])
     assert result.exit_code == 0, result.output
-    assert "date, per month:\n1987-01 " + "█" * 40 + " 1\n1987-02  0\n" in result.output
+    assert "articles per month:\n1987-01 " + "█" * 40 + " 1\n1987-02  0\n" in result.output
     machine = runner.invoke(main_search, ["money", "--facet", "date:year", "--json", *where])
-    assert "facet date, per year:\n1987 " in machine.stderr
+    assert "facet articles per year:\n1987 " in machine.stderr
     assert runner.invoke(main_search, ["money", "--facet", "date:week", *where]).exit_code == 2
 
 

@@ -747,9 +747,9 @@ def test_similar_writes_hits_as_search_does(built: Path) -> None:
 def test_facets_follow_the_hits_or_go_to_stderr(built: Path) -> None:
     arguments = ["sanctuary OR marathon", "--index", str(built), "-n", "1"]
     facets = ["--facet", "speaker", "--facet", "source"]
-    speakers = "speaker: Anna Bell (1), Jeff Sessions (1), The Associated Press (1), "
+    speakers = "articles by speaker: Anna Bell (1), Jeff Sessions (1), The Associated Press (1), "
     speakers += "Thomas Homan (1), Trump (1)"
-    sources = "source: articles (1), seeds (1)"
+    sources = "articles by source: articles (1), seeds (1)"
     people = run(search_command, *arguments, *facets)
     assert people.stdout.splitlines()[-5:] == ["", speakers, sources, "", "1-1 of 2 hits"]
     machine = run(search_command, *arguments, *facets, "--json")

@@ -81,7 +81,11 @@ def test_near_versions_are_one_hit_with_the_others_counted(index: Index) -> None
     results = index.search("harbour terminal")
     assert len(results) == 2 and results.total == 4 and results.stories == 2
     assert [hit.duplicates for hit in results] == [2, 0]
-    assert results.summary == "1-2 of 4 articles"
+    assert results.summary == "2 stories (4 articles)"
+    assert index.search("harbour terminal", limit=1).summary == "1-1 of 4 articles"
+    past = index.search("harbour terminal", offset=2)
+    assert (len(past), past.stories) == (0, 2)
+    assert past.summary == "none from rank 3 on, of 2 stories (4 articles)"
     assert results.to_dicts()[0]["duplicates"] == 2
     every = index.search("harbour terminal", collapse=False)
     assert len(every) == 4 and every.stories is None and every.summary == "4 hits"
@@ -96,7 +100,34 @@ def test_a_search_counts_no_stories_unless_asked(
     index.add(Article(id="a", body=STORY), Article(id="b", body=STORY))
     monkeypatch.setattr(Vocabulary, "sharing_ids", lambda self: pytest.fail("counted"))
     results = index.search("harbour")
-    assert results.summary == "1-1 of 2 articles" and results[0].duplicates == 1
+    assert results.summary == "1 story (2 articles)" and results[0].duplicates == 1
+    counted = index.search("harbour", limit=0, timeout=30)  # no page: ranked no deeper
+    assert (len(counted), counted.total) == (0, 2)
+
+
+def test_similar_leaves_out_the_articles_own_versions_and_collapses_the_rest(
+    index: Index,
+) -> None:
+    follow_up = (
+        "Fishermen who opposed the project called the pause disappointing news on Tuesday: "
+        "local storms had damaged their boats too, and two weeks of delays were planned "
+        "while the project was still told to expect hundreds of ships."
+    )
+    index.add(
+        Article(id="a", body=STORY),
+        Article(id="b", body=edited(STORY)),
+        Article(id="c", body=STORY),
+        Article(id="d", body=follow_up),
+        Article(id="e", body=follow_up),
+    )
+    alike = index.similar("a")
+    assert [(hit.id, hit.duplicates) for hit in alike] == [("d", 1)]
+    every = index.similar("a", collapse=False)
+    assert {hit.id for hit in every[:2]} == {"b", "c"}  # its versions, most alike
+    shown = CliRunner().invoke(
+        searchlib_command, ["similar", "a", "--index", str(index.path), "--json"]
+    )
+    assert [hit["id"] for hit in json.loads(shown.stdout)] == ["d"]
 
 
 def test_collapsing_fills_the_page_and_pages_agree(index: Index) -> None:
@@ -166,7 +197,7 @@ def test_the_command_line_collapses_lists_and_shows_versions(tmp_path: Path) -> 
     where = ["--index", str(tmp_path / "index")]
     shown = runner.invoke(search_command, ["harbour terminal", *where])
     assert shown.exit_code == 0 and "+1 version" in shown.stdout
-    assert "1-1 of 2 articles" in shown.stdout
+    assert "1 story (2 articles)" in shown.stdout
     every = runner.invoke(search_command, ["harbour terminal", "--all-versions", "--json", *where])
     assert [hit["duplicates"] for hit in json.loads(every.stdout)] == [0, 0]
     listed = runner.invoke(searchlib_command, ["duplicates", *where, "--json"])

@@ -59,6 +59,17 @@ def _build(directory: Path, memory_mb: int = 256) -> list[object]:
             (info.weight(), info.doc_frequency(), info.max_weight(), info.min_id(), info.max_id())
             for info in (reader.term_info(field, term) for field, term, *_ in postings)
         ]
+        # searchlib reads a term's postings a block at a time (deleted documents too), as
+        # Whoosh's matchers do.
+        text = [posting[:4] for posting in postings if posting[0] in ("headline", "body")]
+        read_back = [
+            (field, term, base + number, count)
+            for field, term in dict.fromkeys(posting[:2] for posting in text)
+            for base, numbers, counts in searcher._postings(field, term.decode())
+            for number, count in zip(numbers, counts, strict=True)
+            if base + number not in searcher.deleted()
+        ]
+        assert read_back == text
         found = [
             searcher.phrase_documents("body", ["budget", "w7"]),
             searcher.phrase_documents("headline", ["v3"]),
@@ -173,11 +184,16 @@ def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: 
     with path.open("rb") as whole:
         postings = StructFile(Part(whole, 4, len(header) + 17))
         table = StructFile(Part(whole, 4 + len(header) + 17, 11))
-        leaf = SimpleNamespace(_terms=SimpleNamespace(_postfile=postings, _dbfile=table))
+        columns = SimpleNamespace(open_file=lambda name: StructFile(Part(whole, 0, 4)))
+        leaf = SimpleNamespace(
+            _terms=SimpleNamespace(_postfile=postings, _dbfile=table),
+            _perdoc=SimpleNamespace(_storage=columns),
+        )
         read_segment_directly(leaf)
         assert postings.read_pickle() == (128, 9000, 3.5, None, 1, 200)
         assert postings.tell() == len(header) and postings.read(4) == b"data"
         assert len(reads) == 2  # the bytes unpickled, then the 4 after them
         assert (table.get(6, 5), table.get(6, 50), table.get(20, 5)) == (b"table", b"table", b"")
         assert table.get_byte(0) == ord("t") and postings.get(len(header), 4) == b"data"
+        assert columns.open_file("stored").get(1, 2) == b"un"  # a column: stored fields
         assert len(reads) == 2

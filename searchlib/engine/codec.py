@@ -1,12 +1,15 @@
-"""Writing a segment's terms and postings in Whoosh's file format, a term at a time."""
+"""Writing a segment's terms and postings in Whoosh's file format, a term at a time, and
+reading a term's postings back a block at a time."""
 
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
-from itertools import chain, pairwise
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, chain, pairwise
+from struct import Struct
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
@@ -96,6 +99,33 @@ def _blocks(
             following is None,
         )
         block = following
+
+
+_BLOCK_SIZE = Struct("!i")
+"""A block's size in bytes, negative for a term's last block."""
+
+
+def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """The document numbers and weights of each block of a term's postings, from ``data``,
+    the postings as written (the term's whole extent in the postings file, read at once:
+    Whoosh's matcher reads a block in some ten Python calls on its file)."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("no postings at this place of the postings file")
+    stream = io.BytesIO(data)
+    position = 4
+    while True:
+        (size,) = _BLOCK_SIZE.unpack_from(data, position)
+        stream.seek(position + _BLOCK_SIZE.size)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        end = position + _BLOCK_SIZE.size + abs(size)
+        block = data[stream.tell() : end]
+        gaps, weights, _ = pickle.loads(zlib.decompress(block) if compression else block)
+        if weights is None or isinstance(weights, float):
+            weights = [1.0 if weights is None else weights] * count
+        yield list(accumulate(gaps)), weights
+        if size < 0:
+            return
+        position = end
 
 
 def _count_block(info: Any, numbers: list[int], weights: list[float]) -> None:

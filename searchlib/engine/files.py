@@ -40,11 +40,12 @@ def open_storage(directory: Path) -> FileStorage:
 
 
 def read_segment_directly(leaf: Any) -> None:
-    """Shortcuts through Whoosh's Python file layer, for a segment's terms and postings:
-    parts (``SubFile``) of the segment's one file, each read a seek and a read of it through
-    four Python calls. Both get a ``get`` that seeks and reads the file at once (a term
-    look-up makes some five, a block of postings one); the postings, the file's ``peek``
-    too, so that Python's unpickler reads a block's pickled header in one call, not in some
+    """Shortcuts through Whoosh's Python file layer, for a segment's terms, postings and
+    per-document columns (stored fields, exact forms): parts (``SubFile``) of the segment's
+    one file, each read a seek and a read of it through four Python calls. They get a
+    ``get`` that seeks and reads the file at once (a term look-up makes some five, a term's
+    postings one, a stored article two); the postings, the file's ``peek`` too, so that
+    Python's unpickler reads a block's pickled header in one call, not in some
     twenty-five."""
     terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
     if terms is None:
@@ -61,6 +62,22 @@ def read_segment_directly(leaf: Any) -> None:
         return whole.peek(size)[: part._length - part._pos]
 
     part.peek = peek
+    columns = getattr(getattr(leaf, "_perdoc", None), "_storage", None)
+    if columns is not None and hasattr(columns, "open_file"):
+        columns.open_file = _opening_directly(columns.open_file, whole)
+
+
+def _opening_directly(open_file: Callable[..., Any], whole: Any) -> Callable[..., Any]:
+    """``open_file`` of a segment's parts, giving those of ``whole`` a direct ``get``."""
+
+    def opened(name: str, *arguments: Any, **options: Any) -> Any:
+        file = open_file(name, *arguments, **options)
+        part = getattr(file, "file", None)
+        if getattr(part, "_file", None) is whole:
+            file.get = _direct_get(whole, part)
+        return file
+
+    return opened
 
 
 def _direct_get(whole: Any, part: Any) -> Callable[[int, int], bytes]:

@@ -18,6 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
+from searchlib.engine.codec import read_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import read_segment_directly
 from searchlib.schema import held_forms, keyword_term
@@ -227,17 +228,11 @@ class Searcher:
                 numbers, counts, _ = info.inlined_postings()
                 yield base, numbers, counts
                 continue
-            # What the terms reader's ``matcher`` does, without looking the term up again.
-            terms = leaf._terms
-            matcher = terms._codec.postings_reader(
-                terms._postfile, info, leaf.schema[field].format, term=(field, term.encode())
-            )
+            # Whoosh reads a term's extent back as its offset and a 1-tuple of its length.
+            offset, (length,) = info.extent()
             # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                yield base, matcher._ids, matcher._weights
-                matcher._next_block()
+            for numbers, counts in read_blocks(leaf._terms._postfile.get(offset, length)):
+                yield base, numbers, counts
 
     def _term_infos(self, field: str, term: str) -> list[tuple[int, Any, Any]]:
         """``(base, leaf, term info)`` for each segment holding ``term`` in ``field``."""

@@ -189,6 +189,9 @@ class Results(Sequence[Hit]):
     """Counts every matching article per period (done when ``timeline`` is asked for)."""
     story_counter: Callable[[], int] | None = field(default=None, repr=False)
     """Counts the stories the matches tell, when hits are one per story (else ``None``)."""
+    stories_known: int | None = field(default=None, repr=False)
+    """How many stories the matches tell, when finding this page reached the last of them
+    (the count then costs nothing: the summary gives it)."""
 
     @cached_property
     def total(self) -> int:
@@ -199,7 +202,9 @@ class Results(Sequence[Hit]):
     def stories(self) -> int | None:
         """How many stories the matching articles tell, each story's versions counted once
         (``None`` when the hits show every version: ``collapse=False``)."""
-        return None if self.story_counter is None else self.story_counter()
+        if self.story_counter is None or self.stories_known is not None:
+            return self.stories_known
+        return self.story_counter()
 
     @cached_property
     def facets(self) -> Facets:
@@ -245,9 +250,10 @@ class Results(Sequence[Hit]):
 
     @property
     def summary(self) -> str:
-        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``; with
-        hits standing for more versions of a story, ``"1-12 of 15 articles"`` (counting the
-        stories would cost a search more than the rest of it: see ``stories``).
+        """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``. With
+        hits standing for more versions of a story, ``"1-12 of 15 articles"``, or on the page
+        that reaches the last story, ``"11-12 of 12 stories (15 articles)"`` (counting the
+        stories before would cost a search more than the rest of it: see ``stories``).
 
         >>> Results("walrus", [], count=lambda: 1).summary
         '1 hit'
@@ -256,12 +262,21 @@ class Results(Sequence[Hit]):
         >>> hit = Hit("a", 1, 1.0, "Walrus", Article(id="a", body=""), duplicates=2)
         >>> Results("walrus", [hit], count=lambda: 3).summary
         '1-1 of 3 articles'
+        >>> Results("walrus", [hit], count=lambda: 3, stories_known=1).summary
+        '1 story (3 articles)'
         """
+        stories = self.stories_known
+        if stories is not None and stories < self.total:
+            counted = f"{stories} {'story' if stories == 1 else 'stories'} ({self.total} articles)"
+            return self._page(stories, counted)
         noun = "article" if any(hit.duplicates for hit in self.hits) else "hit"
-        summary = f"{self.total} {noun if self.total == 1 else noun + 's'}"
-        if self and len(self) < self.total:
+        return self._page(self.total, f"{self.total} {noun if self.total == 1 else noun + 's'}")
+
+    def _page(self, ranks: int, summary: str) -> str:
+        """The ``summary`` of all ``ranks`` with this page's place among them."""
+        if self and len(self) < ranks:
             return f"{self.offset + 1}-{self.offset + len(self)} of {summary}"
-        if not self and self.offset and self.total:
+        if not self and self.offset and ranks:
             return f"none from rank {self.offset + 1} on, of {summary}"
         return summary
 

@@ -143,10 +143,10 @@ class Stories:
         further than it takes)."""
         heads: set[int] = set()
         for number in numbers:
-            heads.add(self.story(number)[0])
             if len(heads) >= wanted:
                 return True
-        return False
+            heads.add(self.story(number)[0])
+        return len(heads) >= wanted
 
     def _age(self, number: int) -> tuple[bool, int, str]:
         date = self.searcher.dates()[number]

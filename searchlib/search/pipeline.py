@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Set
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -32,7 +32,7 @@ from searchlib.search.ranking import (
     matches,
     wanted_words,
 )
-from searchlib.search.sharded import evaluation, rank
+from searchlib.search.sharded import Ranker, evaluation, rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.shingles import DEFAULT_THRESHOLD
@@ -43,8 +43,6 @@ _A_DAY = 86_400_000_000
 EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
 EXACT_FORM_BLOCK = 50
 """The exact-form bonus reorders hits within blocks of this many ranks."""
-Ranker = Callable[[Searcher, Bool, int, str, Deadline], Ranking]
-"""What ranks a query (``sharded.rank`` in this process, ``cluster.Cluster`` on workers)."""
 
 
 def search(
@@ -74,17 +72,10 @@ def search(
     searcher = index.searcher()
     check_threshold(threshold)  # a bad one is an error with every version shown too
     told = stories(searcher, index.vocabulary, threshold) if collapse else None
-    depth = _depth(offset + limit)
     with searcher.one_query():
-        ranking = ranker(searcher, parsed.root, depth, order, deadline)
-        # Ranked deeper until the page is full of stories (a story shows its best version).
-        while (
-            told
-            and len(ranking.best) < ranking.total
-            and not told.reaches((ranked.number for ranked in ranking.best), offset + limit)
-        ):
-            depth *= 2
-            ranking = ranker(searcher, parsed.root, depth, order, deadline)
+        ranking = _rank_stories(
+            searcher, parsed.root, offset + limit, told, deadline, ranker, order
+        )
         found = _Search(index, parsed, searcher, ranking.matched, stories=told)
         results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
         # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
@@ -98,24 +89,60 @@ def search(
 
 
 def similar(
-    index: IndexFolder, id: str, limit: int, timeout: float | None = None, ranker: Ranker = rank
+    index: IndexFolder,
+    id: str,
+    limit: int,
+    timeout: float | None = None,
+    collapse: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
+    ranker: Ranker = rank,
 ) -> Results:
-    """The ``limit`` articles most like the one with this ``id`` (see ``Index.similar``),
-    ranked by ``ranker``."""
+    """The ``limit`` articles most like the one with this ``id``, with ``collapse`` one per
+    story and none of its own story (see ``Index.similar``), ranked by ``ranker``."""
     check_window(0, limit)
+    check_threshold(threshold)
     deadline = Deadline(timeout)
     searcher = index.searcher()
     number = document_number(searcher, id)
     article = to_article(searcher.stored_fields(number))
-    words = distinctive_words(searcher, index.vocabulary, article)
+    told = stories(searcher, index.vocabulary, threshold) if collapse else None
+    own = frozenset(told.story(number) if told else [number])
+    words = distinctive_words(searcher, index.vocabulary, article, len(own))
     if not words:
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = ranker(searcher, parsed.root, _depth(limit + 1), "score", deadline)
-    best = [ranked for ranked in ranking.best if ranked.number != number]
-    found = _Search(index, parsed, searcher, ranking.matched - {number}, excluded=id)
+    ranking = _rank_stories(searcher, parsed.root, limit, told, deadline, ranker, left_out=own)
+    best = [ranked for ranked in ranking.best if ranked.number not in own]
+    found = _Search(index, parsed, searcher, ranking.matched - own, excluded=id, stories=told)
     return _results(found, query, best, 0, limit)
+
+
+def _rank_stories(
+    searcher: Searcher,
+    root: Bool,
+    wanted: int,
+    told: Stories | None,
+    deadline: Deadline,
+    ranker: Ranker,
+    order: str = "score",
+    left_out: Set[int] = frozenset(),
+) -> Ranking:
+    """The ranking by ``ranker`` of ``root`` deep enough to hold the ``wanted`` best stories
+    (the best articles, when stories aren't ``told``), not counting the ``left_out`` ones."""
+    depth = _depth(wanted + len(left_out))
+    ranking = ranker(searcher, root, depth, order, deadline)
+    # Ranked deeper until the page is full of stories (a story shows its best version).
+    while (
+        told
+        and len(ranking.best) < ranking.total
+        and not told.reaches(
+            (ranked.number for ranked in ranking.best if ranked.number not in left_out), wanted
+        )
+    ):
+        depth *= 2
+        ranking = ranker(searcher, root, depth, order, deadline)
+    return ranking
 
 
 def keyword_fields(index: IndexFolder) -> tuple[str, ...]:
@@ -143,6 +170,7 @@ def _results(
     whole number of blocks), with the exact-form bonus (unless not ranked by score)."""
     searcher, parsed, told = search.searcher, search.plan, search.stories
     forms: dict[int, list[str]] = {}
+    stories_known = None
     found = _with_bonus(search, best, offset + limit, forms) if bonus else best
     if told is not None:
         # Each story's versions after its best one free places, filled from deeper ranks (the
@@ -154,6 +182,8 @@ def _results(
             found = _with_bonus(search, best, reach, forms)
             kept = _best_versions(found, told, offset + limit)
         found = kept
+        if len(found) < offset + limit:  # every match was reached: its stories are all here
+            stories_known = len(found)
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
@@ -181,6 +211,7 @@ def _results(
         facet_counter=search.facets,
         timeline_counter=search.timeline,
         story_counter=partial(search.count_stories, told.threshold) if told else None,
+        stories_known=stories_known,
     )
 
 

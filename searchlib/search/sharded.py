@@ -9,7 +9,7 @@ hits with the same scores, to the last bit.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 
 from searchlib.engine.reading import Searcher
@@ -26,6 +26,9 @@ from searchlib.search.ranking import (
 )
 from searchlib.search.ranking import rank as rank_one
 from searchlib.storage.sharded_reading import ShardedSearcher
+
+Ranker = Callable[[Searcher, Bool, int, str, Deadline], Ranking]
+"""What ranks a query (``rank`` in this process, ``cluster.Cluster`` on workers)."""
 
 
 @dataclass(frozen=True)
