@@ -157,7 +157,12 @@ class Cluster:
 
 class DeferredMatches(Set[int]):
     """A query's matches, counted on the workers and found in this process only when they
-    are asked for (facets, a timeline, stories); ``known`` are some of them (the best)."""
+    are asked for (facets, a timeline, stories); ``known`` are some of them (the best).
+
+    >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
+    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
+    (2, [1, 4], True)
+    """
 
     def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
         self._count = count
