@@ -4,9 +4,15 @@ The corpus is made by resampling real text: each article takes a headline and 3-
 paragraphs drawn at random (fixed seed) from ../shared/corpora/bbc and news-large
 (Reuters-21578), and a date. It is written as JSON Lines files, one per stage, and indexed
 in stages (10k, then 90k more, then 900k more by default) into one index; after each stage
-the script reports docs/s for the stage, the index size on disk, the peak memory of the
-indexing process and of its largest worker, and warm query p50/p95 over the 50 news
-queries of news_queries.txt (best 10 hits with titles).
+the script reports docs/s for the stage, the index size on disk (and over the JSON Lines
+indexed so far), the peak memory of the indexing process and of its largest worker, warm
+query p50/p95 over the 50 news queries of news_queries.txt (best 10 hits with titles), and
+the index's bytes per article by part (benchmarks/index_bytes.py).
+
+Then the same stages are built with SQLite FTS5 and tantivy (benchmarks/peers.py: the OR
+of a query's words, best 10 headlines), and each stage's figures are given as ratios,
+searchlib / peer, in the same run (``--no-peers``: not). Peers run last, so that the
+peak memory measured is searchlib's alone.
 
 With ``--shards N`` the same stages are built a second time into an index of N shards
 (Dask tasks on a ``LocalCluster``; ``pip install '.[dask]'``), and each stage's indexing
@@ -15,6 +21,7 @@ ranked on the workers of a ``LocalCluster`` of two worker processes (``--schedul
 path), as a third ratio.
 
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--keep DIR] [--shards N]
+                               [--no-peers]
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ import statistics
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+
+from index_bytes import index_bytes, table
+from peers import Peer, articles_of, peers
 
 from searchlib import Index, QueryError
 
@@ -85,23 +95,46 @@ def resampled(
         }
 
 
-def write_stage(path: Path, articles: Iterator[dict[str, str]]) -> None:
+def write_stage(path: Path, articles: Iterator[dict[str, str]]) -> int:
+    """Write the articles as gzipped JSON Lines; returns the bytes of the JSON Lines."""
+    size = 0
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as output:
         for article in articles:
-            output.write(json.dumps(article) + "\n")
+            line = json.dumps(article) + "\n"
+            output.write(line)
+            size += len(line.encode("utf-8"))
+    return size
 
 
 def query_times(index: Index, queries: list[str]) -> list[float]:
     # No time limit (timeout=None): how long a query takes at a million articles is measured.
-    for query in queries:  # warm up: open the searcher, read lengths
-        index.search(query, timeout=None)
+    def titles(query: str) -> list[str]:
+        with contextlib.suppress(QueryError):
+            return [hit.title for hit in index.search(query, timeout=None)]
+        return []
+
+    return timed(titles, queries)
+
+
+def timed(titles: Callable[[str], list[str]], queries: list[str]) -> list[float]:
+    """Seconds each query takes to give its best titles, after a round to warm up (open
+    the searcher, read lengths)."""
+    for query in queries:
+        titles(query)
     seconds = []
     for query in queries:
         started = time.perf_counter()
-        with contextlib.suppress(QueryError):
-            [hit.title for hit in index.search(query, timeout=None)]
+        titles(query)
         seconds.append(time.perf_counter() - started)
     return seconds
+
+
+def quantiles(seconds: list[float]) -> dict[str, float]:
+    times = sorted(seconds)
+    return {
+        "query p50 ms": statistics.median(times) * 1000,
+        "query p95 ms": times[int(len(times) * 0.95)] * 1000,
+    }
 
 
 def peak_megabytes(who: int) -> float:
@@ -119,23 +152,23 @@ def build_in_stages(
     """Add the resampled articles to ``index`` stage by stage; one row of figures a stage
     (with the query times when ranked on the cluster at ``scheduler``, if given)."""
     rows = []
-    done = 0
+    done = input_bytes = 0
     for stage, size in enumerate(sizes, start=1):
         stage_file = workspace / f"stage-{stage}.jsonl.gz"
-        write_stage(stage_file, resampled(done, size - done, *pools))
+        input_bytes += write_stage(stage_file, resampled(done, size - done, *pools))
         started = time.perf_counter()
         index.add_file(stage_file)
         seconds = time.perf_counter() - started
         stage_file.unlink()
-        times = sorted(query_times(index, queries))
+        on_disk = folder_bytes(index.path)
         row = {
             "documents": len(index),
             "stage docs/s": (size - done) / seconds,
-            "index MB": folder_bytes(index.path) / 1e6,
+            "index MB": on_disk / 1e6,
+            "index / JSONL": on_disk / input_bytes,
             "peak MB (main)": peak_megabytes(resource.RUSAGE_SELF),
             "peak MB (worker)": peak_megabytes(resource.RUSAGE_CHILDREN),
-            "query p50 ms": statistics.median(times) * 1000,
-            "query p95 ms": times[int(len(times) * 0.95)] * 1000,
+            **quantiles(query_times(index, queries)),
         }
         if scheduler:
             with Index(index.path, scheduler=scheduler) as on_cluster:
@@ -144,8 +177,54 @@ def build_in_stages(
             row["cluster p95 ms"] = times[int(len(times) * 0.95)] * 1000
         rows.append(row)
         print("  ".join(f"{key} {value:,.1f}" for key, value in row.items()), flush=True)
+        started = time.perf_counter()
+        parts = table(index_bytes(index.path), len(index))
+        print(f"{parts}\n(measured in {time.perf_counter() - started:.0f} s)\n", flush=True)
         done = size
     return rows
+
+
+def build_peers_in_stages(
+    built: list[Peer],
+    sizes: list[int],
+    workspace: Path,
+    pools: tuple[list[str], list[str]],
+    queries: list[str],
+) -> dict[str, list[dict[str, float]]]:
+    """Build each peer on the same stages; one row of figures a stage, by peer."""
+    rows: dict[str, list[dict[str, float]]] = {peer.name: [] for peer in built}
+    done = 0
+    for stage, size in enumerate(sizes, start=1):
+        stage_file = workspace / f"stage-{stage}.jsonl.gz"
+        write_stage(stage_file, resampled(done, size - done, *pools))
+        for peer in built:
+            started = time.perf_counter()
+            peer.add(articles_of(stage_file))
+            seconds = time.perf_counter() - started
+            row = {
+                "documents": size,
+                "stage docs/s": (size - done) / seconds,
+                "index MB": peer.bytes_on_disk() / 1e6,
+                **quantiles(timed(lambda query, peer=peer: peer.titles(query.split()), queries)),
+            }
+            rows[peer.name].append(row)
+            print(peer.name, "  ".join(f"{key} {value:,.1f}" for key, value in row.items()))
+        stage_file.unlink()
+        done = size
+    return rows
+
+
+def print_ratios(ours: list[dict[str, float]], theirs: dict[str, list[dict[str, float]]]) -> None:
+    """Each stage's figures as searchlib / peer (docs/s: above 1 is faster; MB and ms:
+    below 1 is smaller, faster)."""
+    figures = ("stage docs/s", "index MB", "query p50 ms", "query p95 ms")
+    print("\nsearchlib / peer, in this run")
+    print("| documents | peer | " + " | ".join(figures) + " |")
+    print("|---|---|" + "---:|" * len(figures))
+    for stage, row in enumerate(ours):
+        for name, rows in theirs.items():
+            ratios = " | ".join(f"{row[figure] / rows[stage][figure]:.2f}" for figure in figures)
+            print(f"| {row['documents']:,.0f} | {name} | {ratios} |")
 
 
 def folder_bytes(folder: Path) -> int:
@@ -165,6 +244,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--keep", type=Path, help="build the index here and keep it")
     parser.add_argument("--shards", type=int, help="also build an index of this many shards")
+    parser.add_argument("--no-peers", action="store_true", help="no FTS5 and tantivy")
     arguments = parser.parse_args()
     if not (BBC.is_dir() and REUTERS.is_file()):
         print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
@@ -214,6 +294,15 @@ def main() -> None:
                 f"cluster: p50 {many['cluster p50 ms'] / one['query p50 ms']:.2f}x, "
                 f"p95 {many['cluster p95 ms'] / one['query p95 ms']:.2f}x"
             )
+    if not arguments.no_peers:
+        print("\npeers: SQLite FTS5 and tantivy", flush=True)
+        peer_folder = target.with_name(target.name + "-peers")
+        peer_folder.mkdir(exist_ok=True)
+        built = peers(peer_folder)
+        peer_rows = build_peers_in_stages(built, sizes, workspace, pools, queries)
+        for peer in built:
+            peer.close()
+        print_ratios(rows, peer_rows)
     if not arguments.keep:
         shutil.rmtree(workspace)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from searchlib.engine import codec, postings, writing
 from searchlib.engine.directory import Engine
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.integrity import check
+from searchlib.engine.sizes import engine_bytes, part_of
 from searchlib.schema import to_document
 
 
@@ -197,3 +199,31 @@ def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: 
         assert table.get_byte(0) == ord("t") and postings.get(len(header), 4) == b"data"
         assert columns.open_file("stored").get(1, 2) == b"un"  # a column: stored fields
         assert len(reads) == 2
+
+
+def test_an_index_s_bytes_are_split_into_parts_that_add_up_to_its_files(tmp_path: Path) -> None:
+    engine = Engine.create(tmp_path / "index")
+    stemmer = Stemmer()
+    with engine.writer(timeout=1) as writer:
+        for article in _articles():
+            writer.update(to_document(article, stemmer))
+    (engine.directory / "MAIN.tmp").mkdir()
+    (engine.directory / "MAIN.tmp" / "run-1").write_bytes(b"x" * 1000)
+    (engine.directory / "MAIN_left0behind.seg").write_bytes(b"y" * 500)
+    (engine.directory / "notes.txt").write_bytes(b"not the engine's")
+    parts = engine_bytes(engine.directory)
+    files = [path for path in engine.directory.rglob("*") if path.is_file()]
+    assert sum(parts.values()) == sum(path.stat().st_size for path in files) - 16
+    assert parts["left behind/scratch"] == 1000 and parts["left behind/segments"] == 500
+    by_part: Counter[str] = Counter()
+    for name, size in parts.items():
+        by_part[part_of(name)] += size
+    assert set(by_part) == {
+        "stored fields", "exact forms", "signatures", "field lengths", "postings", "positions",
+        "term dictionary", "left behind", "other",
+    }  # fmt: skip
+    # Repeated body words have positions; ids have none, and their postings sit in the
+    # term entries (one document each).
+    assert parts["positions/body"] > parts["postings/body"] > 0
+    assert "positions/id" not in parts and parts["postings/id"] > 0
+    assert parts["stored fields/body"] > parts["stored fields/headline"] > 0

@@ -3,15 +3,13 @@ Whoosh's analyzers never run (its Porter stemmer is buggy)."""
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Iterator, Sequence
-from itertools import pairwise
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import SimpleAnalyzer
 from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 
 from searchlib.schema import FIELDS, Field
 
@@ -42,13 +40,18 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
 class TermListPositions(Positions):
     """Whoosh's positions format, for fields whose values are lists of terms (searchlib
     analyses text itself); ``writing.SegmentWriter`` turns a list into postings with
-    ``postings``, where Whoosh would first wrap each term in a token object."""
+    ``postings``, where Whoosh would first wrap each term in a token object.
+
+    A posting's positions are the gaps between them as variable-length numbers (7 bits a
+    byte): a word found once at a position under 128 takes one byte, where Whoosh's own
+    encoding (a count, then the gaps pickled) takes twelve. The count is the number of
+    gaps. Whoosh's phrase matchers decode them through this class.
+    """
 
     @staticmethod
     def postings(terms: list[str | None]) -> Iterator[tuple[str, int, bytes]]:
-        """Each distinct term of ``terms`` with its count and Whoosh's encoding of its
-        positions (the count, then the pickled gaps between positions); a ``None`` holds a
-        stop word's place, which counts in positions but is no term."""
+        """Each distinct term of ``terms`` with its count and the encoding of its positions;
+        a ``None`` holds a stop word's place, which counts in positions but is no term."""
         positions: dict[str | None, list[int]] = {}
         for position, term in enumerate(terms):
             positions.setdefault(term, []).append(position)
@@ -57,8 +60,59 @@ class TermListPositions(Positions):
             if len(places) == 1:
                 yield term, 1, _one_position(places[0])
             else:
-                gaps = [places[0], *(later - earlier for earlier, later in pairwise(places))]
-                yield term, len(places), pack_uint(len(places)) + pickle.dumps(gaps, 2)
+                yield term, len(places), _encoded(places)
+
+    def encode(self, poslist: list[int]) -> bytes:
+        """The encoding of these positions (Whoosh's interface)."""
+        return _encoded(poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        """The positions of a posting's encoding (Whoosh's interface).
+
+        >>> TermListPositions().decode_positions(_encoded([3, 200, 201]))
+        [3, 200, 201]
+        """
+        return list(accumulate(_numbers(valuestring)))
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        """How many positions a posting's encoding holds (Whoosh's interface)."""
+        return len(valuestring.translate(None, _CONTINUED))
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+_CONTINUED = bytes(range(0x80, 0x100))
+"""The bytes of a variable-length number that more bytes of it follow."""
+
+
+def _encoded(positions: Iterable[int]) -> bytes:
+    """Increasing ``positions`` as their gaps, each a variable-length number.
+
+    >>> _encoded([3, 200, 201]).hex()
+    '03c50101'
+    """
+    encoded = bytearray()
+    earlier = 0
+    for position in positions:
+        gap, earlier = position - earlier, position
+        while gap >= 0x80:
+            encoded.append(gap & 0x7F | 0x80)
+            gap >>= 7
+        encoded.append(gap)
+    return bytes(encoded)
+
+
+def _numbers(encoded: bytes) -> Iterator[int]:
+    """The variable-length numbers of ``encoded``, in order."""
+    number = shift = 0
+    for byte in encoded:
+        number |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            yield number
+            number = shift = 0
 
 
 _ONE_POSITION: dict[int, bytes] = {}
@@ -66,10 +120,10 @@ _ONE_POSITION: dict[int, bytes] = {}
 
 def _one_position(position: int) -> bytes:
     """The encoding of a term found once, at ``position`` (most terms of a text): cached,
-    since pickling costs more than looking it up."""
+    since encoding costs more than looking it up."""
     encoded = _ONE_POSITION.get(position)
     if encoded is None:
-        encoded = _ONE_POSITION[position] = pack_uint(1) + pickle.dumps([position], 2)
+        encoded = _ONE_POSITION[position] = _encoded([position])
     return encoded
 
 
