@@ -15,7 +15,7 @@ read here, from the shards' files, as for any sharded index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Set
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -116,10 +116,8 @@ class Cluster:
         totals = Totals(facts.documents, words)
         parts = self._run(_shard_rank, commits, deadline, facts.lengths, root, depth, sort, totals)
         deadline.check()
-        found = merged(parts, searcher.bases, depth, sort)
-        best = frozenset(ranked.number for ranked in found.best)
-        deferred = DeferredMatches(found.total, best, lambda: matches(searcher, root))
-        return replace(found, matched=deferred)
+        # The matches stay on the workers; facets and timelines find them here if asked.
+        return merged(parts, searcher.bases, depth, sort, lambda: matches(searcher, root))
 
     def _gathered(self, commits: tuple[Commit, ...], deadline: Deadline) -> _Facts:
         """Each shard's document count and mean field lengths, added up."""
@@ -153,46 +151,6 @@ class Cluster:
                 where = {"workers": [worker], "allow_other_workers": True}
             futures.append(client.submit(task, commit, seconds, *more, pure=False, **where))
         return list(client.gather(futures))
-
-
-class DeferredMatches(Set[int]):
-    """A query's matches, counted on the workers and found in this process only when they
-    are asked for (facets, a timeline, stories); ``known`` are some of them (the best).
-
-    >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
-    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
-    (2, [1, 4], True)
-    """
-
-    def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
-        self._count = count
-        self._known = known
-        self._find = find
-        self._found: Set[int] | None = None
-
-    def _matches(self) -> Set[int]:
-        if self._found is None:
-            self._found = self._find()
-        return self._found
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __contains__(self, number: object) -> bool:
-        return number in self._known or number in self._matches()
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._matches())
-
-    def __sub__(self, other: Any) -> Set[int]:
-        """Without ``other``: still deferred when all of ``other`` is known to match (an
-        article left out of its similar articles)."""
-        if isinstance(other, Set) and other <= self._known:
-            found = self._matches
-            return DeferredMatches(
-                self._count - len(other), self._known - other, lambda: set(found()) - other
-            )
-        return super().__sub__(other)
 
 
 _open: dict[tuple[str, int], tuple[Commit, Lengths | None, Searcher]] = {}

@@ -9,8 +9,9 @@ hits with the same scores, to the last bit.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from searchlib.engine.reading import Searcher
 from searchlib.search.deadline import NO_DEADLINE, Deadline
@@ -61,12 +62,8 @@ def rank(
     for each in evaluations:
         each.totals = totals
         parts.append(rank_shard(each, root, depth, sort))
-    matched = {
-        base + number
-        for base, part in zip(searcher.bases, parts, strict=False)
-        for number in part.matched
-    }
-    return merged(parts, searcher.bases, depth, sort, matched)
+    bases = searcher.bases
+    return merged(parts, bases, depth, sort, lambda: _joined(parts, bases))
 
 
 def evaluation(searcher: Searcher, root: Bool) -> Evaluation:
@@ -121,10 +118,11 @@ def merged(
     bases: Sequence[int],
     depth: int,
     sort: str,
-    matched: Set[int] = frozenset(),
+    find: Callable[[], Set[int]] = frozenset,
 ) -> Ranking:
     """The ``depth`` best of the shards' best, numbered from each shard's ``base``, in the
     order ``ranking.rank`` gives one index: by tier, then score, or by date; ties by number.
+    The matches are ``find()``, called when they are first asked for.
 
     >>> one = ShardRanking([Ranked(0, 2.0), Ranked(1, 1.0)], 2)
     >>> two = ShardRanking([Ranked(0, 1.5)], 1)
@@ -146,4 +144,53 @@ def merged(
     )
     best = heapq.nsmallest(depth, entries, key=order)
     total = sum(part.total for part in parts)
+    matched = DeferredMatches(total, frozenset(number for number, _, _ in best), find)
     return Ranking([replace(ranked, number=number) for number, ranked, _ in best], total, matched)
+
+
+def _joined(parts: Sequence[ShardRanking], bases: Sequence[int]) -> set[int]:
+    """The shards' matches, numbered from each shard's base."""
+    return {
+        base + number for base, part in zip(bases, parts, strict=False) for number in part.matched
+    }
+
+
+class DeferredMatches(Set[int]):
+    """A query's matches, counted in each shard and gathered (or, ranked on a cluster,
+    found in this process) only when they are asked for: facets, a timeline, stories.
+    ``known`` are some of them (the best).
+
+    >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
+    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
+    (2, [1, 4], True)
+    """
+
+    def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
+        self._count = count
+        self._known = known
+        self._find = find
+        self._found: Set[int] | None = None
+
+    def _matches(self) -> Set[int]:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._known or number in self._matches()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._matches())
+
+    def __sub__(self, other: Any) -> Set[int]:
+        """Without ``other``: still deferred when all of ``other`` is known to match (an
+        article left out of its similar articles)."""
+        if isinstance(other, Set) and other <= self._known:
+            found = self._matches
+            return DeferredMatches(
+                self._count - len(other), self._known - other, lambda: set(found()) - other
+            )
+        return super().__sub__(other)
