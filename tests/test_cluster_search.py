@@ -87,6 +87,14 @@ def test_queries_ranked_on_the_cluster_score_as_in_one_process_through_updates(
         with Index(tmp_path / "one") as one:
             one.add_file(corpus, fields=FIELDS, workers=1)
             _assert_same(_scores(there), _scores(one))
+            for query in ("cocoa OR bank", "-topic:cocoa bank", "date:1987-04"):
+                page, single = there.search(query), one.search(query)
+                assert (page.total, page.stories, page.facets) == (
+                    single.total,
+                    single.stories,
+                    single.facets,
+                ), query
+                assert page.timeline("month") == single.timeline("month"), query
     shards = {shard_path(tmp_path / "sharded", shard) for shard in range(4)}
     assert _shards_opened_by_workers() >= shards
 
