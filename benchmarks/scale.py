@@ -16,7 +16,9 @@ peak memory measured is searchlib's alone.
 
 With ``--shards N`` the same stages are built a second time into an index of N shards
 (Dask tasks on a ``LocalCluster``; ``pip install '.[dask]'``), and each stage's indexing
-speed and query times are given as ratios, sharded / one index.
+speed and query times are given as ratios, sharded / one index; the queries are also timed
+ranked on the workers of a ``LocalCluster`` of two worker processes (``--scheduler``'s
+path), as a third ratio.
 
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--keep DIR] [--shards N]
                                [--no-peers]
@@ -145,8 +147,10 @@ def build_in_stages(
     workspace: Path,
     pools: tuple[list[str], list[str]],
     queries: list[str],
+    scheduler: str | None = None,
 ) -> list[dict[str, float]]:
-    """Add the resampled articles to ``index`` stage by stage; one row of figures a stage."""
+    """Add the resampled articles to ``index`` stage by stage; one row of figures a stage
+    (with the query times when ranked on the cluster at ``scheduler``, if given)."""
     rows = []
     done = input_bytes = 0
     for stage, size in enumerate(sizes, start=1):
@@ -166,6 +170,11 @@ def build_in_stages(
             "peak MB (worker)": peak_megabytes(resource.RUSAGE_CHILDREN),
             **quantiles(query_times(index, queries)),
         }
+        if scheduler:
+            with Index(index.path, scheduler=scheduler) as on_cluster:
+                times = sorted(query_times(on_cluster, queries))
+            row["cluster p50 ms"] = statistics.median(times) * 1000
+            row["cluster p95 ms"] = times[int(len(times) * 0.95)] * 1000
         rows.append(row)
         print("  ".join(f"{key} {value:,.1f}" for key, value in row.items()), flush=True)
         started = time.perf_counter()
@@ -262,8 +271,17 @@ def main() -> None:
     if arguments.shards:
         print(f"\n{arguments.shards} shards, on a Dask LocalCluster", flush=True)
         sharded_target = target.with_name(target.name + "-sharded")
-        with Index.create(sharded_target, shards=arguments.shards) as sharded:
-            sharded_rows = build_in_stages(sharded, sizes, workspace, pools, queries)
+        from dask.distributed import LocalCluster
+
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+            ) as cluster,
+            Index.create(sharded_target, shards=arguments.shards) as sharded,
+        ):
+            sharded_rows = build_in_stages(
+                sharded, sizes, workspace, pools, queries, cluster.scheduler_address
+            )
         print()
         print_table(sharded_rows)
         for one, many in zip(rows, sharded_rows, strict=True):
@@ -272,7 +290,9 @@ def main() -> None:
                 f"indexing speed {many['stage docs/s'] / one['stage docs/s']:.2f}x "
                 "(target >= 1.0), "
                 f"query p50 {many['query p50 ms'] / one['query p50 ms']:.2f}x (target <= 1.5), "
-                f"p95 {many['query p95 ms'] / one['query p95 ms']:.2f}x"
+                f"p95 {many['query p95 ms'] / one['query p95 ms']:.2f}x; ranked on the "
+                f"cluster: p50 {many['cluster p50 ms'] / one['query p50 ms']:.2f}x, "
+                f"p95 {many['cluster p95 ms'] / one['query p95 ms']:.2f}x"
             )
     if not arguments.no_peers:
         print("\npeers: SQLite FTS5 and tantivy", flush=True)

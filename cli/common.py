@@ -162,12 +162,13 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def open_index(index_path: Path | None) -> Index:
-    """Open the index for reading; the default one is built on first use from ``./seeds``,
-    when that folder holds article files (text, Markdown or HTML)."""
+def open_index(index_path: Path | None, scheduler: str | None = None) -> Index:
+    """Open the index for reading (a sharded one ranked on the Dask cluster at
+    ``scheduler``, if given); the default one is built on first use from ``./seeds``, when
+    that folder holds article files (text, Markdown or HTML)."""
     path = index_path or Path(DEFAULT_PATH)
     try:
-        return Index(path, create=False)
+        return Index(path, create=False, scheduler=scheduler)
     except IndexNotFoundError:
         # Only a folder holding articles: programs keep seed data in ./seeds too (users.rb).
         articles = len(list(find_files(SEEDS))) if index_path is None else 0
@@ -184,7 +185,7 @@ def open_index(index_path: Path | None) -> Index:
         report = index.add_folder(SEEDS)
     warn_skipped(report.skipped)
     click.echo(f"Indexed ./{SEEDS}: {report}.", err=True)
-    return Index(path, create=False)
+    return Index(path, create=False, scheduler=scheduler)
 
 
 def warn(message: str) -> None:

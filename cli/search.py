@@ -189,6 +189,12 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
 )
 @versions_options
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Rank a sharded index on the workers of this Dask scheduler (tcp://host:8786; "
+    "needs pip install 'searchlib[dask]'). Every worker must see the shards at the same path.",
+)
+@click.option(
     "--explain",
     is_flag=True,
     help="Show what each query word added to each hit's score, per field (on stderr with "
@@ -211,6 +217,7 @@ def search(
     facets: tuple[str, ...],
     all_versions: bool,
     duplicate_threshold: float,
+    scheduler: str | None,
     explain: bool,
 ) -> None:
     """Search the index for QUERY and show the best hits.
@@ -241,7 +248,7 @@ def search(
       search -- '-cocoa -coffee' --facet topic
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
-    with open_index(index_path) as index:
+    with open_index(index_path, scheduler) as index:
         known = [*index.facet_names(), "date", *(f"date:{unit}" for unit in UNITS)]
         unknown = [name for name in facets if name not in known]
         if unknown:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from searchlib.articles.parse import parse_article
     from searchlib.articles.webpages import parse_page
     from searchlib.errors import (
+        IndexChangedError,
         IndexCorruptError,
         IndexIncompatibleError,
         IndexLockedError,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from searchlib.results.snippets import Snippet
 
 _ERRORS = (
+    "IndexChangedError",
     "IndexCorruptError",
     "IndexIncompatibleError",
     "IndexLockedError",
@@ -80,6 +82,7 @@ __all__ = [
     "Article",
     "Hit",
     "Index",
+    "IndexChangedError",
     "IndexCorruptError",
     "IndexIncompatibleError",
     "IndexLockedError",

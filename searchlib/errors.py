@@ -28,6 +28,11 @@ class IndexStorageError(SearchlibError):
     it is read-only or not permitted, or it has gone."""
 
 
+class IndexChangedError(SearchlibError):
+    """The index had a commit while a search ran on a cluster, which ranks the last commit
+    only; searching again sees the new one."""
+
+
 class QueryError(SearchlibError):
     """The query has nothing searchable."""
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from searchlib.articles.article import Article, shown_path, valid_text
-from searchlib.errors import QueryWarning, SearchlibError
+from searchlib.errors import IndexChangedError, QueryWarning, SearchlibError
 from searchlib.indexing.report import IndexReport
 from searchlib.results.hits import Results
 from searchlib.schema import to_article, to_document
-from searchlib.search import duplicates, pipeline
+from searchlib.search import duplicates, pipeline, sharded
 from searchlib.search.deadline import DEFAULT_TIMEOUT
 from searchlib.shingles import DEFAULT_THRESHOLD
 from searchlib.storage.folder import IndexFolder
@@ -24,6 +24,8 @@ from searchlib.storage.shards import ShardedFolder, create_sharded, is_sharded
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from searchlib.search.cluster import Cluster
 
 DEFAULT_PATH = "index"
 
@@ -35,7 +37,9 @@ class Index:
     Threads may share one: searches run at once (each thread with its own searcher) and
     updates take turns, as between processes; close it when no thread is using it. Errors
     are ``SearchlibError``s: ``IndexStorageError`` when the operating system refuses to
-    read or write the folder (a full disk, read-only, gone).
+    read or write the folder (a full disk, read-only, gone). A sharded index opened with a
+    Dask ``scheduler`` (``tcp://host:8786``) is ranked on that cluster's workers, each
+    reading the shards at the same path as this process, and built there too.
 
     >>> import tempfile
     >>> with Index(tempfile.mkdtemp() + "/index") as index:
@@ -50,13 +54,28 @@ class Index:
         *,
         create: bool = True,
         lock_timeout: float = 10.0,
+        scheduler: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.scheduler = scheduler
         self._folder: IndexFolder | ShardedFolder
         if is_sharded(self.path):
             self._folder = ShardedFolder(self.path, lock_timeout)
         else:
             self._folder = IndexFolder(self.path, create=create, lock_timeout=lock_timeout)
+        self._cluster: Cluster | None = None
+        if scheduler is not None:
+            try:
+                if not isinstance(self._folder, ShardedFolder):
+                    raise SearchlibError(
+                        f"{self.path} is not a sharded index: a scheduler searches sharded ones"
+                    )
+                from searchlib.search.cluster import Cluster  # imports Dask
+
+                self._cluster = Cluster(scheduler, self._folder)
+            except BaseException:
+                self._folder.close()
+                raise
 
     @classmethod
     def create(
@@ -92,8 +111,10 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Release open files (the index stays usable; they reopen when needed)."""
+        """Release open files and any cluster (the index stays usable: they reopen)."""
         self._folder.close()
+        if self._cluster is not None:
+            self._cluster.close()
 
     def __len__(self) -> int:
         return self._folder.document_count()
@@ -215,7 +236,7 @@ class Index:
 
         assert isinstance(self._folder, ShardedFolder)
         source = shards.Source(str(path), is_folder, fields)
-        return shards.build(self._folder, [source], scheduler)
+        return shards.build(self._folder, [source], scheduler or self.scheduler)
 
     def delete(self, *ids: str) -> list[str]:
         """Delete the articles with these ids; returns the ids found (and deleted). An
@@ -286,17 +307,9 @@ class Index:
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
         _check_timeout(timeout)
-        results = pipeline.search(
-            self._folder,
-            query,
-            limit,
-            offset,
-            operators,
-            timeout,
-            sort,
-            collapse,
-            duplicate_threshold,
-        )
+        asked = (query, limit, offset, operators, timeout, sort, collapse, duplicate_threshold)
+        ranker = self._cluster or sharded.rank
+        results = _again_if_changed(lambda: pipeline.search(self._folder, *asked, ranker))
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
@@ -323,7 +336,9 @@ class Index:
         if limit < 0:
             raise ValueError(f"limit can't be negative (got {limit})")
         _check_timeout(timeout)
-        return pipeline.similar(self._folder, id, limit, timeout, collapse, duplicate_threshold)
+        asked = (id, limit, timeout, collapse, duplicate_threshold)
+        ranker = self._cluster or sharded.rank
+        return _again_if_changed(lambda: pipeline.similar(self._folder, *asked, ranker))
 
     def duplicates(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[Article]]:
         """Every story the index holds in more than one version, largest first; each story
@@ -367,6 +382,14 @@ class Index:
             "keyword_fields": list(self._folder.vocabulary.keyword_fields()),
             **shards,
         }
+
+
+def _again_if_changed(search: Callable[[], Results]) -> Results:
+    """``search()``, run once more if the index had a commit while a cluster ranked it."""
+    try:
+        return search()
+    except IndexChangedError:
+        return search()
 
 
 def _check_timeout(timeout: float | None) -> None:

@@ -19,7 +19,7 @@ MAX_LINES = 400
 ROOMS = [
     # Each room may import its own modules and the rooms of earlier layers only.
     ["searchlib.errors", "searchlib.data", "searchlib.deferred_imports", "searchlib.notebook"],
-    ["searchlib.analysis", "searchlib.shingles"],
+    ["searchlib.analysis", "searchlib.shingles", "searchlib.clusters"],
     ["searchlib.articles"],
     ["searchlib.schema"],
     ["searchlib.engine"],

@@ -37,7 +37,6 @@ class Statistics(Protocol):
 
     def average_length(self, field: str) -> float:
         """The mean number of terms ``field`` holds per live document."""
-        ...
 
 
 class Searcher:
@@ -95,6 +94,10 @@ class Searcher:
         """Whether no commit has happened since this searcher opened."""
         return self._searcher.up_to_date()
 
+    def generation(self) -> int:
+        """The number of the commit this searcher reads (a later commit has a higher one)."""
+        return self._reader.generation()
+
     def document_count(self) -> int:
         """How many live documents this commit holds."""
         return self._reader.doc_count()
@@ -139,8 +142,7 @@ class Searcher:
     ) -> dict[int, float]:
         """Per document, the sum over ``(field, term, weight)`` pairs of the term's frequency
         times ``weight``, divided by the field's relative length (BM25F's combined
-        frequency): ``1 - b + b * length / average`` with ``b = length_weight``.
-        """
+        frequency): ``1 - b + b * length / average`` with ``b = length_weight``."""
         combined: dict[int, float] = {}
         get = combined.get
         for field, term, weight in pairs:

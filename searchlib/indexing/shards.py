@@ -2,8 +2,8 @@
 bringing its shard in line with the sources for the ids routed to it.
 
 A task updates its shard in commits of its own: a task killed or retried leaves its shard
-as its last commit, and a run again completes it. Dask is imported here only, when a build
-starts: searching a sharded index needs none.
+as its last commit, and a run again completes it. Dask is imported (``searchlib.clusters``)
+only when a build starts: searching a sharded index in one process needs none.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from searchlib.articles.records import is_records
-from searchlib.errors import SearchlibError, SearchlibWarning
+from searchlib.clusters import connect, distributed
+from searchlib.errors import SearchlibWarning
 from searchlib.indexing import folders
 from searchlib.indexing.records import add_records
 from searchlib.indexing.report import IndexReport
 from searchlib.storage.folder import IndexFolder
 from searchlib.storage.shards import ShardedFolder, shard_of, shard_path
 
-INSTALL = "building a sharded index needs Dask: pip install 'searchlib[dask]'"
+NEEDED_FOR = "building a sharded index"
 
 
 @dataclass(frozen=True)
@@ -90,29 +91,21 @@ def update_shard(path: str, shard: int, shards: int, sources: list[Source]) -> I
 @contextmanager
 def _client(scheduler: str | None, shards: int) -> Iterator[Any]:
     """A Dask client of the cluster at ``scheduler``, or of a local cluster on loopback."""
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as error:
-        raise SearchlibError(INSTALL) from error
+    dask = distributed(NEEDED_FOR)
     if scheduler:
-        try:
-            client = Client(scheduler, timeout=30)
-        except OSError as error:
-            message = f"can't reach the Dask scheduler at {scheduler}: {error}"
-            raise SearchlibError(message) from error
-        with client:
+        with connect(scheduler, NEEDED_FOR) as client:
             yield client
         return
     workers = max(1, min(shards, os.cpu_count() or 1, 4))
     with (
-        LocalCluster(
+        dask.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=workers > 1,
             host="127.0.0.1",
             dashboard_address="127.0.0.1:0",
         ) as cluster,
-        Client(cluster) as client,
+        dask.Client(cluster) as client,
     ):
         yield client
 

@@ -26,6 +26,14 @@ class Deadline:
         self.seconds = seconds
         self._end = None if seconds is None else time.monotonic() + seconds
 
+    def remaining(self) -> float | None:
+        """Seconds left (``None``: no limit), for a request continued in another process.
+
+        >>> Deadline(None).remaining(), Deadline(0).remaining()
+        (None, 0.0)
+        """
+        return None if self._end is None else max(0.0, self._end - time.monotonic())
+
     def passed(self) -> bool:
         """Whether the time is up."""
         return self._end is not None and time.monotonic() >= self._end

@@ -30,9 +30,9 @@ from searchlib.search.ranking import (
     Ranking,
     contributions,
     matches,
-    rank,
     wanted_words,
 )
+from searchlib.search.sharded import Ranker, evaluation, rank
 from searchlib.search.similar import distinctive_words
 from searchlib.search.suggestions import SUGGEST_BELOW, suggestion
 from searchlib.shingles import DEFAULT_THRESHOLD
@@ -55,11 +55,12 @@ def search(
     sort: str | None = None,
     collapse: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
+    ranker: Ranker = rank,
 ) -> Results:
     """The hits ranked ``offset + 1`` to ``offset + limit`` for ``query`` in ``sort`` order,
     with ``collapse`` one hit per story (versions alike by ``threshold``; see
-    ``Index.search``); ``QueryError`` when it has nothing searchable, ``RequestLimitError``
-    beyond the result window or the ``timeout`` (seconds)."""
+    ``Index.search``), ranked by ``ranker``; ``QueryError`` when it has nothing searchable,
+    ``RequestLimitError`` beyond the result window or the ``timeout`` (seconds)."""
     if sort not in (None, *SORTS):
         raise SearchlibError(f"no sort order {sort!r}; choose from {', '.join(SORTS)}")
     check_window(offset, limit)
@@ -72,7 +73,9 @@ def search(
     check_threshold(threshold)  # a bad one is an error with every version shown too
     told = stories(searcher, index.vocabulary, threshold) if collapse else None
     with searcher.one_query():
-        ranking = _rank_stories(searcher, parsed.root, offset + limit, told, deadline, order)
+        ranking = _rank_stories(
+            searcher, parsed.root, offset + limit, told, deadline, ranker, order
+        )
         found = _Search(index, parsed, searcher, ranking.matched, stories=told)
         results = _results(found, query, ranking.best, offset, limit, bonus=order == "score")
         # Judged word by word: "Tony Blare" finds Tony's 186 articles, and still means Blair.
@@ -92,9 +95,10 @@ def similar(
     timeout: float | None = None,
     collapse: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
+    ranker: Ranker = rank,
 ) -> Results:
     """The ``limit`` articles most like the one with this ``id``, with ``collapse`` one per
-    story and none of its own story (see ``Index.similar``)."""
+    story and none of its own story (see ``Index.similar``), ranked by ``ranker``."""
     check_window(0, limit)
     check_threshold(threshold)
     deadline = Deadline(timeout)
@@ -108,7 +112,7 @@ def similar(
         return Results("", [], lambda: 0)
     query = " ".join(words)
     parsed = plan(parse(query, operators=False), index.vocabulary)
-    ranking = _rank_stories(searcher, parsed.root, limit, told, deadline, left_out=own)
+    ranking = _rank_stories(searcher, parsed.root, limit, told, deadline, ranker, left_out=own)
     best = [ranked for ranked in ranking.best if ranked.number not in own]
     found = _Search(index, parsed, searcher, ranking.matched - own, excluded=id, stories=told)
     return _results(found, query, best, 0, limit)
@@ -120,13 +124,14 @@ def _rank_stories(
     wanted: int,
     told: Stories | None,
     deadline: Deadline,
+    ranker: Ranker,
     order: str = "score",
     left_out: Set[int] = frozenset(),
 ) -> Ranking:
-    """The ranking of ``root`` deep enough to hold the ``wanted`` best stories (the best
-    articles, when stories aren't ``told``), not counting the ``left_out`` articles."""
+    """The ranking by ``ranker`` of ``root`` deep enough to hold the ``wanted`` best stories
+    (the best articles, when stories aren't ``told``), not counting the ``left_out`` ones."""
     depth = _depth(wanted + len(left_out))
-    ranking = rank(searcher, root, depth, order, deadline)
+    ranking = ranker(searcher, root, depth, order, deadline)
     # Ranked deeper until the page is full of stories (a story shows its best version).
     while (
         told
@@ -136,7 +141,7 @@ def _rank_stories(
         )
     ):
         depth *= 2
-        ranking = rank(searcher, root, depth, order, deadline)
+        ranking = ranker(searcher, root, depth, order, deadline)
     return ranking
 
 
@@ -361,7 +366,7 @@ class _Search:
         searcher = self.index.searcher()
         number = document_number(searcher, id)
         if self.evaluation is None or self.evaluation.searcher is not searcher:
-            self.evaluation = Evaluation(searcher)
+            self.evaluation = evaluation(searcher, self.plan.root)
         labels = _labels(self.plan, self.index.vocabulary)
         by_word: dict[str, Counter[str]] = {}
         explained = contributions(self.evaluation, self.plan.root, number)

@@ -52,6 +52,18 @@ class Ranking:
 
 SORTS = ("score", "date", "-date")
 """How hits may be ordered: best first, oldest first, newest first."""
+Pairs = tuple[tuple[str, str, float], ...]
+"""A word's ``(field, term, weight)`` pairs (``Terms.pairs``)."""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a shard of a sharded index ranks with, to score as one index would: how many
+    live documents all shards hold, and per word (its pairs) how many of them hold it and
+    the sum of its combined frequencies in them (the recurrence's numerator)."""
+
+    documents: int
+    words: Mapping[Pairs, tuple[int, float]]
 
 
 def rank(
@@ -67,11 +79,15 @@ def rank(
     ``"-date"`` newest first): undated documents last. Ties go by document number. Raises
     ``RequestLimitError`` once the ``deadline`` has passed.
     """
-    evaluation = Evaluation(searcher, deadline)
+    return ranked(Evaluation(searcher, deadline), root, depth, sort)
+
+
+def ranked(evaluation: Evaluation, root: Bool, depth: int, sort: str = "score") -> Ranking:
+    """``rank`` through ``evaluation`` (with the ``Totals`` it was given, if any)."""
     matched = evaluation.matches(root)
     scores = evaluation.scores(wanted_words(root), matched)
     if sort != "score":
-        dates, sign = searcher.dates(), -1 if sort == "-date" else 1
+        dates, sign = evaluation.searcher.dates(), -1 if sort == "-date" else 1
         best = heapq.nsmallest(
             depth,
             matched,
@@ -131,10 +147,14 @@ def _tiers(evaluation: Evaluation, root: Bool, matched: set[int]) -> list[set[in
 
 class Evaluation:
     """One query's evaluation against one ``searcher``, remembering each word's frequencies
-    and weight."""
+    and weight. Words are weighted with ``totals`` when given (a shard ranking with the
+    statistics of all; set before the first score), else with the searcher's own."""
 
-    def __init__(self, searcher: Searcher, deadline: Deadline = NO_DEADLINE) -> None:
+    def __init__(
+        self, searcher: Searcher, deadline: Deadline = NO_DEADLINE, totals: Totals | None = None
+    ) -> None:
         self.searcher = searcher
+        self.totals = totals
         self._deadline = deadline
         self._frequencies: dict[tuple[tuple[str, str, float], ...], dict[int, float]] = {}
         self._weights: dict[Terms, float] = {}
@@ -242,12 +262,21 @@ class Evaluation:
     def _weight(self, terms: Terms) -> float:
         """A word's BM25F weight: ``K1 + 1`` times its idf, times its recurrence and boost."""
         if terms not in self._weights:
-            frequencies = self.frequencies(terms)
-            documents = self.searcher.document_count()
-            self._weights[terms] = (
-                (K1 + 1) * idf(documents, len(frequencies)) * _recurrence(frequencies) * terms.boost
-            )
+            if self.totals is None:
+                documents = self.searcher.document_count()
+                holding, total = self.holding(terms)
+            else:
+                documents = self.totals.documents
+                holding, total = self.totals.words[terms.pairs]
+            recurrence = (total / holding) ** RECURRENCE  # the mean frequency where it occurs
+            self._weights[terms] = (K1 + 1) * idf(documents, holding) * recurrence * terms.boost
         return self._weights[terms]
+
+    def holding(self, terms: Terms) -> tuple[int, float]:
+        """How many documents of this searcher hold a word, and the sum of its combined
+        frequencies in them."""
+        frequencies = self.frequencies(terms)
+        return len(frequencies), sum(frequencies.values())
 
 
 def _reading_cost(node: Node) -> int:
@@ -265,15 +294,6 @@ def idf(documents: int, holding: int) -> float:
     (4.557, 0.0005)
     """
     return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
-
-
-def _recurrence(frequencies: Mapping[int, float]) -> float:
-    """A word's factor for recurring: its mean frequency where it occurs, to ``RECURRENCE``.
-
-    >>> _recurrence({1: 4.0, 2: 4.0}), _recurrence({1: 1.0, 2: 1.0, 3: 1.0})
-    (2.0, 1.0)
-    """
-    return (sum(frequencies.values()) / len(frequencies)) ** RECURRENCE
 
 
 def wanted_words(node: Node) -> Iterator[Terms]:

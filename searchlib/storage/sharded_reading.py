@@ -41,8 +41,10 @@ class ShardedSearcher:
 
     def __init__(self, shards: list[Searcher]) -> None:
         self._owned = shards
-        # A shard without documents has no segment to read lengths or postings from.
-        self.shards = [shard for shard in shards if shard.capacity()]
+        # A shard without documents has no segment to read lengths or postings from: those
+        # with documents are searched (``positions``: which of ``shards`` they are).
+        self.positions = [position for position, shard in enumerate(shards) if shard.capacity()]
+        self.shards = [shards[position] for position in self.positions]
         self.bases = [0]
         for shard in self.shards:
             shard.statistics = self
@@ -110,11 +112,9 @@ class ShardedSearcher:
     def average_length(self, field: str) -> float:
         """The mean length of ``field`` over the live documents of every shard."""
         if field not in self._averages:
-            count = self.document_count()
-            total = sum(
-                shard.average_length(field) * shard.document_count() for shard in self.shards
+            self._averages[field] = pooled_average(
+                (shard.average_length(field), shard.document_count()) for shard in self.shards
             )
-            self._averages[field] = total / count if count else 0.0
         return self._averages[field]
 
     def frequencies(
@@ -208,3 +208,16 @@ class ShardedSearcher:
     def terms(self, field: str) -> Iterator[str]:
         """Every term of ``field`` held by a live document of any shard."""
         yield from dict.fromkeys(term for shard in self.shards for term in shard.terms(field))
+
+
+def pooled_average(parts: Iterable[tuple[float, int]]) -> float:
+    """The mean over shards of a field's length, from each shard's mean and document count
+    (in shard order: the same sum wherever it is computed, to the last bit).
+
+    >>> pooled_average([(10.0, 1), (4.0, 3)]), pooled_average([])
+    (5.5, 0.0)
+    """
+    parts = list(parts)
+    count = sum(documents for _, documents in parts)
+    total = sum(average * documents for average, documents in parts)
+    return total / count if count else 0.0
