@@ -16,7 +16,7 @@ from searchlib import Article, Index, QueryError, RequestLimitError
 from searchlib.articles import markup, pages
 from searchlib.articles.pages import read_page
 from searchlib.engine.reading import Searcher
-from searchlib.search import pipeline, suggestions
+from searchlib.search import exact_forms, pipeline, suggestions
 from searchlib.search.bounds import MAX_PHRASE_WORDS, MAX_RESULT_WINDOW
 from searchlib.search.deadline import Deadline
 from searchlib.search.grammar import parse
@@ -62,15 +62,15 @@ def test_a_deep_page_does_the_work_of_the_hits_that_exist(
     small: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blocks: list[int] = []
-    rescore = pipeline._with_exact_bonus
+    rescore = exact_forms._with_exact_bonus
     monkeypatch.setattr(
-        pipeline,
+        exact_forms,
         "_with_exact_bonus",
         lambda *arguments: blocks.append(1) or rescore(*arguments),
     )
     results = small.search("walrus", limit=10, offset=MAX_RESULT_WINDOW - 10)
     assert len(results) == 0 and results.total == 300
-    assert len(blocks) == 300 // pipeline.EXACT_FORM_BLOCK
+    assert len(blocks) == 300 // exact_forms.EXACT_FORM_BLOCK
 
 
 def test_hits_beyond_the_result_window_are_refused(small: Index) -> None:

@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 from searchlib import Article, Index
 from searchlib.analysis import stem
 from searchlib.errors import QueryError
+from searchlib.search.exact_forms import EXACT_FORM_BONUS, _with_exact_bonus
 from searchlib.search.grammar import parse
-from searchlib.search.pipeline import EXACT_FORM_BONUS, _with_exact_bonus
 from searchlib.search.planning import Bool, Dates, Phrase, Terms, plan
 from searchlib.search.ranking import Ranked
 from searchlib_cli.search import search as search_command

@@ -4,10 +4,9 @@ into hits; and the search that found them, kept for facets and explanations."""
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -17,10 +16,16 @@ from searchlib.results.explanation import Contribution, Explanation
 from searchlib.results.facets import Facets, ranked_counts
 from searchlib.results.hits import Hit, Results
 from searchlib.results.timeline import Timeline, Unit
-from searchlib.schema import FACETS, FIELDS_BY_NAME, KEYWORD_FIELDS, to_article
+from searchlib.schema import FACETS, KEYWORD_FIELDS, to_article
 from searchlib.search.bounds import check_window
 from searchlib.search.deadline import DEFAULT_TIMEOUT, Deadline
 from searchlib.search.duplicates import Stories, check_threshold, stories
+from searchlib.search.exact_forms import (
+    EXACT_FORM_BONUS,
+    exact_forms_found,
+    whole_blocks,
+    with_bonus,
+)
 from searchlib.search.grammar import parse
 from searchlib.search.planning import Bool, Lexicon, Plan, plan
 from searchlib.search.ranking import (
@@ -40,9 +45,6 @@ from searchlib.storage.folder import IndexFolder
 
 _A_DAY = 86_400_000_000
 """Microseconds in a day (``Searcher.dates`` counts microseconds)."""
-EXACT_FORM_BONUS = FIELDS_BY_NAME["exact"].boost
-EXACT_FORM_BLOCK = 50
-"""The exact-form bonus reorders hits within blocks of this many ranks."""
 
 
 def search(
@@ -130,7 +132,7 @@ def _rank_stories(
 ) -> Ranking:
     """The ranking by ``ranker`` of ``root`` deep enough to hold the ``wanted`` best stories
     (the best articles, when stories aren't ``told``), not counting the ``left_out`` ones."""
-    depth = _depth(wanted + len(left_out))
+    depth = whole_blocks(wanted + len(left_out))
     ranking = ranker(searcher, root, depth, order, deadline)
     # Ranked deeper until the page is full of stories (a story shows its best version).
     while (
@@ -171,7 +173,7 @@ def _results(
     searcher, parsed, told = search.searcher, search.plan, search.stories
     forms: dict[int, list[str]] = {}
     stories_known = None
-    found = _with_bonus(search, best, offset + limit, forms) if bonus else best
+    found = with_bonus(searcher, parsed.exact_forms, best, offset + limit, forms) if bonus else best
     if told is not None:
         # Each story's versions after its best one free places, filled from deeper ranks (the
         # first ranks of a deeper reach are those of a shallower one; forms read once).
@@ -179,7 +181,7 @@ def _results(
         kept = _best_versions(found, told, offset + limit)
         while bonus and len(kept) < offset + limit and reach < len(best):
             reach += offset + limit - len(kept)
-            found = _with_bonus(search, best, reach, forms)
+            found = with_bonus(searcher, parsed.exact_forms, best, reach, forms)
             kept = _best_versions(found, told, offset + limit)
         found = kept
         if len(found) < offset + limit:  # every match was reached: its stories are all here
@@ -215,20 +217,6 @@ def _results(
     )
 
 
-def _with_bonus(
-    search: _Search, best: list[Ranked], reach: int, forms: dict[int, list[str]]
-) -> list[Ranked]:
-    """The first ``reach`` of ``best`` (ranked to a whole number of blocks) with the
-    exact-form bonus; ``forms`` keeps the query words each document was found to hold."""
-    found = []
-    exact_forms = search.plan.exact_forms
-    for start in range(0, min(reach, len(best)), EXACT_FORM_BLOCK):
-        block = best[start : start + EXACT_FORM_BLOCK]
-        wanted = min(EXACT_FORM_BLOCK, reach - start)
-        found += _with_exact_bonus(search.searcher, block, exact_forms, wanted, forms)
-    return found
-
-
 def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Ranked]:
     """The first (best) version of each story among ``found``, in order, up to ``wanted``."""
     seen: set[int] = set()
@@ -241,71 +229,6 @@ def _best_versions(found: list[Ranked], told: Stories, wanted: int) -> list[Rank
             seen.add(story[0])
             kept.append(ranked)
     return kept
-
-
-def _with_exact_bonus(
-    searcher: Searcher,
-    block: list[Ranked],
-    exact_forms: set[str],
-    wanted: int,
-    known: dict[int, list[str]],
-) -> list[Ranked]:
-    """The first ``wanted`` of a block of ranked documents (best first, by tier) re-scored
-    with the exact-form bonus, best first within each tier (stable for ties).
-
-    Only documents that can reach the first ``wanted`` places have their forms read (once:
-    ``known`` keeps them): one scoring less than the ``wanted``-th document's score minus
-    the largest bonus can't, nor one that even with the largest bonus can't pass as many
-    documents of its tier as there are places left for the tier (it would come after them:
-    the sort is stable).
-    """
-    if not block or not exact_forms:
-        return block[:wanted]
-    largest = EXACT_FORM_BONUS * len(exact_forms)
-    last = block[min(wanted, len(block)) - 1]
-    places = sum(1 for ranked in block[:wanted] if ranked.tier == last.tier)
-    best_of_tier: list[float] = []  # the ``places`` best scores of the last tier, a min-heap
-    rescored = []
-    for ranked in block:
-        if ranked.tier > last.tier or (
-            ranked.tier == last.tier
-            and (
-                ranked.score < last.score - largest
-                or (len(best_of_tier) == places and ranked.score + largest <= best_of_tier[0])
-            )
-        ):
-            break  # the block goes by tier, then score: no later document can reach a place
-        found = _known_forms(searcher, ranked.number, exact_forms, known)
-        rescored.append(replace(ranked, score=ranked.score + EXACT_FORM_BONUS * len(found)))
-        if ranked.tier == last.tier:
-            score = rescored[-1].score
-            if len(best_of_tier) < places:
-                heapq.heappush(best_of_tier, score)
-            else:
-                heapq.heappushpop(best_of_tier, score)
-    return sorted(rescored, key=lambda ranked: (ranked.tier, -ranked.score))[:wanted]
-
-
-def _known_forms(
-    searcher: Searcher, number: int, exact_forms: set[str], known: dict[int, list[str]]
-) -> list[str]:
-    """``_exact_forms_found``, read once per document into ``known``."""
-    found = known.get(number)
-    if found is None:
-        found = known[number] = _exact_forms_found(searcher, number, exact_forms)
-    return found
-
-
-def _exact_forms_found(searcher: Searcher, number: int, exact_forms: set[str]) -> list[str]:
-    """The query words document ``number`` holds as typed, in order."""
-    return sorted(searcher.forms_held(number, exact_forms))
-
-
-def _depth(wanted: int) -> int:
-    """How many documents to rank for the ``wanted`` best: whole blocks, since the exact-form
-    bonus reorders hits only within fixed blocks of ranks, so every page of a query agrees
-    with every other."""
-    return -(-wanted // EXACT_FORM_BLOCK) * EXACT_FORM_BLOCK
 
 
 @dataclass
@@ -372,7 +295,7 @@ class _Search:
         explained = contributions(self.evaluation, self.plan.root, number)
         for (field_name, term), score in explained.items():
             by_word.setdefault(labels.get(term, term), Counter())[field_name] += score
-        found = _exact_forms_found(searcher, number, self.plan.exact_forms)
+        found = exact_forms_found(searcher, number, self.plan.exact_forms)
         return Explanation(
             tuple(
                 Contribution(word, field_name, score)
