@@ -38,6 +38,7 @@ from searchlib_cli.search import (
     chosen_output,
     limit_option,
     output_options,
+    scheduler_option,
     timeout_option,
     versions_options,
     write_results,
@@ -264,6 +265,7 @@ def optimize(index_path: Path | None) -> None:
 @timeout_option
 @output_options
 @versions_options
+@scheduler_option
 @click.pass_context
 def similar(
     ctx: click.Context,
@@ -278,6 +280,7 @@ def similar(
     color: str,
     all_versions: bool,
     duplicate_threshold: float,
+    scheduler: str | None,
 ) -> None:
     """Show the articles most like the one with this ID: those sharing most of its
     distinctive words, its own versions left out and other stories one hit each (as
@@ -289,7 +292,7 @@ def similar(
       searchlib similar seeds/000_a130046a36110d8b -n 5 --json
     """
     output_format = chosen_output(as_json, as_jsonl, as_csv, fields)
-    with open_index(index_path) as index:
+    with open_index(index_path, scheduler) as index:
         results = index.similar(
             article_id,
             limit,

@@ -73,6 +73,17 @@ def number_of_seconds(value: float) -> float:
     return value
 
 
+def scheduler_option(function: Function) -> Function:
+    """``--scheduler ADDRESS``: rank a sharded index on a Dask cluster's workers."""
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Rank a sharded index on the workers of this Dask scheduler (tcp://host:8786; "
+        "needs pip install 'searchlib[dask]'). Every worker must see the shards at the same "
+        "path.",
+    )(function)
+
+
 def versions_options(function: Function) -> Function:
     """``--all-versions`` and ``--duplicate-threshold``: whether and how hits collapse."""
     return click.option(
@@ -188,12 +199,7 @@ def dash_query_last(args: list[str], parameters: Sequence[click.Parameter]) -> l
     "after the hits, or on stderr with --json, --jsonl or --csv.",
 )
 @versions_options
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="Rank a sharded index on the workers of this Dask scheduler (tcp://host:8786; "
-    "needs pip install 'searchlib[dask]'). Every worker must see the shards at the same path.",
-)
+@scheduler_option
 @click.option(
     "--explain",
     is_flag=True,

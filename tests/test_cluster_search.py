@@ -134,6 +134,10 @@ def test_a_search_on_the_command_line_through_a_scheduler(tmp_path: Path, cluste
     assert there.exit_code == 0, there.output
     assert there.output == runner.invoke(search, arguments).output
     assert '"a0"' in there.output and '"a1"' not in there.output
+    alike = ["similar", "a3", "--index", str(tmp_path / "sharded"), "--json"]
+    there = runner.invoke(main, [*alike, "--scheduler", cluster.scheduler_address])
+    assert there.exit_code == 0, there.output
+    assert there.output == runner.invoke(main, alike).output
 
 
 def test_searching_through_a_scheduler_says_what_to_install_without_dask(
