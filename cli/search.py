@@ -91,7 +91,7 @@ def versions_options(function: Function) -> Function:
         is_flag=True,
         help="Show every version of a story (by default a story is one hit, its best "
         "version, with +N versions; the count line counts articles, and stories once the "
-        "last is shown).",
+        "search has seen them all).",
     )(duplicate_threshold_option(function))
 
 

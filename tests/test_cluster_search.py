@@ -5,8 +5,10 @@ of a search in one process, and so of one index."""
 from __future__ import annotations
 
 import random
+import socket
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from searchlib import Article, Index, IndexChangedError, SearchlibError
+from searchlib import Article, Index, IndexChangedError, RequestLimitError, SearchlibError, clusters
 from searchlib.search import cluster as on_workers
 from searchlib.search.cluster import Cluster
 from searchlib.search.deadline import NO_DEADLINE
@@ -181,3 +183,39 @@ def test_a_search_on_the_cluster_keeps_its_time_limit(tmp_path: Path, cluster: A
         with warnings.catch_warnings(), pytest.raises(SearchlibError, match="took more than"):
             there.search("cocoa", timeout=1e-9)
         assert there.search("cocoa").total == 10
+
+
+def test_a_cluster_without_workers_stops_a_search_at_its_timeout(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    with Index.create(tmp_path / "sharded", shards=2) as index:
+        index.add(Article(id="a1", body="Byrne JAG grants."), Article(id="a2", body="Rain."))
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address="127.0.0.1:0"
+        ) as empty,
+        Index(tmp_path / "sharded", scheduler=empty.scheduler_address) as there,
+        pytest.raises(RequestLimitError, match="are its workers running"),
+    ):
+        there.search("byrne", timeout=1)
+
+
+def test_something_other_than_a_scheduler_at_the_address_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(clusters, "CONNECT_SECONDS", 1)
+    with (
+        socket.create_server(("127.0.0.1", 0)) as silent,
+        socket.create_server(("127.0.0.1", 0)) as talking,
+    ):
+
+        def greet() -> None:  # a service that speaks first (SSH does), in a frame Dask misreads
+            connection, _ = talking.accept()
+            with connection:
+                connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n" * 64)
+
+        threading.Thread(target=greet, daemon=True).start()
+        for server in (silent, talking):  # the silent one accepts and never answers
+            address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+            with pytest.raises(SearchlibError, match="can't reach the Dask scheduler"):
+                clusters.connect(address, "searching")

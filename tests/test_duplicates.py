@@ -82,7 +82,7 @@ def test_near_versions_are_one_hit_with_the_others_counted(index: Index) -> None
     assert len(results) == 2 and results.total == 4 and results.stories == 2
     assert [hit.duplicates for hit in results] == [2, 0]
     assert results.summary == "2 stories (4 articles)"
-    assert index.search("harbour terminal", limit=1).summary == "1-1 of 4 articles"
+    assert index.search("harbour terminal", limit=1).summary == "1-1 of 2 stories (4 articles)"
     past = index.search("harbour terminal", offset=2)
     assert (len(past), past.stories) == (0, 2)
     assert past.summary == "none from rank 3 on, of 2 stories (4 articles)"

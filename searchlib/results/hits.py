@@ -190,8 +190,8 @@ class Results(Sequence[Hit]):
     story_counter: Callable[[], int] | None = field(default=None, repr=False)
     """Counts the stories the matches tell, when hits are one per story (else ``None``)."""
     stories_known: int | None = field(default=None, repr=False)
-    """How many stories the matches tell, when finding this page reached the last of them
-    (the count then costs nothing: the summary gives it)."""
+    """How many stories the matches tell, when finding this page told them all (it reached
+    the last story, or every match was ranked): the summary gives them."""
 
     @cached_property
     def total(self) -> int:
@@ -251,9 +251,10 @@ class Results(Sequence[Hit]):
     @property
     def summary(self) -> str:
         """How many hits: ``"2 hits"``, or for part of them ``"11-20 of 57 hits"``. With
-        hits standing for more versions of a story, ``"1-12 of 15 articles"``, or on the page
-        that reaches the last story, ``"11-12 of 12 stories (15 articles)"`` (counting the
-        stories before would cost a search more than the rest of it: see ``stories``).
+        hits standing for more versions of a story, ``"1-12 of 15 articles"``, or once the
+        stories are known (the page reaching the last story, or every match ranked),
+        ``"11-12 of 12 stories (15 articles)"`` (counting them otherwise would cost a search
+        more than the rest of it: see ``stories``).
 
         >>> Results("walrus", [], count=lambda: 1).summary
         '1 hit'
@@ -269,7 +270,9 @@ class Results(Sequence[Hit]):
         if stories is not None and stories < self.total:
             counted = f"{stories} {'story' if stories == 1 else 'stories'} ({self.total} articles)"
             return self._page(stories, counted)
-        noun = "article" if any(hit.duplicates for hit in self.hits) else "hit"
+        # One hit a story: unless all are known to be single, the total counts articles.
+        collapsed = self.story_counter is not None and stories is None
+        noun = "article" if collapsed or any(hit.duplicates for hit in self.hits) else "hit"
         return self._page(self.total, f"{self.total} {noun if self.total == 1 else noun + 's'}")
 
     def _page(self, ranks: int, summary: str) -> str:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from searchlib.clusters import connect
+from searchlib.clusters import connect, distributed, one_line
 from searchlib.engine.directory import Engine
 from searchlib.engine.reading import Searcher
-from searchlib.errors import IndexChangedError
+from searchlib.errors import IndexChangedError, RequestLimitError, SearchlibError
 from searchlib.schema import FIELDS
 from searchlib.search.deadline import Deadline
 from searchlib.search.planning import Bool
@@ -150,7 +150,24 @@ class Cluster:
                 worker = self._workers[place % len(self._workers)]
                 where = {"workers": [worker], "allow_other_workers": True}
             futures.append(client.submit(task, commit, seconds, *more, pure=False, **where))
-        return list(client.gather(futures))
+        dask = distributed(NEEDED_FOR)
+        try:
+            # Bounded here too: a cluster without workers, or gone, would leave them waiting.
+            dask.wait(futures, timeout=seconds)
+            return list(client.gather(futures))
+        except SearchlibError:
+            raise  # a worker's own: the time was up there, or the shard changed
+        except dask.TimeoutError as error:
+            client.cancel(futures)
+            raise RequestLimitError(
+                f"the search took more than {deadline.seconds:g} s on the Dask cluster at "
+                f"{self.scheduler} and was stopped: are its workers running?"
+            ) from error
+        except Exception as error:
+            client.cancel(futures)
+            raise SearchlibError(
+                f"the Dask cluster at {self.scheduler} failed the search: {one_line(error)}"
+            ) from error
 
 
 _open: dict[tuple[str, int], tuple[Commit, Lengths | None, Searcher]] = {}

@@ -186,6 +186,8 @@ def _results(
         found = kept
         if len(found) < offset + limit:  # every match was reached: its stories are all here
             stories_known = len(found)
+        elif len(best) == len(search.matched):  # every match was ranked: its stories are few
+            stories_known = len({told.story(ranked.number)[0] for ranked in best})
     matching = frozenset(parsed.terms | search.index.vocabulary.forms(parsed.terms))
     searched = frozenset(parsed.fields)
     hits = [
