@@ -31,6 +31,7 @@ from searchlib.engine.reading import Searcher
 from searchlib.engine.writing import Writer
 from searchlib.indexing.progress import count_items
 from searchlib.indexing.workers import FileShare
+from searchlib.storage.integrity import check
 from searchlib.storage.vocabulary import FILENAME, Vocabulary
 
 from .conftest import FIXTURES, SEED_ID
@@ -726,6 +727,20 @@ def test_an_index_from_another_analyzer_is_refused(tmp_path: Path) -> None:
     Vocabulary(tmp_path / "index").set_metadata({"analyzer": "whoosh-porter"})
     with pytest.raises(IndexIncompatibleError, match="whoosh-porter"):
         Index(tmp_path / "index")
+
+
+def test_an_index_of_another_format_is_refused_by_its_own_name_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    Index.create(tmp_path / "sharded", shards=2).close()
+    for place in (tmp_path / "sharded", *sorted((tmp_path / "sharded").glob("shard-*"))):
+        Vocabulary(place).set_metadata({"format": "6"})
+    with pytest.raises(IndexIncompatibleError) as refused:
+        Index(tmp_path / "sharded")
+    message = str(refused.value)
+    assert message.startswith(f"the index in {tmp_path / 'sharded'} was built with format '6'")
+    assert "analyzer" not in message and message.endswith("index your articles again")
+    assert any("index your articles again" in problem for problem in check(tmp_path / "sharded"))
 
 
 def test_an_index_without_its_vocabulary_is_refused_not_recreated(

@@ -22,7 +22,7 @@ from searchlib.errors import (
 )
 from searchlib.schema import FORMAT_VERSION
 from searchlib.shingles import band_keys
-from searchlib.storage.vocabulary import FILENAME, Vocabulary
+from searchlib.storage.vocabulary import FILENAME, Vocabulary, incompatibility
 
 KEPT = "the index keeps its last complete update"
 """Said of every failed update."""
@@ -94,14 +94,7 @@ class IndexFolder:
         self.vocabulary.set_metadata({"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION})
 
     def _check_compatible(self) -> None:
-        metadata = self.vocabulary.metadata()
-        built_with = (metadata.get("analyzer"), metadata.get("format"))
-        if built_with != (ANALYZER_NAME, FORMAT_VERSION):
-            raise IndexIncompatibleError(
-                f"the index in {self.path} was built with analyzer {built_with[0]!r}, format "
-                f"{built_with[1]!r}; this searchlib uses {ANALYZER_NAME!r}, format "
-                f"{FORMAT_VERSION!r}. Delete the folder and index your articles again"
-            )
+        check_compatible(self.path, self.vocabulary)
 
     def close(self) -> None:
         """Release open files (they reopen when needed). Call it when no thread is
@@ -204,3 +197,14 @@ def _is_ours(entry: Path) -> bool:
     """Whether a file in a folder without an index may stay when one is created there."""
     name = entry.name
     return name.startswith(".") or name.startswith(FILENAME) or is_engine_file(name)
+
+
+def check_compatible(path: Path, vocabulary: Vocabulary) -> None:
+    """Raise ``IndexIncompatibleError`` unless the index at ``path`` (a sharded one's own
+    folder, not a shard's) was built with this searchlib's analyzer and document format."""
+    differing = incompatibility(vocabulary.metadata())
+    if differing:
+        raise IndexIncompatibleError(
+            f"the index in {path} was built with {differing}: delete the folder and index "
+            f"your articles again"
+        )

@@ -7,13 +7,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from searchlib.analysis import ANALYZER_NAME
 from searchlib.engine import integrity as engine_integrity
 from searchlib.engine.directory import Engine
 from searchlib.errors import IndexNotFoundError
-from searchlib.schema import FORMAT_VERSION
 from searchlib.storage.shards import is_sharded, shard_count, shard_path
-from searchlib.storage.vocabulary import FILENAME
+from searchlib.storage.vocabulary import FILENAME, incompatibility
 
 
 def check(path: str | os.PathLike[str]) -> list[str]:
@@ -54,12 +52,8 @@ def _vocabulary_problems(file: Path) -> list[str]:
     except sqlite3.Error as error:
         return [f"{file.name} can't be read ({type(error).__name__}: {error})"]
     problems = [] if verdict == "ok" else [f"{file.name} is damaged ({verdict})"]
-    built_with = (metadata.get("analyzer"), metadata.get("format"))
     if not metadata:
         problems.append(f"{file.name} records no analyzer: creating the index was cut short")
-    elif built_with != (ANALYZER_NAME, FORMAT_VERSION):
-        problems.append(
-            f"built with analyzer {built_with[0]!r}, format {built_with[1]!r}; this searchlib "
-            f"uses {ANALYZER_NAME!r}, format {FORMAT_VERSION!r}"
-        )
+    elif differing := incompatibility(metadata):
+        problems.append(f"built with {differing}: delete the folder and index your articles again")
     return problems

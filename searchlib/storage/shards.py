@@ -19,7 +19,7 @@ from searchlib.analysis import ANALYZER_NAME, Stemmer
 from searchlib.engine.writing import Writer
 from searchlib.errors import IndexCorruptError, SearchlibError
 from searchlib.schema import FORMAT_VERSION, Document
-from searchlib.storage.folder import IndexFolder, refusals_reported
+from searchlib.storage.folder import IndexFolder, check_compatible, refusals_reported
 from searchlib.storage.sharded_reading import ShardedSearcher
 from searchlib.storage.vocabulary import Vocabulary
 
@@ -105,6 +105,7 @@ class ShardedFolder:
         self.path = path
         count = shard_count(path)
         self.vocabulary = Vocabulary(path)
+        check_compatible(path, self.vocabulary)  # named as the index, not as one of its shards
         self.shards = [
             IndexFolder(shard_path(path, shard), create=False, lock_timeout=lock_timeout)
             for shard in range(count)

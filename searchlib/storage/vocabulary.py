@@ -20,10 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from searchlib.analysis import edit_distance, stem
+from searchlib.analysis import ANALYZER_NAME, edit_distance, stem
 from searchlib.engine.files import refused
 from searchlib.engine.stemming import snowball_stem
 from searchlib.errors import IndexCorruptError, IndexLockedError, SearchlibError
+from searchlib.schema import FORMAT_VERSION
 
 FILENAME = "searchlib.sqlite3"
 _BATCH = 500  # stays under SQLite's limit on bound parameters
@@ -277,3 +278,21 @@ class Vocabulary:
                 placeholders = ",".join("?" * len(batch))
                 rows.extend(connection.execute(f"{statement} ({placeholders})", batch))
         return rows
+
+
+def incompatibility(metadata: Mapping[str, str]) -> str | None:
+    """What in an index's recorded ``metadata`` this searchlib can't read (its analyzer,
+    its document format), or ``None``.
+
+    >>> incompatibility({"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION}) is None
+    True
+    >>> incompatibility({"analyzer": ANALYZER_NAME, "format": "1"})  # doctest: +ELLIPSIS
+    "format '1' (this searchlib: '...')"
+    """
+    ours = {"analyzer": ANALYZER_NAME, "format": FORMAT_VERSION}
+    differing = [
+        f"{name} {metadata.get(name)!r} (this searchlib: {value!r})"
+        for name, value in ours.items()
+        if metadata.get(name) != value
+    ]
+    return " and ".join(differing) or None
