@@ -61,7 +61,8 @@ def connect(scheduler: str, needed_for: str) -> Any:
 
 
 def one_line(error: BaseException) -> str:
-    """An error as one short line, with its type when its message says little.
+    """An error in one line of at most some 200 characters, its type first (Dask's
+    messages may span lines, or be empty).
 
     >>> one_line(MemoryError("Unable to allocate 2.82 EiB for an array"))
     'MemoryError: Unable to allocate 2.82 EiB for an array'

@@ -162,7 +162,7 @@ class TermInfo(W3TermInfo):
         inlined = self._inlined
         if inlined is None:
             return super().to_bytes()
-        self._inlined = ()  # Whoosh's statistics, then the posting as protocol 3 has it
+        self._inlined = ()  # Whoosh's statistics alone, then the posting pickled here
         try:
             statistics = super().to_bytes()[: self._struct.size]
         finally:

@@ -79,6 +79,7 @@ class TermListPositions(Positions):
         return len(valuestring.translate(None, _CONTINUED))
 
     def decode_weight(self, valuestring: bytes) -> float:
+        """A posting's weight: its count times the field's boost (Whoosh's interface)."""
         return self.decode_frequency(valuestring) * self.field_boost
 
 
