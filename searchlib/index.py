@@ -66,10 +66,7 @@ class Index:
         self._cluster: Cluster | None = None
         if scheduler is not None:
             try:
-                if not isinstance(self._folder, ShardedFolder):
-                    raise SearchlibError(
-                        f"{self.path} is not a sharded index: a scheduler searches sharded ones"
-                    )
+                self._sharded(scheduler)
                 from searchlib.search.cluster import Cluster  # imports Dask
 
                 self._cluster = Cluster(scheduler, self._folder)
@@ -216,11 +213,17 @@ class Index:
             return records.add_records(self._folder, file, fields, progress, count)
         return folders.sync(self._folder, file.parent, [file], 1, progress)
 
+    @property
+    def _ranker(self) -> sharded.Ranker:
+        """What ranks this index's queries: its cluster, if opened with one."""
+        return self._cluster or sharded.rank
+
     def _sharded(self, scheduler: str | None) -> bool:
         """Whether this index is sharded (a ``scheduler`` is for sharded ones only)."""
         if scheduler is not None and not isinstance(self._folder, ShardedFolder):
             raise SearchlibError(
-                f"{self.path} is not a sharded index: a scheduler builds sharded ones"
+                f"{self.path} is not a sharded index: a scheduler builds and searches sharded "
+                "ones (searchlib index PATH --shards N)"
             )
         return isinstance(self._folder, ShardedFolder)
 
@@ -308,8 +311,7 @@ class Index:
             raise ValueError(f"limit and offset can't be negative (got {limit}, {offset})")
         _check_timeout(timeout)
         asked = (query, limit, offset, operators, timeout, sort, collapse, duplicate_threshold)
-        ranker = self._cluster or sharded.rank
-        results = _again_if_changed(lambda: pipeline.search(self._folder, *asked, ranker))
+        results = _again_if_changed(lambda: pipeline.search(self._folder, *asked, self._ranker))
         for message in results.warnings:
             warnings.warn(message, QueryWarning, stacklevel=2)
         return results
@@ -337,8 +339,7 @@ class Index:
             raise ValueError(f"limit can't be negative (got {limit})")
         _check_timeout(timeout)
         asked = (id, limit, timeout, collapse, duplicate_threshold)
-        ranker = self._cluster or sharded.rank
-        return _again_if_changed(lambda: pipeline.similar(self._folder, *asked, ranker))
+        return _again_if_changed(lambda: pipeline.similar(self._folder, *asked, self._ranker))
 
     def duplicates(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[Article]]:
         """Every story the index holds in more than one version, largest first; each story
