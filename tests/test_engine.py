@@ -227,3 +227,24 @@ def test_an_index_s_bytes_are_split_into_parts_that_add_up_to_its_files(tmp_path
     assert parts["positions/body"] > 0 and parts["postings/body"] > 0
     assert "positions/id" not in parts and parts["postings/id"] > 0
     assert parts["stored fields/body"] > parts["stored fields/headline"] > 0
+
+
+def test_a_searcher_opens_the_next_commit_when_a_writer_removes_the_one_it_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine.create(tmp_path)
+    with engine.writer(timeout=1) as writer:
+        writer.update(to_document(Article(id="a1", body="Budget talks."), Stemmer()))
+    read_toc = type(engine._index)._read_toc
+    removed = []
+
+    def listed_then_removed(index: Any) -> Any:
+        if not removed:  # a writer's cleanup, between listing the commits and reading one
+            removed.append(True)
+            raise FileNotFoundError(2, "No such file or directory", "_MAIN_1.toc")
+        return read_toc(index)
+
+    monkeypatch.setattr(type(engine._index), "_read_toc", listed_then_removed)
+    with engine.searcher() as searcher:
+        assert searcher.document_count() == 1
+    assert removed

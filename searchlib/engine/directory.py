@@ -133,9 +133,10 @@ def _reader(index: FileIndex, retries: int = 10) -> Any:
     attempt = 0
     while True:
         attempt += 1
-        info = index._read_toc()
         readers: list[Any] = []
         try:
+            # The table of contents too: a writer may remove it between listing and reading.
+            info = index._read_toc()
             for segment in info.segments:
                 readers.append(SegmentReader(index.storage, info.schema, segment, info.generation))
         except OSError:
