@@ -152,6 +152,6 @@ def test_a_search_loads_nothing_that_only_indexing_needs(tmp_path: Path) -> None
             [sys.executable, "-c", script], capture_output=True, text=True, check=True
         ).stdout.split()
     )
-    never = {"nltk", "asyncio", "urllib.request", "searchlib.indexing.folders"}
+    never = {"nltk", "numpy", "asyncio", "urllib.request", "searchlib.indexing.folders"}
     never |= {"searchlib.articles.parse", "searchlib.articles.files", "click"}
     assert loaded & never == set()

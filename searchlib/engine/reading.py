@@ -4,7 +4,6 @@ matches through Whoosh's matchers, stored fields, per-document word forms."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,19 +11,15 @@ from itertools import islice
 from typing import Any, Protocol
 
 from whoosh import query as whoosh_query
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.codec.whoosh3 import _lenfield as _length_column_name
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import long_to_datetime
 
 from searchlib.engine.codec import read_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import read_segment_directly
+from searchlib.engine.lengths import length_scale, mean_length, segment_lengths
 from searchlib.schema import held_forms, keyword_term
 
-LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
-"""Whoosh stores each field length as one byte; the lengths those bytes stand for."""
 SMALL_FIELD = 1024
 """A field holding at most this many words in all has its terms read once per commit, so
 that a query word it lacks costs no look-up in Whoosh's terms file (~20 µs each): captions
@@ -130,11 +125,7 @@ class Searcher:
             return 0.0
         if field not in self._averages:
             lengths = self._field_lengths(field)
-            codes = Counter(lengths)
-            for number in self.deleted():
-                codes[lengths[number]] -= 1
-            total = sum(LENGTH_OF_BYTE[code] * count for code, count in codes.items())
-            self._averages[field] = total / self.document_count()
+            self._averages[field] = mean_length(lengths, self.deleted(), self.document_count())
         return self._averages[field]
 
     def frequencies(
@@ -145,17 +136,35 @@ class Searcher:
         frequency): ``1 - b + b * length / average`` with ``b = length_weight``."""
         combined: dict[int, float] = {}
         get = combined.get
-        for field, term, weight in pairs:
-            average = self.statistics.average_length(field)
-            if not average or not self._may_hold(field, term):
-                continue
-            lengths = self._field_lengths(field)
-            scale = self._scale(field, weight, length_weight, average)
-            for base, numbers, counts in self._postings(field, term):
+        for lengths, scale, blocks in self.scaled_postings(pairs, length_weight):
+            for base, numbers, counts in blocks:
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
         return _live(combined, self.deleted())
+
+    def scaled_postings(
+        self, pairs: Iterable[tuple[str, str, float]], length_weight: float
+    ) -> Iterator[tuple[bytes, list[float], Iterator[tuple[int, Any, Any]]]]:
+        """What ``frequencies`` adds up, for each pair whose field may hold its term: the
+        field's length codes by document number, the factor a count in a field of each
+        code is multiplied by, and the term's ``(base, numbers, counts)`` blocks of
+        postings (deleted documents included)."""
+        for field, term, weight in pairs:
+            average = self.statistics.average_length(field)
+            if average and self._may_hold(field, term):
+                scale = self._scale(field, weight, length_weight, average)
+                yield self._field_lengths(field), scale, self._postings(field, term)
+
+    def postings_count(self, pairs: Iterable[tuple[str, str, float]]) -> int:
+        """How many postings ``frequencies`` would read for ``pairs`` (deleted documents'
+        included), from the terms' entries alone."""
+        return sum(
+            info.doc_frequency()
+            for field, term, _ in pairs
+            if self._may_hold(field, term)
+            for _, _, info in self._term_infos(field, term)
+        )
 
     def _may_hold(self, field: str, term: str) -> bool:
         """Whether ``field`` may hold ``term``: ``False`` only when the field is so small
@@ -173,11 +182,11 @@ class Searcher:
     def _scale(
         self, field: str, weight: float, length_weight: float, average: float
     ) -> list[float]:
-        """``_length_scale`` for each of the 256 length codes (lengths are stored as bytes)."""
+        """``length_scale`` for each of the 256 length codes (lengths are stored as bytes)."""
         key = (field, weight, length_weight)
         if key not in self._scales:
             self._scales[key] = [
-                _length_scale(weight, length_weight, average, code) for code in range(256)
+                length_scale(weight, length_weight, average, code) for code in range(256)
             ]
         return self._scales[key]
 
@@ -189,7 +198,7 @@ class Searcher:
         if not (average and count):
             return 0.0
         code = self._field_lengths(field)[number]
-        return count * _length_scale(weight, length_weight, average, code)
+        return count * length_scale(weight, length_weight, average, code)
 
     def _count(self, number: int, field: str, term: str) -> float:
         """How often ``term`` occurs in ``field`` of document ``number``."""
@@ -257,7 +266,7 @@ class Searcher:
         """Every document's length code for ``field``, one byte per document number."""
         if field not in self._lengths:
             self._lengths[field] = b"".join(
-                _segment_lengths(leaf, field) for leaf, _ in self._leaves
+                segment_lengths(leaf, field) for leaf, _ in self._leaves
             )
         return self._lengths[field]
 
@@ -376,19 +385,3 @@ def _live(combined: dict[int, float], deleted: set[int]) -> dict[int, float]:
             combined.pop(number, None)
         return combined
     return {number: value for number, value in combined.items() if number not in deleted}
-
-
-def _length_scale(weight: float, length_weight: float, average: float, code: int) -> float:
-    """BM25F's factor for a term's count in a field whose length is stored as byte ``code``:
-    ``weight`` over the field's relative length."""
-    return weight / (1 - length_weight + length_weight * LENGTH_OF_BYTE[code] / average)
-
-
-def _segment_lengths(leaf: Any, field: str) -> bytes:
-    documents = leaf.doc_count_all()
-    column = leaf._perdoc._cached_reader(_length_column_name(field), LENGTHS_COLUMN)
-    if column is None:
-        return bytes(documents)
-    # A length column stores one byte per document up to the last non-zero one.
-    stored = column._dbfile.get(column._basepos, column._count)
-    return stored + bytes(documents - len(stored))

@@ -27,8 +27,9 @@ from searchlib.errors import IndexChangedError, RequestLimitError, SearchlibErro
 from searchlib.schema import FIELDS
 from searchlib.search.deadline import Deadline
 from searchlib.search.planning import Bool
-from searchlib.search.ranking import Evaluation, Pairs, Ranking, Totals, matches, wanted_words
+from searchlib.search.ranking import Pairs, Ranking, Totals, matches, wanted_words
 from searchlib.search.sharded import ShardRanking, added_up, merged, rank_shard, word_counts
+from searchlib.search.vectors import evaluation_for
 from searchlib.storage.sharded_reading import ShardedSearcher, pooled_average
 from searchlib.storage.shards import ShardedFolder
 
@@ -215,7 +216,7 @@ def _shard_words(
     """A task: the shard's ``sharded.word_counts`` for ``root``."""
     searcher = _searcher(commit, lengths)
     with searcher.one_query():
-        return word_counts(Evaluation(searcher, Deadline(seconds)), root)
+        return word_counts(evaluation_for(searcher, root, deadline=Deadline(seconds)), root)
 
 
 def _shard_rank(
@@ -231,5 +232,7 @@ def _shard_rank(
     matches stay on the worker (their count goes back)."""
     searcher = _searcher(commit, lengths)
     with searcher.one_query():
-        found = rank_shard(Evaluation(searcher, Deadline(seconds), totals), root, depth, sort)
+        found = rank_shard(
+            evaluation_for(searcher, root, sort, Deadline(seconds), totals), root, depth, sort
+        )
     return replace(found, matched=frozenset())

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
+from typing import Any
 
 from searchlib.engine.reading import Searcher
 from searchlib.schema import keyword_key
@@ -79,30 +80,7 @@ def rank(
     ``"-date"`` newest first): undated documents last. Ties go by document number. Raises
     ``RequestLimitError`` once the ``deadline`` has passed.
     """
-    return ranked(Evaluation(searcher, deadline), root, depth, sort)
-
-
-def ranked(evaluation: Evaluation, root: Bool, depth: int, sort: str = "score") -> Ranking:
-    """``rank`` through ``evaluation`` (with the ``Totals`` it was given, if any)."""
-    matched = evaluation.matches(root)
-    scores = evaluation.scores(wanted_words(root), matched)
-    if sort != "score":
-        dates, sign = evaluation.searcher.dates(), -1 if sort == "-date" else 1
-        best = heapq.nsmallest(
-            depth,
-            matched,
-            key=lambda number: (dates[number] is None, sign * (dates[number] or 0), number),
-        )
-        ranked = [Ranked(number, scores.get(number, 0.0)) for number in best]
-        return Ranking(ranked, len(matched), matched)
-    found: list[Ranked] = []
-    # Whole tiers in order, best first within each (by score, then document number).
-    for tier, group in enumerate(_tiers(evaluation, root, matched)):
-        best = heapq.nlargest(
-            depth - len(found), group, key=lambda number: (scores.get(number, 0.0), -number)
-        )
-        found += [Ranked(number, scores.get(number, 0.0), tier) for number in best]
-    return Ranking(found, len(matched), matched)
+    return Evaluation(searcher, deadline).ranking(root, depth, sort)
 
 
 def matches(searcher: Searcher, root: Bool) -> set[int]:
@@ -159,6 +137,28 @@ class Evaluation:
         self._frequencies: dict[tuple[tuple[str, str, float], ...], dict[int, float]] = {}
         self._weights: dict[Terms, float] = {}
         self._matches: dict[Node, set[int]] = {}
+
+    def ranking(self, root: Bool, depth: int, sort: str = "score") -> Ranking:
+        """``rank`` through this evaluation (with the ``Totals`` it was given, if any)."""
+        matched = self.matches(root)
+        scores = self.scores(wanted_words(root), matched)
+        if sort != "score":
+            dates, sign = self.searcher.dates(), -1 if sort == "-date" else 1
+            best = heapq.nsmallest(
+                depth,
+                matched,
+                key=lambda number: (dates[number] is None, sign * (dates[number] or 0), number),
+            )
+            ranked = [Ranked(number, scores.get(number, 0.0)) for number in best]
+            return Ranking(ranked, len(matched), matched)
+        found: list[Ranked] = []
+        # Whole tiers in order, best first within each (by score, then document number).
+        for tier, group in enumerate(_tiers(self, root, matched)):
+            best = heapq.nlargest(
+                depth - len(found), group, key=lambda number: (scores.get(number, 0.0), -number)
+            )
+            found += [Ranked(number, scores.get(number, 0.0), tier) for number in best]
+        return Ranking(found, len(matched), matched)
 
     def frequencies(self, terms: Terms) -> dict[int, float]:
         """BM25F's combined frequency of a word in each document holding it."""
@@ -276,7 +276,8 @@ class Evaluation:
         """How many documents of this searcher hold a word, and the sum of its combined
         frequencies in them."""
         frequencies = self.frequencies(terms)
-        return len(frequencies), sum(frequencies.values())
+        # Exactly rounded, so that any order of adding gives the same weight.
+        return len(frequencies), math.fsum(frequencies.values())
 
 
 def _reading_cost(node: Node) -> int:
@@ -306,3 +307,44 @@ def wanted_words(node: Node) -> Iterator[Terms]:
     elif isinstance(node, Bool):
         for part in (*node.must, *node.should):
             yield from wanted_words(part)
+
+
+class DeferredMatches(Set[int]):
+    """A query's matches, counted, but gathered only when they are asked for (facets, a
+    timeline, stories): from each shard of a sharded index, found in this process when
+    ranked on a cluster, or from NumPy's mask of them. ``known`` are some of them (the best).
+
+    >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
+    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
+    (2, [1, 4], True)
+    """
+
+    def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
+        self._count = count
+        self._known = known
+        self._find = find
+        self._found: Set[int] | None = None
+
+    def _matches(self) -> Set[int]:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._known or number in self._matches()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._matches())
+
+    def __sub__(self, other: Any) -> Set[int]:
+        """Without ``other``: still deferred when all of ``other`` is known to match (an
+        article left out of its similar articles)."""
+        if isinstance(other, Set) and other <= self._known:
+            found = self._matches
+            return DeferredMatches(
+                self._count - len(other), self._known - other, lambda: set(found()) - other
+            )
+        return super().__sub__(other)

@@ -9,23 +9,22 @@ hits with the same scores, to the last bit.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from searchlib.engine.reading import Searcher
 from searchlib.search.deadline import NO_DEADLINE, Deadline
 from searchlib.search.planning import Bool
 from searchlib.search.ranking import (
+    DeferredMatches,
     Evaluation,
     Pairs,
     Ranked,
     Ranking,
     Totals,
-    ranked,
     wanted_words,
 )
-from searchlib.search.ranking import rank as rank_one
+from searchlib.search.vectors import evaluation_for
 from searchlib.storage.sharded_reading import ShardedSearcher
 
 Ranker = Callable[[Searcher, Bool, int, str, Deadline], Ranking]
@@ -54,9 +53,9 @@ def rank(
     """``ranking.rank``, shard by shard for a ``ShardedSearcher`` (with the statistics of
     all shards: the same ranking as one index of the same articles)."""
     if not isinstance(searcher, ShardedSearcher):
-        return rank_one(searcher, root, depth, sort, deadline)
+        return evaluation_for(searcher, root, sort, deadline).ranking(root, depth, sort)
     # One evaluation per shard for both steps: each word's postings are read once.
-    evaluations = [Evaluation(shard, deadline) for shard in searcher.shards]
+    evaluations = [evaluation_for(shard, root, sort, deadline) for shard in searcher.shards]
     totals = _totals(searcher, evaluations, root)
     parts = []
     for each in evaluations:
@@ -105,7 +104,7 @@ def added_up(documents: int, parts: Iterable[dict[Pairs, tuple[int, float]]]) ->
 def rank_shard(evaluation: Evaluation, root: Bool, depth: int, sort: str) -> ShardRanking:
     """The second step in one shard: its ``depth`` best documents, ranked with the
     ``Totals`` the evaluation was given."""
-    ranking = ranked(evaluation, root, depth, sort)
+    ranking = evaluation.ranking(root, depth, sort)
     dates: list[int | None] = []
     if sort != "score":
         every = evaluation.searcher.dates()
@@ -153,44 +152,3 @@ def _joined(parts: Sequence[ShardRanking], bases: Sequence[int]) -> set[int]:
     return {
         base + number for base, part in zip(bases, parts, strict=False) for number in part.matched
     }
-
-
-class DeferredMatches(Set[int]):
-    """A query's matches, counted in each shard and gathered (or, ranked on a cluster,
-    found in this process) only when they are asked for: facets, a timeline, stories.
-    ``known`` are some of them (the best).
-
-    >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
-    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
-    (2, [1, 4], True)
-    """
-
-    def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
-        self._count = count
-        self._known = known
-        self._find = find
-        self._found: Set[int] | None = None
-
-    def _matches(self) -> Set[int]:
-        if self._found is None:
-            self._found = self._find()
-        return self._found
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __contains__(self, number: object) -> bool:
-        return number in self._known or number in self._matches()
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._matches())
-
-    def __sub__(self, other: Any) -> Set[int]:
-        """Without ``other``: still deferred when all of ``other`` is known to match (an
-        article left out of its similar articles)."""
-        if isinstance(other, Set) and other <= self._known:
-            found = self._matches
-            return DeferredMatches(
-                self._count - len(other), self._known - other, lambda: set(found()) - other
-            )
-        return super().__sub__(other)

@@ -1,0 +1,202 @@
+"""Ranking with NumPy, for a query whose words have many postings.
+
+Scoring a word's postings one at a time in Python costs a dictionary update each; at a
+hundred thousand articles and more, a query's common words have hundreds of thousands of
+postings. Here each word becomes arrays over document numbers (its combined frequency in
+every document, added up field by field in the order ``Evaluation`` adds them), matches
+are boolean masks, and each tier's best are found by a partial sort: the same hits with
+the same scores, to the last bit. NumPy is imported only for such a query: a search of a
+small index never pays for its import (about a tenth of a second).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterable, Iterator
+from functools import reduce
+from operator import and_, or_
+from typing import Any
+
+from searchlib.engine.reading import Searcher
+from searchlib.search.deadline import NO_DEADLINE, Deadline
+from searchlib.search.planning import Bool, Node, Phrase, Terms
+from searchlib.search.ranking import (
+    K1,
+    B,
+    DeferredMatches,
+    Evaluation,
+    Pairs,
+    Ranked,
+    Ranking,
+    Totals,
+    wanted_words,
+)
+
+VECTOR_POSTINGS = 20_000
+"""Once NumPy is imported, a query whose words have at least this many postings is ranked
+with it (below, the two ways take a few milliseconds alike; benchmarks/vectors.py)."""
+IMPORT_POSTINGS = 100_000
+"""A query whose words have this many postings pays for importing NumPy (~0.1 s) by
+itself: a search of a small index never imports it."""
+
+
+def evaluation_for(
+    searcher: Searcher,
+    root: Bool,
+    sort: str = "score",
+    deadline: Deadline = NO_DEADLINE,
+    totals: Totals | None = None,
+) -> Evaluation:
+    """An evaluation to rank ``root`` with: a ``VectorEvaluation`` when ranking by score a
+    query whose words have ``VECTOR_POSTINGS`` or more (``IMPORT_POSTINGS`` before NumPy
+    is imported) and no phrase (whose positions only Python reads), else an
+    ``Evaluation``."""
+    if sort == "score" and not _has_phrase(root):
+        pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
+        enough = VECTOR_POSTINGS if "numpy" in sys.modules else IMPORT_POSTINGS
+        if searcher.postings_count(pairs) >= enough:
+            return VectorEvaluation(searcher, deadline, totals)
+    return Evaluation(searcher, deadline, totals)
+
+
+def _has_phrase(node: Node) -> bool:
+    if isinstance(node, Bool):
+        return any(map(_has_phrase, (*node.must, *node.should, *node.must_not, *node.filter)))
+    return isinstance(node, Phrase)
+
+
+class VectorEvaluation(Evaluation):
+    """An ``Evaluation`` that holds each word as arrays over document numbers and ranks by
+    score with NumPy (by date, and for explanations, as ``Evaluation`` does)."""
+
+    def __init__(
+        self, searcher: Searcher, deadline: Deadline = NO_DEADLINE, totals: Totals | None = None
+    ) -> None:
+        super().__init__(searcher, deadline, totals)
+        import numpy
+
+        self._numpy: Any = numpy
+        self._size = searcher.capacity()
+        self._words: dict[Pairs, tuple[Any, Any]] = {}
+        self._masks: dict[Node, Any] = {}
+
+    def holding(self, terms: Terms) -> tuple[int, float]:
+        frequencies, holders = self._word(terms)
+        return len(holders), math.fsum(frequencies[holders].tolist())
+
+    def ranking(self, root: Bool, depth: int, sort: str = "score") -> Ranking:
+        if sort != "score":
+            return super().ranking(root, depth, sort)
+        numpy = self._numpy
+        matched = self._mask(root)
+        scores = numpy.zeros(self._size)
+        for terms in wanted_words(root):
+            frequencies, holders = self._word(terms)
+            if len(holders):
+                held = frequencies[holders]
+                # As Evaluation.scores adds a word's share, operation for operation.
+                scores[holders] += self._weight(terms) * held / (K1 + held)
+        found: list[Ranked] = []
+        for tier, group in enumerate(self._tiers(root, matched)):
+            if len(found) < depth:
+                found += self._best(numpy.flatnonzero(group), scores, depth - len(found), tier)
+        count = int(numpy.count_nonzero(matched))
+        known = frozenset(ranked.number for ranked in found)
+        matches = DeferredMatches(count, known, lambda: set(numpy.flatnonzero(matched).tolist()))
+        return Ranking(found, count, matches)
+
+    def _best(self, numbers: Any, scores: Any, wanted: int, tier: int) -> list[Ranked]:
+        """The ``wanted`` best of ``numbers`` by score, then document number."""
+        values = scores[numbers]
+        if len(numbers) > wanted:
+            # Only those at least as good as the wanted-th best are sorted (ties included).
+            place = len(values) - wanted
+            kept = values >= self._numpy.partition(values, place)[place]
+            numbers, values = numbers[kept], values[kept]
+        order = self._numpy.lexsort((numbers, -values))[:wanted]
+        return [
+            Ranked(number, score, tier)
+            for number, score in zip(numbers[order].tolist(), values[order].tolist(), strict=True)
+        ]
+
+    def _tiers(self, root: Bool, matched: Any) -> list[Any]:
+        """``ranking._tiers`` as masks."""
+        if len(root.should) < 2 and not root.must:
+            return [matched]
+        held = [self._mask(clause) & matched for clause in root.should]
+        every = reduce(and_, held, matched)
+        some = reduce(or_, held, self._numpy.zeros(self._size, bool)) & ~every
+        return [every, some, matched & ~(every | some)]
+
+    def _mask(self, node: Node) -> Any:
+        """The live documents ``node`` matches, as a mask (never changed once made)."""
+        if node not in self._masks:
+            self._masks[node] = self._masked(node)
+        return self._masks[node]
+
+    def _masked(self, node: Node) -> Any:
+        if isinstance(node, Terms):
+            return self._marked(self._word(node)[1])
+        if not isinstance(node, Bool):  # dates and keywords, as Evaluation matches them
+            return self._marked(self.matches(node))
+        # As Evaluation._bool_match: what must and filter clauses allow, then the rest.
+        allowed = [self._mask(part) for part in (*node.must, *node.filter)]
+        if node.should and not node.must:
+            result = reduce(or_, (self._mask(part) for part in node.should))
+            result = reduce(and_, allowed, result)
+        elif allowed:
+            result = reduce(and_, allowed)
+        else:
+            result = self._marked(self.searcher.all_documents())
+        return reduce(and_, (~self._mask(part) for part in node.must_not), result)
+
+    def _marked(self, numbers: Any) -> Any:
+        """A mask of document ``numbers`` (an array or a set)."""
+        numpy = self._numpy
+        if isinstance(numbers, set):
+            numbers = numpy.fromiter(numbers, numpy.int64, len(numbers))
+        mask = numpy.zeros(self._size, bool)
+        mask[numbers] = True
+        return mask
+
+    def _word(self, terms: Terms) -> tuple[Any, Any]:
+        """A word's combined frequency in every document (0 where it is not held), and its
+        live holders' numbers in order."""
+        if terms.pairs not in self._words:
+            self._deadline.check()
+            self._words[terms.pairs] = self._read(terms.pairs)
+        return self._words[terms.pairs]
+
+    def _read(self, pairs: Pairs) -> tuple[Any, Any]:
+        numpy = self._numpy
+        numbers, parts = [], []
+        for lengths, scale, blocks in self.searcher.scaled_postings(pairs, B):
+            codes, factors = numpy.frombuffer(lengths, numpy.uint8), numpy.array(scale)
+            for base, held, counts in _segments(blocks):
+                documents = numpy.array(held, numpy.int64) + base
+                numbers.append(documents)
+                parts.append(numpy.array(counts, float) * factors[codes[documents]])
+        if not numbers:
+            return numpy.zeros(self._size), numpy.zeros(0, numpy.int64)
+        documents = numpy.concatenate(numbers)
+        # bincount adds in the order given: pair by pair, as Evaluation adds them.
+        frequencies = numpy.bincount(documents, numpy.concatenate(parts), self._size)
+        held = self._marked(documents)
+        deleted = self.searcher.deleted()
+        if deleted:
+            held[numpy.fromiter(deleted, numpy.int64, len(deleted))] = False
+        return frequencies, numpy.flatnonzero(held)
+
+
+def _segments(
+    blocks: Iterable[tuple[int, Any, Any]],
+) -> Iterator[tuple[int, list[int], list[float]]]:
+    """A term's ``(base, numbers, counts)`` blocks joined into one per segment."""
+    joined: dict[int, tuple[list[int], list[float]]] = {}
+    for base, numbers, counts in blocks:
+        held, weights = joined.setdefault(base, ([], []))
+        held.extend(numbers)
+        weights.extend(counts)
+    for base, (held, weights) in joined.items():
+        yield base, held, weights

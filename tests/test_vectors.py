@@ -1,0 +1,67 @@
+"""Ranking with NumPy (issue 18): a query whose words have many postings is ranked with
+arrays, giving the hits, scores, counts and facets of the pure Python ranking exactly."""
+
+from __future__ import annotations
+
+import random
+import warnings
+from pathlib import Path
+
+import pytest
+
+from searchlib import Index
+from searchlib.search import vectors
+
+from .test_shards import FIELDS, QUERIES, _record, _write
+
+pytest.importorskip("numpy")
+
+MORE_QUERIES = [
+    "cocoa^3 sugar", "oil oil gas", "+bank +rate", "bank rate yield bond strike",
+    "-cocoa", "rubber tin topic:ship", "sugar NOT (coffee OR wheat)",
+]  # fmt: skip
+"""Boosts, a word typed twice, words all required, exclusions alone, filters beside words."""
+
+
+def _pages(index: Index, depth: int) -> list[tuple[object, ...]]:
+    """Each query's best ``depth`` (ids and scores, every version), count and facets."""
+    pages = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a typo's correction, a filter alone
+        for query in (*QUERIES, *MORE_QUERIES):
+            results = index.search(query, limit=depth, collapse=False)
+            hits = [(hit.id, hit.score) for hit in results]
+            pages.append((query, hits, results.total, results.facets["topic"]))
+    return pages
+
+
+def _both_ways(index: Index, monkeypatch: pytest.MonkeyPatch, depth: int) -> None:
+    monkeypatch.setattr(vectors, "VECTOR_POSTINGS", 10**12)
+    in_python = _pages(index, depth)
+    monkeypatch.setattr(vectors, "VECTOR_POSTINGS", 0)
+    with_numpy = _pages(index, depth)
+    for python, numpy in zip(in_python, with_numpy, strict=True):
+        assert numpy == python  # the same floats, not nearly the same
+
+
+@pytest.mark.parametrize("depth", [10, 100])
+def test_numpy_ranks_as_python_through_updates_and_deletions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    generator = random.Random(18)
+    records = {f"r{n}": _record(generator, n) for n in range(400)}
+    for n in range(0, 400, 7):  # copies under other ids: ties, broken by document number
+        records[f"copy{n}"] = {**records[f"r{n}"], "id": f"copy{n}"}
+    corpus = tmp_path / "news.jsonl"
+    _write(corpus, records)
+    with Index(tmp_path / "index") as index:
+        index.add_file(corpus, fields=FIELDS)
+        _both_ways(index, monkeypatch, depth)
+        # Updated and deleted articles stay in their segments, marked deleted.
+        for n in range(0, 400, 5):
+            records[f"r{n}"] = _record(generator, n)
+        for n in range(1, 400, 9):
+            del records[f"r{n}"]
+        _write(corpus, records)
+        index.add_file(corpus, fields=FIELDS)
+        _both_ways(index, monkeypatch, depth)
