@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import random
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -248,3 +249,30 @@ def test_a_searcher_opens_the_next_commit_when_a_writer_removes_the_one_it_liste
     with engine.searcher() as searcher:
         assert searcher.document_count() == 1
     assert removed
+
+
+def test_phrases_match_the_documents_whooshs_phrase_query_finds(tmp_path: Path) -> None:
+    from whoosh.query import Phrase
+
+    generator = random.Random(7)
+    words = "oil price rise bank of england rate cut oil oil price".split()
+    engine = Engine.create(tmp_path)
+    for commit in range(3):  # segments, and deleted documents in them
+        with engine.writer(timeout=1) as writer:
+            for number in range(150):
+                body = " ".join(generator.choices(words, k=generator.randint(1, 300)))
+                article = Article(id=f"a{number % 200}", headline=body[:40], body=body)
+                writer.update(to_document(article, Stemmer()))
+            writer.delete("id", f"a{commit}")
+    phrases = [generator.sample(words, generator.randint(1, 4)) for _ in range(60)]
+    phrases += [["oil", "oil"], ["oil", "oil", "oil"], ["price", "oil", "price"], ["absent"]]
+    with engine.searcher() as searcher:
+        for terms in phrases:
+            for slop in (0, 1, 3):
+                stemmed = zip(Stemmer().stems(terms), terms, strict=True)
+                stems = [stem or word for stem, word in stemmed]
+                for field in ("headline", "body"):
+                    phrase = Phrase(field, stems, slop=slop + 1)
+                    expected = set(searcher._searcher.docs_for_query(phrase))
+                    assert searcher.phrase_documents(field, stems, slop) == expected
+        assert searcher.deleted()

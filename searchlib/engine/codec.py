@@ -119,10 +119,23 @@ def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     the postings as written (the term's whole extent in the postings file, read at once:
     Whoosh's matcher reads a block in some ten Python calls on its file)."""
     for _, count, compression, block in written_blocks(data):
-        gaps, weights, _ = pickle.loads(zlib.decompress(block) if compression else block)
+        gaps, weights, _ = _unpickled(compression, block)
         if weights is None or isinstance(weights, float):
             weights = [1.0 if weights is None else weights] * count
         yield list(accumulate(gaps)), weights
+
+
+def read_values(data: bytes) -> Iterator[tuple[list[int], Sequence[bytes]]]:
+    """The document numbers and values (a posting's positions, as its field's format
+    encodes them) of each block of a term's postings ``data`` (see ``read_blocks``)."""
+    for _, _, compression, block in written_blocks(data):
+        gaps, _, values = _unpickled(compression, block)
+        yield list(accumulate(gaps)), values
+
+
+def _unpickled(compression: int, block: bytes) -> tuple[Any, Any, Any]:
+    """A block's gaps between document numbers, weights and values."""
+    return pickle.loads(zlib.decompress(block) if compression else block)  # type: ignore[no-any-return]
 
 
 def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:

@@ -84,7 +84,8 @@ def holds(
 ) -> bool:
     """Whether ``text``'s words hold ``sequence`` somewhere: word after word, each in that
     word's accepted forms, with at most ``slop`` other words between them in all; an ASCII
-    text that fails the ``quick`` test (``quick_test``) doesn't.
+    text that fails the ``quick`` test (``quick_test``) doesn't, and a text that passes it
+    is read where it passed first.
 
     >>> holds("The Bank of England said.", [{"bank"}, {"of"}, {"england"}])
     True
@@ -93,13 +94,33 @@ def holds(
     >>> holds("The band who played", [{"the"}, {"who"}], slop=1)
     True
     """
-    if quick is not None and text.isascii() and not quick.search(text.lower()):
-        return False
-    tokens = words(text)
+    if quick is not None:
+        lowered = text.lower()
+        passed = list(quick.finditer(lowered))
+        if not passed and text.isascii():
+            return False
+        # A text mostly holds the words where it passes the test: read the words there
+        # first (a window cut at spaces, which no word crosses), the whole text only if not.
+        if any(_holds_words(words(_around(lowered, match)), sequence, slop) for match in passed):
+            return True
+    return _holds_words(words(text), sequence, slop)
+
+
+def _holds_words(tokens: list[str], sequence: Sequence[frozenset[str]], slop: int) -> bool:
     first, rest = sequence[0], sequence[1:]
     return any(
         token in first and _follows(tokens, start, rest, slop) for start, token in enumerate(tokens)
     )
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    """The text of ``match`` widened to the spaces around it."""
+    start, end = match.span()
+    while start and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
 
 
 def _follows(tokens: list[str], start: int, rest: Sequence[frozenset[str]], slop: int) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 from searchlib.engine.reading import Searcher
 from searchlib.search.deadline import NO_DEADLINE, Deadline
-from searchlib.search.planning import Bool, Node, Phrase, Terms
+from searchlib.search.planning import Bool, Node, Terms
 from searchlib.search.ranking import (
     K1,
     B,
@@ -50,9 +50,8 @@ def evaluation_for(
 ) -> Evaluation:
     """An evaluation to rank ``root`` with: a ``VectorEvaluation`` when ranking by score a
     query whose words have ``VECTOR_POSTINGS`` or more (``IMPORT_POSTINGS`` before NumPy
-    is imported) and no phrase (whose positions only Python reads), else an
-    ``Evaluation``."""
-    if sort == "score" and not _has_phrase(root):
+    is imported), else an ``Evaluation``."""
+    if sort == "score":
         pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
         enough = VECTOR_POSTINGS if "numpy" in sys.modules else IMPORT_POSTINGS
         if searcher.postings_count(pairs) >= enough:
@@ -60,15 +59,9 @@ def evaluation_for(
     return Evaluation(searcher, deadline, totals)
 
 
-def _has_phrase(node: Node) -> bool:
-    if isinstance(node, Bool):
-        return any(map(_has_phrase, (*node.must, *node.should, *node.must_not, *node.filter)))
-    return isinstance(node, Phrase)
-
-
 class VectorEvaluation(Evaluation):
     """An ``Evaluation`` that holds each word as arrays over document numbers and ranks by
-    score with NumPy (by date, and for explanations, as ``Evaluation`` does)."""
+    score with NumPy (phrases are matched, by date ranked, as ``Evaluation`` does)."""
 
     def __init__(
         self, searcher: Searcher, deadline: Deadline = NO_DEADLINE, totals: Totals | None = None
@@ -80,6 +73,11 @@ class VectorEvaluation(Evaluation):
         self._size = searcher.capacity()
         self._words: dict[Pairs, tuple[Any, Any]] = {}
         self._masks: dict[Node, Any] = {}
+
+    def _match(self, node: Node) -> set[int]:
+        if isinstance(node, Terms):  # a phrase's word: read once, as an array
+            return set(self._word(node)[1].tolist())
+        return super()._match(node)
 
     def holding(self, terms: Terms) -> tuple[int, float]:
         frequencies, holders = self._word(terms)
