@@ -76,12 +76,12 @@ class VectorEvaluation(Evaluation):
 
     def _match(self, node: Node) -> set[int]:
         if isinstance(node, Terms):  # a phrase's word: read once, as an array
-            return set(self._word(node)[1].tolist())
+            return set(self._word(node)[0].tolist())
         return super()._match(node)
 
     def holding(self, terms: Terms) -> tuple[int, float]:
-        frequencies, holders = self._word(terms)
-        return len(holders), math.fsum(frequencies[holders].tolist())
+        holders, frequencies = self._word(terms)
+        return len(holders), math.fsum(frequencies.tolist())
 
     def ranking(self, root: Bool, depth: int, sort: str = "score") -> Ranking:
         if sort != "score":
@@ -90,11 +90,10 @@ class VectorEvaluation(Evaluation):
         matched = self._mask(root)
         scores = numpy.zeros(self._size)
         for terms in wanted_words(root):
-            frequencies, holders = self._word(terms)
+            holders, frequencies = self._word(terms)
             if len(holders):
-                held = frequencies[holders]
                 # As Evaluation.scores adds a word's share, operation for operation.
-                scores[holders] += self._weight(terms) * held / (K1 + held)
+                scores[holders] += self._weight(terms) * frequencies / (K1 + frequencies)
         found: list[Ranked] = []
         for tier, group in enumerate(self._tiers(root, matched)):
             if len(found) < depth:
@@ -135,7 +134,7 @@ class VectorEvaluation(Evaluation):
 
     def _masked(self, node: Node) -> Any:
         if isinstance(node, Terms):
-            return self._marked(self._word(node)[1])
+            return self._marked(self._word(node)[0])
         if not isinstance(node, Bool):  # dates and keywords, as Evaluation matches them
             return self._marked(self.matches(node))
         # As Evaluation._bool_match: what must and filter clauses allow, then the rest.
@@ -159,8 +158,7 @@ class VectorEvaluation(Evaluation):
         return mask
 
     def _word(self, terms: Terms) -> tuple[Any, Any]:
-        """A word's combined frequency in every document (0 where it is not held), and its
-        live holders' numbers in order."""
+        """A word's live holders' numbers in order, and its combined frequency in each."""
         if terms.pairs not in self._words:
             self._deadline.check()
             self._words[terms.pairs] = self._read(terms.pairs)
@@ -176,7 +174,7 @@ class VectorEvaluation(Evaluation):
                 numbers.append(documents)
                 parts.append(numpy.array(counts, float) * factors[codes[documents]])
         if not numbers:
-            return numpy.zeros(self._size), numpy.zeros(0, numpy.int64)
+            return numpy.zeros(0, numpy.int64), numpy.zeros(0)
         documents = numpy.concatenate(numbers)
         # bincount adds in the order given: pair by pair, as Evaluation adds them.
         frequencies = numpy.bincount(documents, numpy.concatenate(parts), self._size)
@@ -184,7 +182,9 @@ class VectorEvaluation(Evaluation):
         deleted = self.searcher.deleted()
         if deleted:
             held[numpy.fromiter(deleted, numpy.int64, len(deleted))] = False
-        return frequencies, numpy.flatnonzero(held)
+        holders = numpy.flatnonzero(held)
+        # Kept as long as the postings, not the index: a long query holds many words.
+        return holders, frequencies[holders]
 
 
 def _segments(
