@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from searchlib.engine.codec import read_values
+from searchlib.engine.blocks import term_values
 from searchlib.engine.fields import positions_of
 
 
@@ -15,14 +15,7 @@ def term_positions(term_infos: Iterable[tuple[int, Any, Any]]) -> dict[int, byte
     encoded, from the term's ``(base, segment reader, term entry)`` in each segment."""
     found: dict[int, bytes] = {}
     for base, leaf, info in term_infos:
-        if info.is_inlined():
-            numbers, _, values = info.inlined_postings()
-            blocks: Iterable[tuple[Sequence[int], Sequence[bytes]]] = [(numbers, values)]
-        else:
-            # Whoosh reads a term's extent back as its offset and a 1-tuple of its length.
-            offset, (length,) = info.extent()
-            blocks = read_values(leaf._terms._postfile.get(offset, length))
-        for numbers, values in blocks:
+        for numbers, values in term_values(leaf, info):
             found.update(zip([base + number for number in numbers], values, strict=True))
     return found
 

@@ -14,7 +14,7 @@ from whoosh import query as whoosh_query
 from whoosh.reading import TermNotFound
 from whoosh.util.times import long_to_datetime
 
-from searchlib.engine.codec import read_blocks
+from searchlib.engine.blocks import term_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.lengths import length_scale, mean_length, segment_lengths
@@ -234,15 +234,7 @@ class Searcher:
     def _postings(self, field: str, term: str) -> Iterator[tuple[int, Any, Any]]:
         """``(base, numbers, counts)`` blocks of a term's postings, deleted documents included."""
         for base, leaf, info in self._term_infos(field, term):
-            if info.is_inlined():
-                numbers, counts, _ = info.inlined_postings()
-                yield base, numbers, counts
-                continue
-            # Whoosh reads a term's extent back as its offset and a 1-tuple of its length.
-            offset, (length,) = info.extent()
-            # Whole blocks at a time: Whoosh's per-posting matcher calls cost ten times more.
-            for numbers, counts in read_blocks(leaf._terms._postfile.get(offset, length)):
-                yield base, numbers, counts
+            yield from term_blocks(base, leaf, info)
 
     def _term_infos(self, field: str, term: str) -> list[tuple[int, Any, Any]]:
         """``(base, leaf, term info)`` for each segment holding ``term`` in ``field``."""
@@ -302,12 +294,22 @@ class Searcher:
     def keyword_counts(self, name: str, documents: Set[int]) -> dict[str, int]:
         """How many of ``documents`` (live ones) hold each value of keyword field ``name``."""
         counts: dict[str, int] = {}
-        for value in self.keyword_values(name):
-            count = 0
-            for base, numbers, _ in self._postings("keywords", keyword_term(name, value)):
-                count += sum(1 for number in numbers if base + number in documents)
-            if count:
-                counts[value] = count
+        prefix = keyword_term(name, "").encode("utf-8")
+        for leaf, base in self._leaves:
+            terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+            if terms is None:
+                continue
+            # The field's terms in order, each read where the last ended: looking each value
+            # up (a hash table's several reads) made a facet of many speakers take seconds.
+            for (field, term), info in terms.items_from("keywords", prefix):
+                if field != "keywords" or not term.startswith(prefix):
+                    break
+                count = 0
+                for _, numbers, _ in term_blocks(base, leaf, info):
+                    count += sum(1 for number in numbers if base + number in documents)
+                if count:
+                    value = term[len(prefix) :].decode("utf-8")
+                    counts[value] = counts.get(value, 0) + count
         return counts
 
     def dates(self) -> list[int | None]:
