@@ -65,3 +65,33 @@ def test_numpy_ranks_as_python_through_updates_and_deletions(
         _write(corpus, records)
         index.add_file(corpus, fields=FIELDS)
         _both_ways(index, monkeypatch, depth)
+
+
+def test_a_phrase_of_common_words_is_read_where_python_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlib.engine.reading import Searcher
+
+    corpus = tmp_path / "news.jsonl"
+    records = {f"r{n}": _record(random.Random(n), n) for n in range(200)}
+    records["r0"]["text"] = "cocoa of the year"
+    _write(corpus, records)
+    read: list[int] = []
+    stored_fields = Searcher.stored_fields
+
+    def counted(searcher: Searcher, number: int) -> dict[str, object]:
+        read.append(number)
+        return stored_fields(searcher, number)
+
+    queries = ['cocoa AND "of the"', 'cocoa "of the"', 'cocoa -"of the"', '+cocoa +sugar "of the"']
+    with Index(tmp_path / "index") as index:
+        index.add_file(corpus, fields=FIELDS)
+        monkeypatch.setattr(Searcher, "stored_fields", counted)
+        for query in queries:
+            both = []
+            for threshold in (10**12, 0):  # in Python, then with NumPy
+                monkeypatch.setattr(vectors, "VECTOR_POSTINGS", threshold)
+                read.clear()
+                hits = [(hit.id, hit.score) for hit in index.search(query, collapse=False)]
+                both.append((hits, len(read)))
+            assert both[1] == both[0], query  # only the articles the rest of the query allows

@@ -204,7 +204,7 @@ class Evaluation:
         # What every must and filter clause allows first, cheapest first: a phrase of common
         # words then reads only the articles the rest allows ("cocoa AND \"of the\"").
         allowed = within
-        for part in sorted((*node.must, *node.filter), key=_reading_cost):
+        for part in sorted((*node.must, *node.filter), key=reading_cost):
             allowed = self.matches(part) if allowed is None else self.within(part, allowed)
         if node.should and not node.must:
             parts = (
@@ -280,7 +280,7 @@ class Evaluation:
         return len(frequencies), math.fsum(frequencies.values())
 
 
-def _reading_cost(node: Node) -> int:
+def reading_cost(node: Node) -> int:
     """0 for clauses answered from the index, 1 for groups, 2 for phrases of common words
     alone (which read articles' text)."""
     if isinstance(node, Phrase) and not node.words:

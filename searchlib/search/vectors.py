@@ -20,7 +20,7 @@ from typing import Any
 
 from searchlib.engine.reading import Searcher
 from searchlib.search.deadline import NO_DEADLINE, Deadline
-from searchlib.search.planning import Bool, Node, Terms
+from searchlib.search.planning import Bool, Node, Phrase, Terms
 from searchlib.search.ranking import (
     K1,
     B,
@@ -30,6 +30,7 @@ from searchlib.search.ranking import (
     Ranked,
     Ranking,
     Totals,
+    reading_cost,
     wanted_words,
 )
 
@@ -121,7 +122,7 @@ class VectorEvaluation(Evaluation):
         """``ranking._tiers`` as masks."""
         if len(root.should) < 2 and not root.must:
             return [matched]
-        held = [self._mask(clause) & matched for clause in root.should]
+        held = [self._within(clause, matched) for clause in root.should]
         every = reduce(and_, held, matched)
         some = reduce(or_, held, self._numpy.zeros(self._size, bool)) & ~every
         return [every, some, matched & ~(every | some)]
@@ -129,24 +130,41 @@ class VectorEvaluation(Evaluation):
     def _mask(self, node: Node) -> Any:
         """The live documents ``node`` matches, as a mask (never changed once made)."""
         if node not in self._masks:
-            self._masks[node] = self._masked(node)
+            self._masks[node] = self._within(node, None)
         return self._masks[node]
 
-    def _masked(self, node: Node) -> Any:
-        if isinstance(node, Terms):
-            return self._marked(self._word(node)[0])
-        if not isinstance(node, Bool):  # dates and keywords, as Evaluation matches them
-            return self._marked(self.matches(node))
-        # As Evaluation._bool_match: what must and filter clauses allow, then the rest.
-        allowed = [self._mask(part) for part in (*node.must, *node.filter)]
+    def _within(self, node: Node, within: Any) -> Any:
+        """``Evaluation.within`` as masks: the documents of mask ``within`` (``None``: all)
+        that ``node`` matches, a phrase of common words alone read among them only."""
+        if isinstance(node, Bool):
+            return self._bool_within(node, within)
+        if within is None:
+            if isinstance(node, Terms):
+                return self._marked(self._word(node)[0])
+            return self._marked(self.matches(node))  # phrases, dates, keywords: as Python
+        if isinstance(node, Phrase) and not node.words:
+            allowed = set(self._numpy.flatnonzero(within).tolist())
+            return self._marked(self._phrase_match(node, allowed))
+        return self._mask(node) & within
+
+    def _bool_within(self, node: Bool, within: Any) -> Any:
+        """``Evaluation._bool_match`` as masks."""
+
+        def part_within(part: Node, allowed: Any) -> Any:
+            return self._mask(part) if allowed is None else self._within(part, allowed)
+
+        allowed = within
+        for part in sorted((*node.must, *node.filter), key=reading_cost):
+            allowed = part_within(part, allowed)
         if node.should and not node.must:
-            result = reduce(or_, (self._mask(part) for part in node.should))
-            result = reduce(and_, allowed, result)
-        elif allowed:
-            result = reduce(and_, allowed)
-        else:
+            result = reduce(or_, (part_within(part, allowed) for part in node.should))
+        elif allowed is None:
             result = self._marked(self.searcher.all_documents())
-        return reduce(and_, (~self._mask(part) for part in node.must_not), result)
+        else:
+            result = allowed
+        for part in node.must_not:
+            result = result & ~self._within(part, result)
+        return result
 
     def _marked(self, numbers: Any) -> Any:
         """A mask of document ``numbers`` (an array or a set)."""
