@@ -138,7 +138,11 @@ def searchlib_ranker(
     def rank(text: str) -> list[str]:
         try:
             return [
-                hit.id for hit in index.search(text, limit=DEPTH, operators=False, collapse=False)
+                hit.id
+                # No time limit: a loaded machine mustn't cut a query's ranking short.
+                for hit in index.search(
+                    text, limit=DEPTH, operators=False, collapse=False, timeout=None
+                )
             ]
         except QueryError:
             return []
