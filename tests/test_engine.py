@@ -114,10 +114,34 @@ def test_a_segment_spilled_to_many_runs_reads_back_the_same(
     monkeypatch.setattr(postings, "POSTING_SIZE", 2_000)
     monkeypatch.setattr(postings.PostingPool, "_new_run", counted_new_run)
     monkeypatch.setattr(postings.PostingPool, "MERGE_AT_ONCE", 3)
+    monkeypatch.setattr(postings.PostingPool, "MOST_OPEN_RUNS", 3)
     monkeypatch.setattr(postings.PostingPool, "CHUNK", 50)
     spilled = _build(tmp_path / "spilled", memory_mb=1)
     assert spilled == in_memory
     assert len(runs) > 10
+
+
+@pytest.mark.parametrize(("most_open_runs", "extra_runs"), [(3, True), (100, False)])
+def test_runs_are_merged_in_one_pass_while_memory_holds_a_chunk_of_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most_open_runs: int, extra_runs: bool
+) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    monkeypatch.setattr(postings, "POSTING_SIZE", 2_000)
+    monkeypatch.setattr(postings.PostingPool, "CHUNK", 50)  # 1 MB holds ten chunks
+    monkeypatch.setattr(postings.PostingPool, "MERGE_AT_ONCE", 3)
+    monkeypatch.setattr(postings.PostingPool, "MOST_OPEN_RUNS", most_open_runs)
+    pool = postings.PostingPool(FileStorage(str(tmp_path)), None, limitmb=1)
+    for number in range(80):  # some 100 KB a document: a run every ten
+        pool.add_terms("body", number, [f"w{number}-{word}" for word in range(50)], 1.0)
+    pool.save()  # the last postings too
+    spilled = len(pool.runs)
+    merged_first: list[object] = []
+    new_run = pool._new_run
+    monkeypatch.setattr(pool, "_new_run", lambda: merged_first.append(1) or new_run())
+    assert len(list(pool.terms())) == 80 * 50
+    assert 5 < spilled <= 10
+    assert bool(merged_first) == extra_runs
 
 
 def test_dates_and_signatures_keep_their_documents_across_segments_without_them(
