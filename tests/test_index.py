@@ -547,6 +547,18 @@ def test_phrases_with_common_words_find_numbers_acronyms_and_accents_as_read(
     assert ids(index.search('"at the cafe"')) == ids(index.search('"at the café"')) == ["accent"]
 
 
+def test_common_words_in_phrases_are_read_as_written_where_lower_case_splits_a_word(
+    index: Index,
+) -> None:
+    # Lower-cased, "İ" is an "i" and a combining dot, which no word holds: the name of
+    # Istanbul's ferries, "İDO", would read as "i do".
+    index.add(
+        Article(id="ferries", body="Ferries run by İDO were cancelled."),
+        Article(id="vows", body="I do, she said."),
+    )
+    assert ids(index.search('"I do"')) == ["vows"]
+
+
 def test_a_phrase_of_common_words_reads_only_the_articles_the_rest_allows(
     index: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:

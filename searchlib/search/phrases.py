@@ -101,7 +101,11 @@ def holds(
             return False
         # A text mostly holds the words where it passes the test: read the words there
         # first (a window cut at spaces, which no word crosses), the whole text only if not.
-        if any(_holds_words(words(_around(lowered, match)), sequence, slop) for match in passed):
+        # The window is cut from the text as written, whose words lower-casing may split
+        # ("İ" becomes "i" and a combining dot): only where their offsets agree.
+        if len(lowered) == len(text) and any(
+            _holds_words(words(_around(text, match)), sequence, slop) for match in passed
+        ):
             return True
     return _holds_words(words(text), sequence, slop)
 
