@@ -27,10 +27,12 @@ from searchlib import (
     SearchlibError,
     SkippedFileWarning,
 )
+from searchlib.analysis import words
 from searchlib.engine.reading import Searcher
 from searchlib.engine.writing import Writer
 from searchlib.indexing.progress import count_items
 from searchlib.indexing.workers import FileShare
+from searchlib.search import phrases
 from searchlib.storage.integrity import check
 from searchlib.storage.vocabulary import FILENAME, Vocabulary
 
@@ -545,6 +547,36 @@ def test_phrases_with_common_words_find_numbers_acronyms_and_accents_as_read(
     assert ids(index.search('"the U.S."')) == ["acronym"]
     assert ids(index.search('"of 1,000"')) == ["number"]
     assert ids(index.search('"at the cafe"')) == ids(index.search('"at the café"')) == ["accent"]
+
+
+def test_common_words_in_phrases_are_read_as_written_where_lower_case_splits_a_word(
+    index: Index,
+) -> None:
+    # Lower-cased, "İ" is an "i" and a combining dot, which no word holds: the name of
+    # Istanbul's ferries, "İDO", would read as "i do".
+    index.add(
+        Article(id="ferries", body="Ferries run by İDO were cancelled."),
+        Article(id="vows", body="I do, she said."),
+    )
+    assert ids(index.search('"I do"')) == ["vows"]
+
+
+def test_a_text_without_spaces_is_read_about_once_for_a_phrase_s_common_words(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick pattern passes 2,000 times, but "the'who" is one word: the words around
+    # each place, cut at spaces, are the whole text, which must not be read 2,000 times.
+    body = "the'who/" * 2000
+    index.add(Article(id="run-on", body=body))
+    read: list[int] = []
+
+    def counted(text: str) -> list[str]:
+        read.append(len(text))
+        return words(text)
+
+    monkeypatch.setattr(phrases, "words", counted)
+    assert index.search('"the who"').total == 0
+    assert sum(read) <= 2 * len(body)
 
 
 def test_a_phrase_of_common_words_reads_only_the_articles_the_rest_allows(

@@ -128,6 +128,14 @@ def test_a_wildcard_word_with_punctuation_is_ignored() -> None:
     ]
 
 
+def test_a_prefix_or_fuzzy_word_of_common_words_alone_is_ignored() -> None:
+    for query in ("the-of* Byrne", "of-the~ Byrne"):
+        typed = query.split()[0]
+        assert planned(query).warnings == [
+            f"ignored {typed}: a prefix, wildcard or fuzzy word must be one word"
+        ]
+
+
 def test_prefix_with_no_index_word_is_reported() -> None:
     result = planned("zzz* Byrne")
     assert "no indexed word fits zzz*" in result.warnings

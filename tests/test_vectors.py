@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from searchlib import Index
+from searchlib import Article, Index
 from searchlib.search import vectors
 
 from .test_shards import FIELDS, QUERIES, _record, _write
@@ -95,3 +95,22 @@ def test_a_phrase_of_common_words_is_read_where_python_reads_it(
                 hits = [(hit.id, hit.score) for hit in index.search(query, collapse=False)]
                 both.append((hits, len(read)))
             assert both[1] == both[0], query  # only the articles the rest of the query allows
+
+
+def test_similar_articles_ranked_with_numpy_leave_out_a_version_ranked_too_low_to_be_seen(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topic = [f"topic{number}" for number in range(10)]
+    filler = " ".join(f"filler{number}" for number in range(300))
+    # A long article and its version, and sixty short, distinct articles on its topic that
+    # rank above the version: the matches, NumPy's, lose one that isn't among the best.
+    versions = [Article(id=id, body=f"{' '.join(topic)} {filler}") for id in ("x", "x-again")]
+    generator = random.Random(18)
+    short = [
+        Article(id=f"short{n}", body=" ".join(generator.sample(topic, 10) + [f"own{n}"] * 5))
+        for n in range(60)
+    ]
+    index.add(*versions, *short)
+    monkeypatch.setattr(vectors, "VECTOR_POSTINGS", 0)
+    results = index.similar("x", limit=5)
+    assert results.total == 60 and "x-again" not in {hit.id for hit in results}

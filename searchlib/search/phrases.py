@@ -5,7 +5,7 @@ the index can't)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from searchlib.analysis import stop_words, words, written_words
 from searchlib.engine.reading import Searcher
@@ -101,7 +101,11 @@ def holds(
             return False
         # A text mostly holds the words where it passes the test: read the words there
         # first (a window cut at spaces, which no word crosses), the whole text only if not.
-        if any(_holds_words(words(_around(lowered, match)), sequence, slop) for match in passed):
+        # The window is cut from the text as written, whose words lower-casing may split
+        # ("İ" becomes "i" and a combining dot): only where their offsets agree.
+        if len(lowered) == len(text) and any(
+            _holds_words(words(window), sequence, slop) for window in _windows(text, passed)
+        ):
             return True
     return _holds_words(words(text), sequence, slop)
 
@@ -113,14 +117,24 @@ def _holds_words(tokens: list[str], sequence: Sequence[frozenset[str]], slop: in
     )
 
 
-def _around(text: str, match: re.Match[str]) -> str:
-    """The text of ``match`` widened to the spaces around it."""
-    start, end = match.span()
-    while start and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end]
+def _windows(text: str, matches: Iterable[re.Match[str]]) -> Iterator[str]:
+    """The text of each of ``matches`` widened to the spaces around it; one that starts in
+    the window before is left out (a long text without spaces is read once, not per match).
+
+    >>> pattern = re.compile("the who")
+    >>> list(_windows("saw the who's, the who", pattern.finditer("saw the who's, the who")))
+    ["the who's,", 'the who']
+    """
+    end = 0
+    for match in matches:
+        if match.start() < end:
+            continue
+        start, end = match.span()
+        while start and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        yield text[start:end]
 
 
 def _follows(tokens: list[str], start: int, rest: Sequence[frozenset[str]], slop: int) -> bool:

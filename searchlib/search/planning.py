@@ -310,13 +310,13 @@ class _Planner:
         boost: float,
         written: Sequence[str] = (),
     ) -> Node | None:
-        typed = syntax.typed or syntax.text
-        (form, *others) = forms
-        if others or (syntax.wildcard and not _PATTERN.fullmatch(form)):
+        typed = syntax.typed or syntax.text  # common words alone ("the-of*"): no form at all
+        if len(forms) != 1 or (syntax.wildcard and not _PATTERN.fullmatch(forms[0])):
             self.plan.warnings.append(
                 f"ignored {typed}: a prefix, wildcard or fuzzy word must be one word"
             )
             return None
+        (form,) = forms
         if syntax.wildcard:
             found = self.lexicon.matching(form, MAX_EXPANSIONS + 1)
         elif syntax.prefix:

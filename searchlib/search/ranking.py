@@ -315,8 +315,8 @@ class DeferredMatches(Set[int]):
     ranked on a cluster, or from NumPy's mask of them. ``known`` are some of them (the best).
 
     >>> matched = DeferredMatches(3, frozenset({7}), lambda: {1, 4, 7})
-    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched
-    (2, [1, 4], True)
+    >>> len(matched - {7}), sorted(matched - {7}), 4 in matched, matched - {1, 7}
+    (2, [1, 4], True, frozenset({4}))
     """
 
     def __init__(self, count: int, known: frozenset[int], find: Callable[[], Set[int]]) -> None:
@@ -338,6 +338,11 @@ class DeferredMatches(Set[int]):
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._matches())
+
+    @classmethod
+    def _from_iterable(cls, numbers: Iterable[int]) -> frozenset[int]:
+        """What the set operations (``-``, ``&``, ``|``) make: a plain set, found at once."""
+        return frozenset(numbers)
 
     def __sub__(self, other: Any) -> Set[int]:
         """Without ``other``: still deferred when all of ``other`` is known to match (an
