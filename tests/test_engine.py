@@ -292,7 +292,7 @@ def test_phrases_match_the_documents_whooshs_phrase_query_finds(tmp_path: Path) 
     phrases += [["oil", "oil"], ["oil", "oil", "oil"], ["price", "oil", "price"], ["absent"]]
     with engine.searcher() as searcher:
         for terms in phrases:
-            for slop in (0, 1, 3):
+            for slop in (0, 1, 3, 25):
                 stemmed = zip(Stemmer().stems(terms), terms, strict=True)
                 stems = [stem or word for stem, word in stemmed]
                 for field in ("headline", "body"):
@@ -300,3 +300,21 @@ def test_phrases_match_the_documents_whooshs_phrase_query_finds(tmp_path: Path) 
                     expected = set(searcher._searcher.docs_for_query(phrase))
                     assert searcher.phrase_documents(field, stems, slop) == expected
         assert searcher.deleted()
+
+
+@pytest.mark.parametrize(
+    ("among", "firsts"), [([128], [128]), ([127, 299], [0, 256]), ([], []), (None, [0, 128, 256])]
+)
+def test_a_terms_blocks_are_read_only_where_they_may_hold_the_documents_wanted(
+    tmp_path: Path, among: list[int] | None, firsts: list[int]
+) -> None:
+    from searchlib.engine.blocks import term_values
+
+    engine = Engine.create(tmp_path)
+    with engine.writer(timeout=1) as writer:
+        for article in _articles():  # "budget" in all 300: blocks from 0, 128 and 256
+            writer.update(to_document(article, Stemmer()))
+    with engine.searcher() as searcher:
+        ((_, leaf, info),) = searcher._term_infos("body", "budget")
+        blocks = list(term_values(leaf, info, among))
+    assert [numbers[0] for numbers, _ in blocks] == firsts

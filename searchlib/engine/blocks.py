@@ -20,14 +20,17 @@ def term_blocks(base: int, leaf: Any, info: Any) -> Iterator[tuple[int, Any, Any
         yield base, numbers, counts
 
 
-def term_values(leaf: Any, info: Any) -> Iterator[tuple[Sequence[int], Sequence[bytes]]]:
+def term_values(
+    leaf: Any, info: Any, among: Sequence[int] | None = None
+) -> Iterator[tuple[Sequence[int], Sequence[bytes]]]:
     """``(numbers, values)`` for each block of postings of a term (see ``term_blocks``):
-    the documents' numbers in the segment and the term's positions in each, encoded."""
+    the documents' numbers in the segment and the term's positions in each, encoded; with
+    ``among`` (numbers in the segment, in order), of the blocks that may hold them only."""
     if info.is_inlined():
         numbers, _, values = info.inlined_postings()
         yield numbers, values
         return
-    yield from read_values(_extent(leaf, info))
+    yield from read_values(_extent(leaf, info), among)
 
 
 def _extent(leaf: Any, info: Any) -> bytes:

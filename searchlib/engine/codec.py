@@ -7,6 +7,7 @@ import io
 import pickle
 import zlib
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, pairwise
 from struct import Struct
@@ -118,19 +119,26 @@ def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """The document numbers and weights of each block of a term's postings, from ``data``,
     the postings as written (the term's whole extent in the postings file, read at once:
     Whoosh's matcher reads a block in some ten Python calls on its file)."""
-    for _, count, compression, block in written_blocks(data):
+    for _, count, _, compression, block in written_blocks(data):
         gaps, weights, _ = _unpickled(compression, block)
         if weights is None or isinstance(weights, float):
             weights = [1.0 if weights is None else weights] * count
         yield list(accumulate(gaps)), weights
 
 
-def read_values(data: bytes) -> Iterator[tuple[list[int], Sequence[bytes]]]:
+def read_values(
+    data: bytes, among: Sequence[int] | None = None
+) -> Iterator[tuple[list[int], Sequence[bytes]]]:
     """The document numbers and values (a posting's positions, as its field's format
-    encodes them) of each block of a term's postings ``data`` (see ``read_blocks``)."""
-    for _, _, compression, block in written_blocks(data):
-        gaps, _, values = _unpickled(compression, block)
-        yield list(accumulate(gaps)), values
+    encodes them) of each block of a term's postings ``data`` (see ``read_blocks``); with
+    ``among`` (document numbers, in order), only of the blocks that may hold one of them."""
+    first = 0
+    for _, _, last, compression, block in written_blocks(data):
+        # A block holds numbers from the one after the last block's last to its own last.
+        if among is None or bisect_left(among, first) < bisect_right(among, last):
+            gaps, _, values = _unpickled(compression, block)
+            yield list(accumulate(gaps)), values
+        first = last + 1
 
 
 def _unpickled(compression: int, block: bytes) -> tuple[Any, Any, Any]:
@@ -138,9 +146,10 @@ def _unpickled(compression: int, block: bytes) -> tuple[Any, Any, Any]:
     return pickle.loads(zlib.decompress(block) if compression else block)  # type: ignore[no-any-return]
 
 
-def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
+def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, int, bytes]]:
     """Each block of a term's postings ``data`` as written: its bytes (size and header
-    included), its count of postings, its compression (0: none) and its pickled data."""
+    included), its count of postings, its last document number, its compression (0:
+    none) and its pickled data."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("no postings at this place of the postings file")
     stream = io.BytesIO(data)
@@ -148,9 +157,9 @@ def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
     while True:
         (size,) = _BLOCK_SIZE.unpack_from(data, position)
         stream.seek(position + _BLOCK_SIZE.size)
-        count, _, _, compression, _, _ = pickle.load(stream)
+        count, last, _, compression, _, _ = pickle.load(stream)
         end = position + _BLOCK_SIZE.size + abs(size)
-        yield end - position, count, compression, data[stream.tell() : end]
+        yield end - position, count, last, compression, data[stream.tell() : end]
         if size < 0:
             return
         position = end

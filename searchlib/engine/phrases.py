@@ -3,21 +3,50 @@ phrase query (``SpanNear2``, ordered) finds, for a fraction of its per-posting w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from searchlib.engine.blocks import term_values
 from searchlib.engine.fields import positions_of
 
 
-def term_positions(term_infos: Iterable[tuple[int, Any, Any]]) -> dict[int, bytes]:
-    """Each document holding a term (deleted ones too), with the term's positions there as
-    encoded, from the term's ``(base, segment reader, term entry)`` in each segment."""
+def term_positions(
+    term_infos: Iterable[tuple[int, Any, Any]], among: Set[int] | None = None
+) -> dict[int, bytes]:
+    """Each document holding a term (deleted ones too), or each of ``among`` that does,
+    with the term's positions there as encoded, from the term's ``(base, segment reader,
+    term entry)`` in each segment. Blocks that hold none of ``among`` are not read."""
     found: dict[int, bytes] = {}
     for base, leaf, info in term_infos:
-        for numbers, values in term_values(leaf, info):
-            found.update(zip([base + number for number in numbers], values, strict=True))
+        wanted = None
+        if among is not None:
+            end = base + leaf.doc_count_all()
+            wanted = sorted(number - base for number in among if base <= number < end)
+            if not wanted:
+                continue
+        for numbers, values in term_values(leaf, info, wanted):
+            held = zip([base + number for number in numbers], values, strict=True)
+            found.update(held if among is None else (each for each in held if each[0] in among))
     return found
+
+
+def phrase_positions(infos: Sequence[list[tuple[int, Any, Any]]]) -> list[dict[int, bytes]]:
+    """``term_positions`` of each of a phrase's terms (given their entries), the rarest
+    read first and the others only in the documents holding every term read before: a
+    common word beside a rare one is read in a few blocks, not all."""
+    held: list[dict[int, bytes]] = [{} for _ in infos]
+    among: Set[int] | None = None
+    for place in sorted(range(len(infos)), key=lambda place: _postings(infos[place])):
+        held[place] = term_positions(infos[place], among)
+        among = held[place].keys()
+        if not among:
+            break
+    return held
+
+
+def _postings(infos: list[tuple[int, Any, Any]]) -> int:
+    return sum(info.doc_frequency() for _, _, info in infos)
 
 
 def in_order(terms: Sequence[Mapping[int, bytes]], reach: int) -> set[int]:
@@ -39,12 +68,13 @@ def in_order(terms: Sequence[Mapping[int, bytes]], reach: int) -> set[int]:
             continue
         ends = positions_of(terms[0][document])
         for term in terms[1:]:
-            # As Whoosh chains a phrase's words: after the one before, within reach of it.
-            before = set(ends)
+            # As Whoosh chains a phrase's words: after the one before, within reach of the
+            # nearest place before it (places are in order).
+            before = ends
             ends = [
                 place
                 for place in positions_of(term[document])
-                if any(place - step in before for step in range(1, reach + 1))
+                if (nearest := bisect_left(before, place)) and before[nearest - 1] >= place - reach
             ]
             if not ends:
                 break

@@ -18,7 +18,7 @@ from searchlib.engine.blocks import term_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.lengths import length_scale, mean_length, segment_lengths
-from searchlib.engine.phrases import in_order, term_positions
+from searchlib.engine.phrases import in_order, phrase_positions
 from searchlib.schema import held_forms, keyword_term
 
 SMALL_FIELD = 1024
@@ -265,7 +265,7 @@ class Searcher:
 
     def phrase_documents(self, field: str, terms: Sequence[str], slop: int = 0) -> set[int]:
         """Documents with ``terms`` in order in ``field``, at most ``slop`` words apart."""
-        held = [term_positions(self._term_infos(field, term)) for term in terms]
+        held = phrase_positions([self._term_infos(field, term) for term in terms])
         return in_order(held, slop + 1) - self.deleted()
 
     def date_documents(self, field: str, start: datetime | None, end: datetime | None) -> set[int]:

@@ -188,7 +188,7 @@ def _blocks(data: bytes) -> Iterator[tuple[int, int]]:
     """The bytes of a term's postings as (postings, positions): the tag of their start,
     then each block."""
     yield len(WHOOSH3_HEADER_MAGIC), 0
-    for size, _, compression, stored in written_blocks(data):
+    for size, _, _, compression, stored in written_blocks(data):
         numbers, weights, values = pickle.loads(zlib.decompress(stored) if compression else stored)
         positions = 0
         if values and any(values):
