@@ -14,7 +14,6 @@ from searchlib.search import vectors
 
 from .test_shards import FIELDS, QUERIES, _record, _write
 
-
 MORE_QUERIES = [
     "cocoa^3 sugar", "oil oil gas", "+bank +rate", "bank rate yield bond strike",
     "-cocoa", "rubber tin topic:ship", "sugar NOT (coffee OR wheat)",
