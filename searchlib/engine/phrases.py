@@ -46,6 +46,7 @@ def phrase_positions(infos: Sequence[list[tuple[int, Any, Any]]]) -> list[dict[i
 
 
 def _postings(infos: list[tuple[int, Any, Any]]) -> int:
+    """How many postings a term has, from its entries."""
     return sum(info.doc_frequency() for _, _, info in infos)
 
 
