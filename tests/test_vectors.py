@@ -22,14 +22,16 @@ MORE_QUERIES = [
 
 
 def _pages(index: Index, depth: int) -> list[tuple[object, ...]]:
-    """Each query's best ``depth`` (ids and scores, every version), count and facets."""
+    """Each query's first ``depth`` by score and by date (ids and scores, every version),
+    count and facets."""
     pages = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a typo's correction, a filter alone
         for query in (*QUERIES, *MORE_QUERIES):
-            results = index.search(query, limit=depth, collapse=False)
-            hits = [(hit.id, hit.score) for hit in results]
-            pages.append((query, hits, results.total, results.facets["topic"]))
+            for sort in ("score", "date", "-date"):
+                results = index.search(query, limit=depth, collapse=False, sort=sort)
+                hits = [(hit.id, hit.score) for hit in results]
+                pages.append((query, sort, hits, results.total, results.facets["topic"]))
     return pages
 
 

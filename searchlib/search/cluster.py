@@ -216,7 +216,7 @@ def _shard_words(
     """A task: the shard's ``sharded.word_counts`` for ``root``."""
     searcher = _searcher(commit, lengths)
     with searcher.one_query():
-        return word_counts(evaluation_for(searcher, root, deadline=Deadline(seconds)), root)
+        return word_counts(evaluation_for(searcher, root, Deadline(seconds)), root)
 
 
 def _shard_rank(
@@ -233,6 +233,6 @@ def _shard_rank(
     searcher = _searcher(commit, lengths)
     with searcher.one_query():
         found = rank_shard(
-            evaluation_for(searcher, root, sort, Deadline(seconds), totals), root, depth, sort
+            evaluation_for(searcher, root, Deadline(seconds), totals), root, depth, sort
         )
     return replace(found, matched=frozenset())

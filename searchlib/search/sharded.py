@@ -53,9 +53,9 @@ def rank(
     """``ranking.rank``, shard by shard for a ``ShardedSearcher`` (with the statistics of
     all shards: the same ranking as one index of the same articles)."""
     if not isinstance(searcher, ShardedSearcher):
-        return evaluation_for(searcher, root, sort, deadline).ranking(root, depth, sort)
+        return evaluation_for(searcher, root, deadline).ranking(root, depth, sort)
     # One evaluation per shard for both steps: each word's postings are read once.
-    evaluations = [evaluation_for(shard, root, sort, deadline) for shard in searcher.shards]
+    evaluations = [evaluation_for(shard, root, deadline) for shard in searcher.shards]
     totals = _totals(searcher, evaluations, root)
     parts = []
     for each in evaluations:

@@ -45,24 +45,22 @@ itself: a search of a small index never imports it."""
 def evaluation_for(
     searcher: Searcher,
     root: Bool,
-    sort: str = "score",
     deadline: Deadline = NO_DEADLINE,
     totals: Totals | None = None,
 ) -> Evaluation:
-    """An evaluation to rank ``root`` with: a ``VectorEvaluation`` when ranking by score a
-    query whose words have ``VECTOR_POSTINGS`` or more (``IMPORT_POSTINGS`` before NumPy
-    is imported), else an ``Evaluation``."""
-    if sort == "score":
-        pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
-        enough = VECTOR_POSTINGS if "numpy" in sys.modules else IMPORT_POSTINGS
-        if searcher.postings_count(pairs) >= enough:
-            return VectorEvaluation(searcher, deadline, totals)
+    """An evaluation to rank ``root`` with: a ``VectorEvaluation`` when the query's words
+    have ``VECTOR_POSTINGS`` postings or more (``IMPORT_POSTINGS`` before NumPy is
+    imported), else an ``Evaluation``."""
+    pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
+    enough = VECTOR_POSTINGS if "numpy" in sys.modules else IMPORT_POSTINGS
+    if searcher.postings_count(pairs) >= enough:
+        return VectorEvaluation(searcher, deadline, totals)
     return Evaluation(searcher, deadline, totals)
 
 
 class VectorEvaluation(Evaluation):
-    """An ``Evaluation`` that holds each word as arrays over document numbers and ranks by
-    score with NumPy (phrases are matched, by date ranked, as ``Evaluation`` does)."""
+    """An ``Evaluation`` that holds each word as arrays over document numbers and ranks
+    with NumPy (phrases are matched as ``Evaluation`` matches them)."""
 
     def __init__(
         self, searcher: Searcher, deadline: Deadline = NO_DEADLINE, totals: Totals | None = None
@@ -85,8 +83,6 @@ class VectorEvaluation(Evaluation):
         return len(holders), math.fsum(frequencies.tolist())
 
     def ranking(self, root: Bool, depth: int, sort: str = "score") -> Ranking:
-        if sort != "score":
-            return super().ranking(root, depth, sort)
         numpy = self._numpy
         matched = self._mask(root)
         scores = numpy.zeros(self._size)
@@ -96,7 +92,9 @@ class VectorEvaluation(Evaluation):
                 # As Evaluation.scores adds a word's share, operation for operation.
                 scores[holders] += self._weight(terms) * frequencies / (K1 + frequencies)
         found: list[Ranked] = []
-        for tier, group in enumerate(self._tiers(root, matched)):
+        if sort != "score":
+            found = self._by_date(numpy.flatnonzero(matched), scores, depth, sort == "-date")
+        for tier, group in enumerate(self._tiers(root, matched) if sort == "score" else ()):
             if len(found) < depth:
                 found += self._best(numpy.flatnonzero(group), scores, depth - len(found), tier)
         count = int(numpy.count_nonzero(matched))
@@ -116,6 +114,22 @@ class VectorEvaluation(Evaluation):
         return [
             Ranked(number, score, tier)
             for number, score in zip(numbers[order].tolist(), values[order].tolist(), strict=True)
+        ]
+
+    def _by_date(self, numbers: Any, scores: Any, wanted: int, newest: bool) -> list[Ranked]:
+        """The ``wanted`` first of ``numbers`` by date (oldest or ``newest`` first; undated
+        last), then document number, as ``Evaluation.ranking`` orders them."""
+        numpy = self._numpy
+        dates = self.searcher.dates()
+        # Whoosh's dates are microseconds since the year 1 (under 2 ** 62): negated exactly.
+        moments = numpy.fromiter((dates[number] or 0 for number in numbers), numpy.int64)
+        undated = numpy.fromiter((dates[number] is None for number in numbers), bool)
+        order = numpy.lexsort((numbers, -moments if newest else moments, undated))[:wanted]
+        return [
+            Ranked(number, score)
+            for number, score in zip(
+                numbers[order].tolist(), scores[numbers[order]].tolist(), strict=True
+            )
         ]
 
     def _tiers(self, root: Bool, matched: Any) -> list[Any]:
