@@ -14,18 +14,15 @@ benchmarks/scale.py makes them).
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import warnings
 from itertools import pairwise
 from pathlib import Path
 
-from scale import BBC, REUTERS, resampled, text_pools, write_stage
-from vectors import best_of
+from scale import best_of, index_arguments, measured_index
 from whoosh.query import Phrase
 
-from searchlib import Index
 from searchlib.analysis import Stemmer, written_words
 
 NEWS_PHRASES = [
@@ -35,22 +32,12 @@ NEWS_PHRASES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", type=Path, help="an index to measure (else one is built)")
-    parser.add_argument("--size", type=int, default=50_000, help="articles of the index built")
-    arguments = parser.parse_args()
+    arguments = index_arguments(__doc__)
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory(prefix="searchlib-phrases-") as workspace:
-        if arguments.index:
-            index = Index(arguments.index, create=False)
-        elif not (BBC.is_dir() and REUTERS.is_file()):
-            print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
+        index = measured_index(arguments.index, arguments.size, Path(workspace))
+        if index is None:
             return
-        else:
-            stage = Path(workspace) / "articles.jsonl.gz"
-            write_stage(stage, resampled(0, arguments.size, *text_pools()))
-            index = Index(Path(workspace) / "index")
-            index.add_file(stage)
         with index:
             searcher = index._folder.searcher()
             print(f"{searcher.document_count():,} articles\n")

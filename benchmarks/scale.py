@@ -95,6 +95,40 @@ def resampled(
         }
 
 
+def index_arguments(description: str) -> argparse.Namespace:
+    """The command line of a benchmark measured on one index: ``--index PATH`` (an index
+    to measure) or ``--size N`` (of the resampled index built, ``measured_index``)."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, help="an index to measure (else one is built)")
+    parser.add_argument("--size", type=int, default=50_000, help="articles of the index built")
+    return parser.parse_args()
+
+
+def measured_index(path: Path | None, size: int, workspace: Path) -> Index | None:
+    """The index at ``path`` (opened as it is), or else one of ``size`` resampled articles
+    built in ``workspace``; ``None`` (and a message saying so) without the corpora."""
+    if path:
+        return Index(path, create=False)
+    if not (BBC.is_dir() and REUTERS.is_file()):
+        print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
+        return None
+    stage = workspace / "articles.jsonl.gz"
+    write_stage(stage, resampled(0, size, *text_pools()))
+    index = Index(workspace / "index")
+    index.add_file(stage)
+    return index
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The least time of ``runs`` calls of ``work``, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times) * 1000
+
+
 def write_stage(path: Path, articles: Iterator[dict[str, str]]) -> int:
     """Write the articles as gzipped JSON Lines; returns the bytes of the JSON Lines."""
     size = 0

@@ -14,18 +14,16 @@ benchmarks/scale.py makes them).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import itertools
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
-from scale import BBC, NEWS_QUERIES, REUTERS, resampled, text_pools, write_stage
+from scale import NEWS_QUERIES, best_of, index_arguments, measured_index
 
 from searchlib import Index, QueryError
 from searchlib.search import vectors
@@ -35,16 +33,6 @@ from searchlib.search.ranking import Evaluation, wanted_words
 
 BUCKETS = (0, 5_000, 20_000, 100_000, 500_000, 10**12)
 """Bounds of the groups of queries by postings read."""
-
-
-def best_of(runs: int, work: object) -> float:
-    """The least time of ``runs`` calls of ``work``, in milliseconds."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return min(times) * 1000
 
 
 def ranking_times(index: Index, queries: list[str]) -> list[tuple[str, int, float, float]]:
@@ -93,23 +81,13 @@ def import_cost() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", type=Path, help="an index to measure (else one is built)")
-    parser.add_argument("--size", type=int, default=50_000, help="articles of the index built")
-    arguments = parser.parse_args()
+    arguments = index_arguments(__doc__)
     warnings.simplefilter("ignore")
     queries = [line for line in NEWS_QUERIES.read_text(encoding="utf-8").splitlines() if line]
     with tempfile.TemporaryDirectory(prefix="searchlib-vectors-") as workspace:
-        if arguments.index:
-            index = Index(arguments.index, create=False)
-        elif not (BBC.is_dir() and REUTERS.is_file()):
-            print(f"skipped: needs {BBC} and {REUTERS} (../shared/corpora)")
+        index = measured_index(arguments.index, arguments.size, Path(workspace))
+        if index is None:
             return
-        else:
-            stage = Path(workspace) / "articles.jsonl.gz"
-            write_stage(stage, resampled(0, arguments.size, *text_pools()))
-            index = Index(Path(workspace) / "index")
-            index.add_file(stage)
         with index:
             size = index._folder.searcher().document_count()
             print(f"{size:,} articles; the same hits and scores both ways for every query")
