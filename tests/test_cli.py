@@ -767,6 +767,16 @@ def test_the_readmes_explain_example_is_what_search_writes(tmp_path: Path, seeds
     assert result.stdout.splitlines()[3:5] == shown.splitlines()
 
 
+def test_the_readmes_python_example_runs_beside_the_seeds(tmp_path: Path, seeds: Path) -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    ran = subprocess.run(
+        [sys.executable, "-c", example], cwd=seeds.parent, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert SEED_ID in ran.stdout
+
+
 def test_the_readme_uses_no_folder_users_lack_and_says_to_activate_the_environment() -> None:
     readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     before = readme.split("## Development", 1)[0]
