@@ -11,6 +11,8 @@ import pytest
 
 from searchlib import Article, Index
 from searchlib.search import vectors
+from searchlib.search.grammar import parse
+from searchlib.search.planning import plan
 
 from .test_shards import FIELDS, QUERIES, _record, _write
 
@@ -114,3 +116,27 @@ def test_similar_articles_ranked_with_numpy_leave_out_a_version_ranked_too_low_t
     monkeypatch.setattr(vectors, "VECTOR_POSTINGS", 0)
     results = index.similar("x", limit=5)
     assert results.total == 60 and "x-again" not in {hit.id for hit in results}
+
+
+def test_the_shards_of_an_index_rank_one_way_chosen_by_the_whole_querys_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [_record(random.Random(n), n) for n in range(120)]
+    articles = [Article(id=str(each["id"]), body=str(each["text"])) for each in records]
+    made: list[str] = []
+    evaluation_class = vectors.Evaluation.__init__
+
+    def noted(evaluation: vectors.Evaluation, *arguments: object, **options: object) -> None:
+        made.append(type(evaluation).__name__)
+        evaluation_class(evaluation, *arguments, **options)
+
+    with Index.create(tmp_path / "sharded", shards=3) as sharded:
+        sharded.add(*articles)
+        shards = sharded._folder.searcher().shards
+        root = plan(parse("cocoa OR sugar"), sharded._folder.vocabulary).root
+        counts = [vectors.postings_of([shard], root) for shard in shards]
+        # More than any shard holds, no more than all of them: each shard's part is small.
+        monkeypatch.setattr(vectors, "VECTOR_POSTINGS", max(counts) + 1)
+        monkeypatch.setattr(vectors.Evaluation, "__init__", noted)
+        sharded.search("cocoa OR sugar")
+    assert made == ["VectorEvaluation"] * 3

@@ -24,7 +24,7 @@ from searchlib.search.ranking import (
     Totals,
     wanted_words,
 )
-from searchlib.search.vectors import evaluation_for
+from searchlib.search.vectors import evaluation_for, postings_of
 from searchlib.storage.sharded_reading import ShardedSearcher
 
 Ranker = Callable[[Searcher, Bool, int, str, Deadline], Ranking]
@@ -54,8 +54,12 @@ def rank(
     all shards: the same ranking as one index of the same articles)."""
     if not isinstance(searcher, ShardedSearcher):
         return evaluation_for(searcher, root, deadline).ranking(root, depth, sort)
-    # One evaluation per shard for both steps: each word's postings are read once.
-    evaluations = [evaluation_for(shard, root, deadline) for shard in searcher.shards]
+    # One evaluation per shard for both steps: each word's postings are read once. All
+    # shards rank one way, chosen by the size of the whole query, not of a shard's part.
+    postings = postings_of(searcher.shards, root)
+    evaluations = [
+        evaluation_for(shard, root, deadline, postings=postings) for shard in searcher.shards
+    ]
     totals = _totals(searcher, evaluations, root)
     parts = []
     for each in evaluations:

@@ -47,15 +47,24 @@ def evaluation_for(
     root: Bool,
     deadline: Deadline = NO_DEADLINE,
     totals: Totals | None = None,
+    postings: int | None = None,
 ) -> Evaluation:
     """An evaluation to rank ``root`` with: a ``VectorEvaluation`` when the query's words
     have ``VECTOR_POSTINGS`` postings or more (``IMPORT_POSTINGS`` before NumPy is
-    imported), else an ``Evaluation``."""
-    pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
+    imported) in ``searcher``, or in all the shards of an index when their sum is given
+    (``postings``), else an ``Evaluation``."""
+    if postings is None:
+        postings = postings_of([searcher], root)
     enough = VECTOR_POSTINGS if "numpy" in sys.modules else IMPORT_POSTINGS
-    if searcher.postings_count(pairs) >= enough:
+    if postings >= enough:
         return VectorEvaluation(searcher, deadline, totals)
     return Evaluation(searcher, deadline, totals)
+
+
+def postings_of(searchers: Iterable[Searcher], root: Bool) -> int:
+    """How many postings the words of ``root`` have in all of ``searchers``."""
+    pairs = {pair for terms in wanted_words(root) for pair in terms.pairs}
+    return sum(searcher.postings_count(pairs) for searcher in searchers)
 
 
 class VectorEvaluation(Evaluation):
