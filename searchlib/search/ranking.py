@@ -67,29 +67,13 @@ class Totals:
     words: Mapping[Pairs, tuple[int, float]]
 
 
-def rank(
-    searcher: Searcher,
-    root: Bool,
-    depth: int,
-    sort: str = "score",
-    deadline: Deadline = NO_DEADLINE,
-) -> Ranking:
-    """The ``depth`` first documents for ``root`` in ``sort`` order. By score: documents
-    matching every ``should`` clause of it first, then some, then none (when ``must``
-    clauses make that possible); by score within each. By date (``"date"`` oldest first,
-    ``"-date"`` newest first): undated documents last. Ties go by document number. Raises
-    ``RequestLimitError`` once the ``deadline`` has passed.
-    """
-    return Evaluation(searcher, deadline).ranking(root, depth, sort)
-
-
 def matches(searcher: Searcher, root: Bool) -> set[int]:
     """The live documents ``root`` matches (unranked)."""
     return Evaluation(searcher).matches(root)
 
 
 def contributions(evaluation: Evaluation, root: Bool, number: int) -> dict[tuple[str, str], float]:
-    """What each ``(field, term)`` adds to the score ``rank`` gives document ``number`` for
+    """What each ``(field, term)`` adds to the score ``ranking`` gives document ``number`` for
     ``root``: each word's BM25F score, split between its fields in proportion to their
     weighted, length-normalised frequencies. They add up to the document's score. One
     ``evaluation`` explains many documents at the cost of one: it keeps each word's postings.
@@ -139,7 +123,12 @@ class Evaluation:
         self._matches: dict[Node, set[int]] = {}
 
     def ranking(self, root: Bool, depth: int, sort: str = "score") -> Ranking:
-        """``rank`` through this evaluation (with the ``Totals`` it was given, if any)."""
+        """The ``depth`` first documents for ``root`` in ``sort`` order, weighted with the
+        ``Totals`` this evaluation was given, if any. By score: documents matching every
+        ``should`` clause of it first, then some, then none (when ``must`` clauses make that
+        possible); by score within each. By date (``"date"`` oldest first, ``"-date"``
+        newest first): undated documents last. Ties go by document number. Raises
+        ``RequestLimitError`` once the deadline has passed."""
         matched = self.matches(root)
         scores = self.scores(wanted_words(root), matched)
         if sort != "score":

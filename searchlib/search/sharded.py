@@ -50,8 +50,9 @@ def rank(
     sort: str = "score",
     deadline: Deadline = NO_DEADLINE,
 ) -> Ranking:
-    """``ranking.rank``, shard by shard for a ``ShardedSearcher`` (with the statistics of
-    all shards: the same ranking as one index of the same articles)."""
+    """``Evaluation.ranking`` of ``root`` on ``searcher`` (in Python or with NumPy), shard
+    by shard for a ``ShardedSearcher`` (with the statistics of all shards: the same ranking
+    as one index of the same articles)."""
     if not isinstance(searcher, ShardedSearcher):
         return evaluation_for(searcher, root, deadline).ranking(root, depth, sort)
     # One evaluation per shard for both steps: each word's postings are read once. All
@@ -124,7 +125,7 @@ def merged(
     find: Callable[[], Set[int]] = frozenset,
 ) -> Ranking:
     """The ``depth`` best of the shards' best, numbered from each shard's ``base``, in the
-    order ``ranking.rank`` gives one index: by tier, then score, or by date; ties by number.
+    order ``Evaluation.ranking`` gives one index: by tier, then score, or by date; ties by number.
     The matches are ``find()``, called when they are first asked for.
 
     >>> one = ShardRanking([Ranked(0, 2.0), Ranked(1, 1.0)], 2)
