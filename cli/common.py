@@ -68,6 +68,15 @@ def flat(text: str) -> str:
     return " ".join(clean(text).split())
 
 
+def articles(count: int) -> str:
+    """How many articles, in words.
+
+    >>> articles(1), articles(1200)
+    ('1 article', '1,200 articles')
+    """
+    return f"{count:,} article{'' if count == 1 else 's'}"
+
+
 def one_line(message: str) -> str:
     """``message`` with every control character (line breaks too) shown escaped, so a file
     name or a path can't fake a line or reorder one.

@@ -22,6 +22,7 @@ from searchlib_cli.common import (
     EXIT_ERROR,
     EXIT_NO_HITS,
     Command,
+    articles,
     color_option,
     display_path,
     index_option,
@@ -133,7 +134,7 @@ def index_command(
                 warn(note)
             elapsed = time.perf_counter() - started
             click.echo(f"{display_path(str(path.resolve()))}: {report} ({elapsed:.1f} s)")
-        click.echo(f"{one_line(str(index.path))}: {len(index)} articles")
+        click.echo(f"{one_line(str(index.path))}: {articles(len(index))}")
 
 
 def opened(path: Path, lock_timeout: float, shards: int | None) -> Index:
@@ -191,7 +192,7 @@ def check(ctx: click.Context, index_path: Path | None) -> None:
     if problems:
         ctx.exit(EXIT_ERROR)
     with Index(path, create=False) as index:
-        click.echo(f"{one_line(str(path))}: {len(index)} articles, no problems found")
+        click.echo(f"{one_line(str(path))}: {articles(len(index))}, no problems found")
 
 
 @main.command()
@@ -238,7 +239,7 @@ def delete(ctx: click.Context, article_ids: tuple[str, ...], index_path: Path | 
         for article_id in dict.fromkeys(article_ids):
             if article_id not in found:
                 warn(f"no article with id {article_id!r} in the index")
-        click.echo(f"{index.path}: {len(found)} deleted, {len(index)} articles")
+        click.echo(f"{index.path}: {len(found)} deleted, {articles(len(index))}")
     if len(found) < len(set(article_ids)):
         ctx.exit(EXIT_NO_HITS)
 

@@ -109,7 +109,7 @@ def test_delete_removes_articles_and_names_the_ids_found(index: Index, tmp_path:
     runner = CliRunner()
     where = ["--index", str(index.path)]
     result = runner.invoke(main, ["delete", "b", *where])
-    assert (result.exit_code, result.output) == (0, f"{index.path}: 1 deleted, 1 articles\n")
+    assert (result.exit_code, result.output) == (0, f"{index.path}: 1 deleted, 1 article\n")
     result = runner.invoke(main, ["delete", "c", "nope", *where])
     assert result.exit_code == 1
     assert "no article with id 'nope'" in result.output
