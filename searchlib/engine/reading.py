@@ -373,7 +373,7 @@ class Searcher:
         check_live = reader.has_deletions()
         for term in reader.lexicon(field):
             text = term.decode("utf-8")
-            if not check_live or self._searcher.document_number(**{field: text}) is not None:
+            if not check_live or self.document_number(field, text) is not None:
                 yield text
 
 
