@@ -100,12 +100,13 @@ class VectorEvaluation(Evaluation):
             if len(holders):
                 # As Evaluation.scores adds a word's share, operation for operation.
                 scores[holders] += self._weight(terms) * frequencies / (K1 + frequencies)
-        found: list[Ranked] = []
-        if sort != "score":
+        if sort == "score":
+            found: list[Ranked] = []
+            for tier, group in enumerate(self._tiers(root, matched)):
+                if len(found) < depth:
+                    found += self._best(numpy.flatnonzero(group), scores, depth - len(found), tier)
+        else:
             found = self._by_date(numpy.flatnonzero(matched), scores, depth, sort == "-date")
-        for tier, group in enumerate(self._tiers(root, matched) if sort == "score" else ()):
-            if len(found) < depth:
-                found += self._best(numpy.flatnonzero(group), scores, depth - len(found), tier)
         count = int(numpy.count_nonzero(matched))
         known = frozenset(ranked.number for ranked in found)
         matches = DeferredMatches(count, known, lambda: set(numpy.flatnonzero(matched).tolist()))
