@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 
 from searchlib.analysis import stop_words, words, written_words
 from searchlib.engine.reading import Searcher
@@ -96,15 +97,18 @@ def holds(
     """
     if quick is not None:
         lowered = text.lower()
-        passed = list(quick.finditer(lowered))
-        if not passed and text.isascii():
+        passed = quick.finditer(lowered)
+        first = next(passed, None)
+        if first is None and text.isascii():
             return False
         # A text mostly holds the words where it passes the test: read the words there
         # first (a window cut at spaces, which no word crosses), the whole text only if not.
         # The window is cut from the text as written, whose words lower-casing may split
         # ("İ" becomes "i" and a combining dot): only where their offsets agree.
+        # Matches are found one window at a time: the first that holds the words ends it.
+        windows = _windows(text, chain([first] if first else [], passed))
         if len(lowered) == len(text) and any(
-            _holds_words(words(window), sequence, slop) for window in _windows(text, passed)
+            _holds_words(words(window), sequence, slop) for window in windows
         ):
             return True
     return _holds_words(words(text), sequence, slop)
