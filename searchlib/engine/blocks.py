@@ -3,10 +3,10 @@ per-posting matcher calls cost some ten times more."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from typing import Any
 
-from searchlib.engine.codec import read_blocks, read_values
+from searchlib.engine.codec import read_arrays, read_blocks, read_values
 
 
 def term_blocks(base: int, leaf: Any, info: Any) -> Iterator[tuple[int, Any, Any]]:
@@ -20,6 +20,15 @@ def term_blocks(base: int, leaf: Any, info: Any) -> Iterator[tuple[int, Any, Any
         yield base, numbers, counts
 
 
+def term_arrays(leaf: Any, info: Any, numpy: Any) -> tuple[Any, Any]:
+    """A term's postings in one segment (see ``term_blocks``) as two NumPy arrays: the
+    documents' numbers in the segment (64-bit integers) and the counts (floats)."""
+    if info.is_inlined():
+        numbers, counts, _ = info.inlined_postings()
+        return numpy.array(numbers, numpy.int64), numpy.array(counts, float)
+    return read_arrays(_extent(leaf, info), numpy)  # type: ignore[no-any-return]
+
+
 def term_values(
     leaf: Any, info: Any, among: Sequence[int] | None = None
 ) -> Iterator[tuple[Sequence[int], Sequence[bytes]]]:
@@ -31,6 +40,31 @@ def term_values(
         yield numbers, values
         return
     yield from read_values(_extent(leaf, info), among)
+
+
+def prefix_counts(
+    leaves: Iterable[tuple[Any, int]], field: str, prefix: str, documents: Set[int]
+) -> dict[str, int]:
+    """How many of ``documents`` hold each term of ``field`` that starts with ``prefix``
+    (the term without it), in segments ``leaves`` (``(leaf, base)``)."""
+    counts: dict[str, int] = {}
+    start = prefix.encode("utf-8")
+    for leaf, base in leaves:
+        terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
+        if terms is None:
+            continue
+        # The field's terms in order, each read where the last ended: looking each value
+        # up (a hash table's several reads) made a facet of many speakers take seconds.
+        for (found, term), info in terms.items_from(field, start):
+            if found != field or not term.startswith(start):
+                break
+            count = 0
+            for _, numbers, _ in term_blocks(base, leaf, info):
+                count += sum(1 for number in numbers if base + number in documents)
+            if count:
+                value = term[len(start) :].decode("utf-8")
+                counts[value] = counts.get(value, 0) + count
+    return counts
 
 
 def _extent(leaf: Any, info: Any) -> bytes:

@@ -1,10 +1,11 @@
-"""Writing a segment's terms and postings in Whoosh's file format, a term at a time, and
-reading a term's postings back a block at a time."""
+"""Writing a segment's terms and postings, a term at a time, and reading a term's postings
+back a block at a time: Whoosh's files and term entries, with blocks of postings of
+searchlib's own (``_HEADER``), which ranking reads without unpickling."""
 
 from __future__ import annotations
 
-import io
 import pickle
+import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -13,7 +14,13 @@ from itertools import accumulate, chain, pairwise
 from struct import Struct
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3TermInfo,
+)
 from whoosh.system import pack_ushort
 
 from searchlib.engine.postings import Posting, TermPostings, pieces
@@ -22,9 +29,8 @@ from searchlib.engine.postings import Posting, TermPostings, pieces
 class FieldWriter(W3FieldWriter):
     """Whoosh's writer of terms and postings, with ``add_terms`` writing each term's postings
     in one go rather than through Whoosh's per-posting calls (which were a third of a
-    worker's time; its ``add_postings`` keeps them), in the same file format, with two of
-    Whoosh's own options that it fails to apply: a term in one document keeps its posting in
-    its term entry, and small blocks are not compressed."""
+    worker's time), in searchlib's blocks, and with one of Whoosh's own options that it
+    fails to apply: a term in one document keeps its posting in its term entry."""
 
     def add_terms(self, schema: Any, terms: Iterable[TermPostings]) -> None:
         """Write each term with its postings, sorted by field and term."""
@@ -47,49 +53,116 @@ class FieldWriter(W3FieldWriter):
             return info
         start = self._postfile.tell()
         self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        previous = 0
         for numbers, weights, values, last in chain([first], blocks):
             _count_block(info, numbers, weights)
-            self._write_block(numbers, weights, values, last)
+            self._write_block(previous, numbers, weights, values, last)
+            previous = numbers[-1]
         info.set_extent(start, self._postfile.tell() - start)
         return info
 
     def _write_block(
-        self, numbers: list[int], weights: list[float], values: list[bytes], last: bool
+        self,
+        previous: int,
+        numbers: list[int],
+        weights: list[float],
+        values: list[bytes],
+        last: bool,
     ) -> None:
-        gaps = tuple(later - earlier for earlier, later in pairwise([0, *numbers]))
-        data = pickle.dumps(
-            (gaps, _mini_weights(weights), self._mini_values(values)), BLOCK_PROTOCOL
-        )
-        compression = 0
-        if len(data) >= COMPRESS_FROM:
-            compression = self._codec._compression
-            data = zlib.compress(data, compression)
-        # Whoosh's block header: postings, last number, top weight, compression, and the
-        # minimum and maximum length codes (no length statistics: 0).
-        header = pickle.dumps((len(numbers), numbers[-1], max(weights), compression, 0, 0), 2)
-        size = len(header) + len(data)
+        """Write a block (see ``_HEADER``); ``previous``: the last number of the term's block
+        before, or 0."""
+        flags, columns = _packed_numbers(previous, numbers, weights)
+        positions = b""
+        if any(values):
+            lengths_code, lengths = _packed([len(value) for value in values], _LENGTHS)
+            flags |= lengths_code << _LENGTHS_SHIFT
+            positions = lengths + b"".join(values)
+        columns, compressed = self._compressed(columns)
+        flags |= _NUMBERS_COMPRESSED if compressed else 0
+        positions, compressed = self._compressed(positions)
+        flags |= _POSITIONS_COMPRESSED if compressed else 0
+        header = _HEADER.pack(flags, len(numbers), numbers[-1], max(weights), len(columns))
+        size = len(header) + len(columns) + len(positions)
         self._postfile.write_int(-size if last else size)
-        self._postfile.write(header + data)
+        self._postfile.write(header + columns + positions)
 
-    def _mini_values(self, values: list[bytes]) -> Any:
-        size = self._format.fixed_value_size()
-        if size is None or size < 0:
-            return tuple(values)
-        return None if size == 0 else b"".join(values)
+    def _compressed(self, data: bytes) -> tuple[bytes, bool]:
+        if len(data) >= COMPRESS_FROM:
+            packed = zlib.compress(data, self._codec._compression)
+            if len(packed) < len(data):
+                return packed, True
+        return data, False
+
+    def start_term(self, text: bytes) -> None:
+        # Whoosh's per-posting calls would write its own block format, which searchlib's
+        # readers don't read.
+        raise TypeError("searchlib writes a term's postings with add_terms")
 
 
 BLOCK_LIMIT = 128
 """Postings per block (Whoosh's own limit)."""
-BLOCK_PROTOCOL = 4
-"""The pickle protocol of a block's postings: Whoosh's 2 pickles each bytes value (a
-posting's positions) as a call that decodes a string, some 20 bytes more a posting; 4
-writes the bytes (and, unlike 3, memoizes in one byte). Whoosh reads any."""
 TERM_PROTOCOL = 3
 """The pickle protocol of a posting kept in its term entry: like 4 for bytes, without 4's
 nine bytes of framing, which a posting this small would feel."""
-COMPRESS_FROM = 256
-"""Blocks this many bytes or more are compressed. Smaller ones shrink little: compressing
-them too made BBC's segments 2% smaller for 4% more of a worker's time."""
+COMPRESS_FROM = 64
+"""A block's part this many bytes or more is compressed, if that makes it smaller."""
+
+# A block of postings: its size in bytes (negative for a term's last block), ``_HEADER``,
+# then two parts. The first holds the gaps between document numbers (the first one's from
+# the last number of the block before, or 0) and the counts, as arrays of the narrowest
+# unsigned integers that hold them (counts as 32-bit floats when they aren't whole): what
+# ranking reads, with ``array`` or NumPy and no unpickling. The second holds each
+# posting's positions (``TermListPositions``), after an array of their lengths: only
+# phrases read it. Each part is compressed apart.
+_BLOCK_SIZE = Struct("!i")
+_HEADER = Struct("<BHIfH")
+"""Flags, postings, last document number, top count, and the first part's length."""
+_GAPS = ("B", "H", "I")
+_COUNTS = ("", "B", "H", "f")
+"""The counts' arrays; none when every count is 1."""
+_LENGTHS = ("", "B", "H", "I")
+"""The arrays of positions' lengths; none when no posting has positions."""
+_COUNTS_SHIFT = 2
+_LENGTHS_SHIFT = 4
+_NUMBERS_COMPRESSED = 64
+_POSITIONS_COMPRESSED = 128
+_WIDTH = {"B": 1, "H": 2, "I": 4, "f": 4}
+_NUMPY_TYPES = {"B": "<u1", "H": "<u2", "I": "<u4", "f": "<f4"}
+_SWAPPED = sys.byteorder == "big"
+
+
+def _packed(numbers: Sequence[int], typecodes: Sequence[str]) -> tuple[int, bytes]:
+    """``numbers`` as a little-endian array of the narrowest of ``typecodes`` that holds
+    them (the first, if empty, holds none), and its place in ``typecodes``."""
+    largest = max(numbers)
+    code = next(
+        place
+        for place, typecode in enumerate(typecodes)
+        if typecode and largest < 1 << (8 * array(typecode).itemsize)
+    )
+    return code, _little_endian(array(typecodes[code], numbers))
+
+
+def _little_endian(values: array[Any]) -> bytes:
+    if _SWAPPED:
+        values.byteswap()
+    return values.tobytes()
+
+
+def _packed_numbers(previous: int, numbers: list[int], weights: list[float]) -> tuple[int, bytes]:
+    """A block's flags for its gaps and counts, and the first part: both arrays."""
+    gaps_code, gaps = _packed(
+        [number - before for before, number in pairwise([previous, *numbers])], _GAPS
+    )
+    flags = gaps_code
+    if any(weight != 1.0 for weight in weights):
+        if all(weight.is_integer() for weight in weights) and max(weights) < 1 << 16:
+            counts_code, counts = _packed([int(weight) for weight in weights], _COUNTS)
+        else:
+            counts_code, counts = len(_COUNTS) - 1, _little_endian(array("f", weights))
+        flags |= counts_code << _COUNTS_SHIFT
+        gaps += counts
+    return flags, gaps
 
 
 def _blocks(
@@ -111,58 +184,110 @@ def _blocks(
         block = following
 
 
-_BLOCK_SIZE = Struct("!i")
-"""A block's size in bytes, negative for a term's last block."""
+def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, int, bytes, bytes]]:
+    """Each block of a term's postings ``data`` (the term's whole extent in the postings
+    file, read at once) as written: its size in bytes, its flags, its count of postings,
+    its last document number, and its two parts (see ``_HEADER``), as stored."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("no postings at this place of the postings file")
+    position = 4
+    while True:
+        (size,) = _BLOCK_SIZE.unpack_from(data, position)
+        start = position + _BLOCK_SIZE.size
+        flags, count, last, _, numbers_size = _HEADER.unpack_from(data, start)
+        middle = start + _HEADER.size + numbers_size
+        end = start + abs(size)
+        yield (
+            end - position,
+            flags,
+            count,
+            last,
+            data[start + _HEADER.size : middle],
+            data[middle:end],
+        )
+        if size < 0:
+            return
+        position = end
 
 
-def read_blocks(data: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """The document numbers and weights of each block of a term's postings, from ``data``,
-    the postings as written (the term's whole extent in the postings file, read at once:
-    Whoosh's matcher reads a block in some ten Python calls on its file)."""
-    for _, count, _, compression, block in written_blocks(data):
-        gaps, weights, _ = _unpickled(compression, block)
-        if weights is None or isinstance(weights, float):
-            weights = [1.0 if weights is None else weights] * count
-        yield list(accumulate(gaps)), weights
+def _columns(flags: int, count: int, part: bytes) -> tuple[array[int], Sequence[float]]:
+    """A block's gaps between document numbers and its counts, from its first part."""
+    if flags & _NUMBERS_COMPRESSED:
+        part = zlib.decompress(part)
+    gaps_type = _GAPS[flags & 3]
+    gaps = _array(gaps_type, part[: count * _WIDTH[gaps_type]])
+    counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
+    if not counts_type:
+        return gaps, [1] * count
+    return gaps, _array(counts_type, part[count * _WIDTH[gaps_type] :])
+
+
+def _array(typecode: str, data: bytes) -> array[Any]:
+    values = array(typecode, data)
+    if _SWAPPED:
+        values.byteswap()
+    return values
+
+
+def read_blocks(data: bytes) -> Iterator[tuple[list[int], Sequence[float]]]:
+    """The document numbers and counts of each block of a term's postings ``data`` (see
+    ``written_blocks``)."""
+    previous = 0
+    for _, flags, count, last, numbers, _ in written_blocks(data):
+        gaps, counts = _columns(flags, count, numbers)
+        found = list(accumulate(gaps, initial=previous))
+        del found[0]
+        yield found, counts
+        previous = last
+
+
+def read_arrays(data: bytes, numpy: Any) -> tuple[Any, Any]:
+    """The document numbers (64-bit integers) and counts (floats) of all of a term's
+    postings ``data``, as NumPy arrays (``numpy``: the module, imported by the caller)."""
+    gaps, counts = [], []
+    for _, flags, count, _, numbers, _ in written_blocks(data):
+        if flags & _NUMBERS_COMPRESSED:
+            numbers = zlib.decompress(numbers)
+        gaps_type = _GAPS[flags & 3]
+        gaps.append(numpy.frombuffer(numbers, _NUMPY_TYPES[gaps_type], count))
+        counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
+        if counts_type:
+            offset = count * _WIDTH[gaps_type]
+            counts.append(numpy.frombuffer(numbers, _NUMPY_TYPES[counts_type], count, offset))
+        else:
+            counts.append(numpy.ones(count))
+    found = numpy.cumsum(numpy.concatenate(gaps), dtype=numpy.int64)
+    return found, numpy.concatenate(counts).astype(float)
 
 
 def read_values(
     data: bytes, among: Sequence[int] | None = None
-) -> Iterator[tuple[list[int], Sequence[bytes]]]:
+) -> Iterator[tuple[list[int], list[bytes]]]:
     """The document numbers and values (a posting's positions, as its field's format
-    encodes them) of each block of a term's postings ``data`` (see ``read_blocks``); with
-    ``among`` (document numbers, in order), only of the blocks that may hold one of them."""
-    first = 0
-    for _, _, last, compression, block in written_blocks(data):
+    encodes them) of each block of a term's postings ``data`` (see ``written_blocks``);
+    with ``among`` (document numbers, in order), only of the blocks that may hold one of
+    them."""
+    first = previous = 0
+    for _, flags, count, last, numbers, positions in written_blocks(data):
         # A block holds numbers from the one after the last block's last to its own last.
         if among is None or bisect_left(among, first) < bisect_right(among, last):
-            gaps, _, values = _unpickled(compression, block)
-            yield list(accumulate(gaps)), values
-        first = last + 1
+            gaps, _ = _columns(flags, count, numbers)
+            found = list(accumulate(gaps, initial=previous))
+            del found[0]
+            yield found, _positions(flags, count, positions)
+        first, previous = last + 1, last
 
 
-def _unpickled(compression: int, block: bytes) -> tuple[Any, Any, Any]:
-    """A block's gaps between document numbers, weights and values."""
-    return pickle.loads(zlib.decompress(block) if compression else block)  # type: ignore[no-any-return]
-
-
-def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, int, bytes]]:
-    """Each block of a term's postings ``data`` as written: its bytes (size and header
-    included), its count of postings, its last document number, its compression (0:
-    none) and its pickled data."""
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("no postings at this place of the postings file")
-    stream = io.BytesIO(data)
-    position = 4
-    while True:
-        (size,) = _BLOCK_SIZE.unpack_from(data, position)
-        stream.seek(position + _BLOCK_SIZE.size)
-        count, last, _, compression, _, _ = pickle.load(stream)
-        end = position + _BLOCK_SIZE.size + abs(size)
-        yield end - position, count, last, compression, data[stream.tell() : end]
-        if size < 0:
-            return
-        position = end
+def _positions(flags: int, count: int, part: bytes) -> list[bytes]:
+    """Each posting's positions, from a block's second part."""
+    lengths_type = _LENGTHS[flags >> _LENGTHS_SHIFT & 3]
+    if not lengths_type:
+        return [b""] * count
+    if flags & _POSITIONS_COMPRESSED:
+        part = zlib.decompress(part)
+    lengths = _array(lengths_type, part[: count * _WIDTH[lengths_type]])
+    ends = list(accumulate(lengths, initial=count * _WIDTH[lengths_type]))
+    return [part[start:end] for start, end in pairwise(ends)]
 
 
 def _count_block(info: Any, numbers: list[int], weights: list[float]) -> None:
@@ -197,25 +322,67 @@ def _whole(weight: float) -> float | int:
     return int(weight) if weight.is_integer() else weight
 
 
-def _mini_weights(weights: list[float]) -> Any:
-    """Whoosh's compact weights: ``None`` when all are 1, one number when all are equal."""
-    if all(weight == 1.0 for weight in weights):
-        return None
-    if all(weight == weights[0] for weight in weights):
-        return weights[0]
-    return tuple(map(_whole, weights))
+class BlockMatcher(W3LeafMatcher):
+    """Whoosh's matcher of a term's postings on disk, reading searchlib's blocks: segment
+    merges and Whoosh's own queries read postings through it."""
+
+    def _goto(self, position: int) -> None:
+        # Whoosh's reset leaves no last number; a block's gaps start from its last.
+        self._previous = 0 if self._maxid is None else self._maxid
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        head = self._postfile.get(position, _BLOCK_SIZE.size + _HEADER.size)
+        (size,) = _BLOCK_SIZE.unpack_from(head)
+        flags, count, last, top, numbers_size = _HEADER.unpack_from(head, _BLOCK_SIZE.size)
+        self._lastblock = size < 0
+        self._nextoffset = position + _BLOCK_SIZE.size + abs(size)
+        self._dataoffset = position + len(head)
+        self._blocklength, self._maxid, self._maxweight = count, last, top
+        self._flags, self._numbers_size = flags, numbers_size
+        self._minlength = self._maxlength = 0  # no length statistics (``Codec``)
+
+    def _read_data(self) -> None:
+        self._data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        numbers = self._data[: self._numbers_size]
+        gaps, self._weights = _columns(self._flags, self._blocklength, numbers)
+        self._ids = list(accumulate(gaps, initial=self._previous))
+        del self._ids[0]
+
+    def _read_weights(self) -> None:
+        self._read_ids()
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if self._fixedsize == 0:
+            self._values = (None,) * self._blocklength
+        else:
+            positions = self._data[self._numbers_size :]
+            self._values = _positions(self._flags, self._blocklength, positions)
 
 
 class Codec(W3Codec):
-    """Whoosh's codec with searchlib's writer of terms and postings, without per-block
-    length statistics (they serve only Whoosh's own scorers, which searchlib doesn't use,
-    and looking them up costs a tenth of indexing), compressing posting blocks at zlib's
-    fastest level (level 1 makes them as small as Whoosh's level 3, for less time)."""
+    """Whoosh's codec with searchlib's writer and reader of terms and postings, without
+    per-block length statistics (they serve only Whoosh's own scorers, which searchlib
+    doesn't use, and looking them up costs a tenth of indexing), compressing posting blocks
+    at zlib's fastest level."""
 
     length_stats = False
 
     def field_writer(self, storage: Any, segment: Any) -> FieldWriter:
         return FieldWriter(self, storage, segment)
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return BlockMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
 CODEC = Codec(compression=1)

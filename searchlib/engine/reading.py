@@ -14,7 +14,7 @@ from whoosh import query as whoosh_query
 from whoosh.reading import TermNotFound
 from whoosh.util.times import long_to_datetime
 
-from searchlib.engine.blocks import term_blocks
+from searchlib.engine.blocks import prefix_counts, term_arrays, term_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.lengths import length_scale, mean_length, segment_lengths
@@ -137,25 +137,31 @@ class Searcher:
         frequency): ``1 - b + b * length / average`` with ``b = length_weight``."""
         combined: dict[int, float] = {}
         get = combined.get
-        for lengths, scale, blocks in self.scaled_postings(pairs, length_weight):
-            for base, numbers, counts in blocks:
+        for field, term, lengths, scale in self.scales(pairs, length_weight):
+            for base, numbers, counts in self._postings(field, term):
                 for number, count in zip(numbers, counts, strict=True):
                     document = base + number
                     combined[document] = get(document, 0.0) + count * scale[lengths[document]]
         return _live(combined, self.deleted())
 
-    def scaled_postings(
+    def scales(
         self, pairs: Iterable[tuple[str, str, float]], length_weight: float
-    ) -> Iterator[tuple[bytes, list[float], Iterator[tuple[int, Any, Any]]]]:
-        """What ``frequencies`` adds up, for each pair whose field may hold its term: the
-        field's length codes by document number, the factor a count in a field of each
-        code is multiplied by, and the term's ``(base, numbers, counts)`` blocks of
-        postings (deleted documents included)."""
+    ) -> Iterator[tuple[str, str, bytes, list[float]]]:
+        """What ``frequencies`` scales each posting by, for each pair whose field may hold
+        its term: the field, the term, the field's length codes by document number, and the
+        factor a count in a field of each code is multiplied by."""
         for field, term, weight in pairs:
             average = self.statistics.average_length(field)
             if average and self._may_hold(field, term):
                 scale = self._scale(field, weight, length_weight, average)
-                yield self._field_lengths(field), scale, self._postings(field, term)
+                yield field, term, self._field_lengths(field), scale
+
+    def posting_arrays(self, field: str, term: str, numpy: Any) -> Iterator[tuple[int, Any, Any]]:
+        """``(base, numbers, counts)`` of a term's postings in each segment, as NumPy arrays
+        (see ``blocks.term_arrays``), deleted documents included."""
+        for base, leaf, info in self._term_infos(field, term):
+            numbers, counts = term_arrays(leaf, info, numpy)
+            yield base, numbers, counts
 
     def postings_count(self, pairs: Iterable[tuple[str, str, float]]) -> int:
         """How many postings ``frequencies`` would read for ``pairs`` (deleted documents'
@@ -300,24 +306,7 @@ class Searcher:
 
     def keyword_counts(self, name: str, documents: Set[int]) -> dict[str, int]:
         """How many of ``documents`` (live ones) hold each value of keyword field ``name``."""
-        counts: dict[str, int] = {}
-        prefix = keyword_term(name, "").encode("utf-8")
-        for leaf, base in self._leaves:
-            terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
-            if terms is None:
-                continue
-            # The field's terms in order, each read where the last ended: looking each value
-            # up (a hash table's several reads) made a facet of many speakers take seconds.
-            for (field, term), info in terms.items_from("keywords", prefix):
-                if field != "keywords" or not term.startswith(prefix):
-                    break
-                count = 0
-                for _, numbers, _ in term_blocks(base, leaf, info):
-                    count += sum(1 for number in numbers if base + number in documents)
-                if count:
-                    value = term[len(prefix) :].decode("utf-8")
-                    counts[value] = counts.get(value, 0) + count
-        return counts
+        return prefix_counts(self._leaves, "keywords", keyword_term(name, ""), documents)
 
     def dates(self) -> list[int | None]:
         """Each document's date as a number that sorts as dates do (microseconds since the

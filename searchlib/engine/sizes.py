@@ -22,7 +22,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 from whoosh.system import unpack_ushort
 
-from searchlib.engine.codec import BLOCK_PROTOCOL, COMPRESS_FROM, TERM_PROTOCOL, written_blocks
+from searchlib.engine.codec import TERM_PROTOCOL, written_blocks
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import (
     INDEX_NAME,
@@ -97,9 +97,9 @@ def _tree_bytes(folder: Path) -> int:
 def segment_bytes(path: Path, documents: int) -> dict[str, int]:
     """Bytes of a segment file of ``documents`` documents by part: its columns (stored
     fields, exact forms, signatures, field lengths, others); postings and positions by field
-    (positions: what a term's posting blocks lose without them, compressed as the codec
-    compresses; a term in one document keeps its posting in its term entry); the rest of the
-    terms file (the term dictionary); and the file's own directory (``other``). Stored
+    (positions: each posting block's second part, and what the entry of a term in one
+    document, which keeps its posting, would lose without them); the rest of the terms file
+    (the term dictionary); and the file's own directory (``other``). Stored
     fields are split by field in proportion to each field's share of a document's
     uncompressed value."""
     sizes: Counter[str] = Counter()
@@ -186,14 +186,7 @@ def _term_bytes(terms_file: StructFile, length: int, postings_file: StructFile) 
 
 def _blocks(data: bytes) -> Iterator[tuple[int, int]]:
     """The bytes of a term's postings as (postings, positions): the tag of their start,
-    then each block."""
+    then each block (its second part holds the positions)."""
     yield len(WHOOSH3_HEADER_MAGIC), 0
-    for size, _, _, compression, stored in written_blocks(data):
-        numbers, weights, values = pickle.loads(zlib.decompress(stored) if compression else stored)
-        positions = 0
-        if values and any(values):
-            bare = pickle.dumps((numbers, weights, None), BLOCK_PROTOCOL)
-            if compression and len(bare) >= COMPRESS_FROM:
-                bare = zlib.compress(bare, compression)
-            positions = len(stored) - len(bare)
-        yield size - positions, positions
+    for size, _, _, _, _, positions in written_blocks(data):
+        yield size - len(positions), len(positions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import reduce
 from operator import and_, or_
 from typing import Any
@@ -207,38 +207,24 @@ class VectorEvaluation(Evaluation):
         return self._words[terms.pairs]
 
     def _read(self, pairs: Pairs) -> tuple[Any, Any]:
-        """``_word`` read: every pair's postings at once, each block list joined per segment
-        (NumPy's calls cost as much for a block of 128 postings as for a segment's)."""
-        numpy = self._numpy
+        """``_word`` read: every pair's postings at once, as arrays per segment."""
+        numpy, searcher = self._numpy, self.searcher
         numbers, parts = [], []
-        for lengths, scale, blocks in self.searcher.scaled_postings(pairs, B):
+        for field, term, lengths, scale in searcher.scales(pairs, B):
             codes, factors = numpy.frombuffer(lengths, numpy.uint8), numpy.array(scale)
-            for base, held, counts in _segments(blocks):
-                documents = numpy.array(held, numpy.int64) + base
+            for base, held, counts in searcher.posting_arrays(field, term, numpy):
+                documents = held + base
                 numbers.append(documents)
-                parts.append(numpy.array(counts, float) * factors[codes[documents]])
+                parts.append(counts * factors[codes[documents]])
         if not numbers:
             return numpy.zeros(0, numpy.int64), numpy.zeros(0)
         documents = numpy.concatenate(numbers)
         # bincount adds in the order given: pair by pair, as Evaluation adds them.
         frequencies = numpy.bincount(documents, numpy.concatenate(parts), self._size)
         held = self._marked(documents)
-        deleted = self.searcher.deleted()
+        deleted = searcher.deleted()
         if deleted:
             held[numpy.fromiter(deleted, numpy.int64, len(deleted))] = False
         holders = numpy.flatnonzero(held)
         # Kept as long as the postings, not the index: a long query holds many words.
         return holders, frequencies[holders]
-
-
-def _segments(
-    blocks: Iterable[tuple[int, Any, Any]],
-) -> Iterator[tuple[int, list[int], list[float]]]:
-    """A term's ``(base, numbers, counts)`` blocks joined into one per segment."""
-    joined: dict[int, tuple[list[int], list[float]]] = {}
-    for base, numbers, counts in blocks:
-        held, weights = joined.setdefault(base, ([], []))
-        held.extend(numbers)
-        weights.extend(counts)
-    for base, (held, weights) in joined.items():
-        yield base, held, weights
