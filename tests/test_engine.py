@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import io
 import random
 from collections import Counter
 from datetime import datetime, timedelta
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from whoosh import query as whoosh_query
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.structfile import StructFile
 
@@ -19,6 +20,7 @@ from searchlib import Article
 from searchlib.analysis import Stemmer
 from searchlib.engine import codec, postings, writing
 from searchlib.engine.directory import Engine
+from searchlib.engine.fields import TermListPositions
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.integrity import check
 from searchlib.engine.reading import Searcher
@@ -220,10 +222,62 @@ def test_a_query_looks_each_term_up_once_and_skips_small_fields_without_it(
         assert len(looked_up) == 3
 
 
+def _postings_blocks() -> list[tuple[list[int], list[float], list[bytes]]]:
+    """Blocks that need each width of gaps, counts and positions' lengths, in order."""
+    randomly = random.Random(7)
+    return [
+        ([0, 1, 5, 255], [1.0] * 4, [b""] * 4),  # no counts, no positions
+        ([300, 301, 40_000], [2.0, 255.0, 3.0], [b"\x01", b"\x02" * 300, b"\x03"]),
+        ([140_000, 140_001], [256.0, 65_535.0], [b"\x00\x01", b"\x05"]),
+        ([10**9], [70_000.0], [b"\x07"]),  # a count too large for 16 bits: a float
+        (list(range(10**9 + 1, 10**9 + 129)), [0.5] * 128, [b"\x01\x02"] * 128),
+        (
+            sorted(randomly.sample(range(2 * 10**9, 2 * 10**9 + 5000), 100)),
+            [float(randomly.randint(1, 9)) for _ in range(100)],
+            [bytes(randomly.randint(1, 99) for _ in range(3)) for _ in range(100)],
+        ),
+    ]
+
+
+def test_blocks_of_postings_read_back_in_every_width_of_numbers_counts_and_positions() -> None:
+    import numpy
+
+    blocks = _postings_blocks()
+    data, previous = WHOOSH3_HEADER_MAGIC, 0
+    for place, (numbers, weights, values) in enumerate(blocks):
+        last = place == len(blocks) - 1
+        data += codec.encoded_block(previous, numbers, weights, values, last, 1)
+        previous = numbers[-1]
+    numbers = [number for block in blocks for number in block[0]]
+    weights = [weight for block in blocks for weight in block[1]]
+    values = [value for block in blocks for value in block[2]]
+    read = list(codec.read_blocks(data))
+    assert [number for found, _ in read for number in found] == numbers
+    assert [float(count) for _, counts in read for count in counts] == weights
+    found, counts = codec.read_arrays(data, numpy)
+    assert found.dtype == numpy.int64 and counts.dtype == numpy.float64
+    assert (found.tolist(), counts.tolist()) == (numbers, weights)
+    assert [value for _, held in codec.read_values(data) for value in held] == values
+    # Only the blocks that may hold 40,000 or 10**9: the second and the fourth.
+    among = [number for found, _ in codec.read_values(data, [40_000, 10**9]) for number in found]
+    assert among == [300, 301, 40_000, 10**9]
+    positions = TermListPositions()
+    matcher = codec.BlockMatcher(StructFile(io.BytesIO(data)), 0, len(data), positions)
+    read = []
+    while matcher.is_active():
+        read.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    assert read == list(zip(numbers, weights, values, strict=True))
+    matcher.reset()
+    matcher.skip_to(140_001)
+    assert (matcher.id(), matcher.weight()) == (140_001, 65_535)
+    matcher.skip_to(10**9 + 64)
+    assert (matcher.id(), matcher.value()) == (10**9 + 64, b"\x01\x02")
+
+
 def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: Path) -> None:
-    header = pickle.dumps((128, 9000, 3.5, None, 1, 200), protocol=2)
     path = tmp_path / "segment"
-    path.write_bytes(b"junk" + header + b"data that follows" + b"terms table")
+    path.write_bytes(b"junk" + b"postings data" + b"terms table")
     reads = []
 
     class Part(SubFile):  # type: ignore[misc]
@@ -232,21 +286,19 @@ def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: 
             return super().read(size)
 
     with path.open("rb") as whole:
-        postings = StructFile(Part(whole, 4, len(header) + 17))
-        table = StructFile(Part(whole, 4 + len(header) + 17, 11))
+        postings = StructFile(Part(whole, 4, 13))
+        table = StructFile(Part(whole, 17, 11))
         columns = SimpleNamespace(open_file=lambda name: StructFile(Part(whole, 0, 4)))
         leaf = SimpleNamespace(
             _terms=SimpleNamespace(_postfile=postings, _dbfile=table),
             _perdoc=SimpleNamespace(_storage=columns),
         )
         read_segment_directly(leaf)
-        assert postings.read_pickle() == (128, 9000, 3.5, None, 1, 200)
-        assert postings.tell() == len(header) and postings.read(4) == b"data"
-        assert len(reads) == 2  # the bytes unpickled, then the 4 after them
         assert (table.get(6, 5), table.get(6, 50), table.get(20, 5)) == (b"table", b"table", b"")
-        assert table.get_byte(0) == ord("t") and postings.get(len(header), 4) == b"data"
+        assert table.get_byte(0) == ord("t") and postings.get(9, 4) == b"data"
+        assert postings.get(9, 40) == b"data"  # not past the part's end
         assert columns.open_file("stored").get(1, 2) == b"un"  # a column: stored fields
-        assert len(reads) == 2
+        assert reads == []  # each read the whole file's, not through the part
 
 
 def test_an_index_s_bytes_are_split_into_parts_that_add_up_to_its_files(tmp_path: Path) -> None:

@@ -56,42 +56,13 @@ class FieldWriter(W3FieldWriter):
         previous = 0
         for numbers, weights, values, last in chain([first], blocks):
             _count_block(info, numbers, weights)
-            self._write_block(previous, numbers, weights, values, last)
+            compression = self._codec._compression
+            self._postfile.write(
+                encoded_block(previous, numbers, weights, values, last, compression)
+            )
             previous = numbers[-1]
         info.set_extent(start, self._postfile.tell() - start)
         return info
-
-    def _write_block(
-        self,
-        previous: int,
-        numbers: list[int],
-        weights: list[float],
-        values: list[bytes],
-        last: bool,
-    ) -> None:
-        """Write a block (see ``_HEADER``); ``previous``: the last number of the term's block
-        before, or 0."""
-        flags, columns = _packed_numbers(previous, numbers, weights)
-        positions = b""
-        if any(values):
-            lengths_code, lengths = _packed([len(value) for value in values], _LENGTHS)
-            flags |= lengths_code << _LENGTHS_SHIFT
-            positions = lengths + b"".join(values)
-        columns, compressed = self._compressed(columns)
-        flags |= _NUMBERS_COMPRESSED if compressed else 0
-        positions, compressed = self._compressed(positions)
-        flags |= _POSITIONS_COMPRESSED if compressed else 0
-        header = _HEADER.pack(flags, len(numbers), numbers[-1], max(weights), len(columns))
-        size = len(header) + len(columns) + len(positions)
-        self._postfile.write_int(-size if last else size)
-        self._postfile.write(header + columns + positions)
-
-    def _compressed(self, data: bytes) -> tuple[bytes, bool]:
-        if len(data) >= COMPRESS_FROM:
-            packed = zlib.compress(data, self._codec._compression)
-            if len(packed) < len(data):
-                return packed, True
-        return data, False
 
     def start_term(self, text: bytes) -> None:
         # Whoosh's per-posting calls would write its own block format, which searchlib's
@@ -129,6 +100,41 @@ _POSITIONS_COMPRESSED = 128
 _WIDTH = {"B": 1, "H": 2, "I": 4, "f": 4}
 _NUMPY_TYPES = {"B": "<u1", "H": "<u2", "I": "<u4", "f": "<f4"}
 _SWAPPED = sys.byteorder == "big"
+
+
+def encoded_block(
+    previous: int,
+    numbers: list[int],
+    weights: list[float],
+    values: list[bytes],
+    last: bool,
+    compression: int,
+) -> bytes:
+    """A block of postings as written: document ``numbers`` in order, after ``previous``
+    (the last of the term's block before, or 0), their ``weights`` (counts) and ``values``
+    (positions, encoded), each part compressed at zlib level ``compression`` if that
+    makes it smaller; ``last``: whether it is the term's last block."""
+    flags, columns = _packed_numbers(previous, numbers, weights)
+    positions = b""
+    if any(values):
+        lengths_code, lengths = _packed([len(value) for value in values], _LENGTHS)
+        flags |= lengths_code << _LENGTHS_SHIFT
+        positions = lengths + b"".join(values)
+    columns, compressed = _compressed(columns, compression)
+    flags |= _NUMBERS_COMPRESSED if compressed else 0
+    positions, compressed = _compressed(positions, compression)
+    flags |= _POSITIONS_COMPRESSED if compressed else 0
+    header = _HEADER.pack(flags, len(numbers), numbers[-1], max(weights), len(columns))
+    size = len(header) + len(columns) + len(positions)
+    return _BLOCK_SIZE.pack(-size if last else size) + header + columns + positions
+
+
+def _compressed(data: bytes, level: int) -> tuple[bytes, bool]:
+    if len(data) >= COMPRESS_FROM:
+        packed = zlib.compress(data, level)
+        if len(packed) < len(data):
+            return packed, True
+    return data, False
 
 
 def _packed(numbers: Sequence[int], typecodes: Sequence[str]) -> tuple[int, bytes]:

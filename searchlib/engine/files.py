@@ -44,9 +44,7 @@ def read_segment_directly(leaf: Any) -> None:
     per-document columns (stored fields, exact forms): parts (``SubFile``) of the segment's
     one file, each read a seek and a read of it through four Python calls. They get a
     ``get`` that seeks and reads the file at once (a term look-up makes some five, a term's
-    postings one, a stored article two); the postings, the file's ``peek`` too, so that
-    Python's unpickler reads a block's pickled header in one call, not in some
-    twenty-five."""
+    postings one, a stored article two)."""
     terms = getattr(leaf, "_terms", None)  # an empty index's reader has none
     if terms is None:
         return
@@ -56,12 +54,6 @@ def read_segment_directly(leaf: Any) -> None:
     if not hasattr(whole, "peek") or getattr(table.file, "_file", None) is not whole:
         return
     table.get, postings.get = _direct_get(whole, table.file), _direct_get(whole, part)
-
-    def peek(size: int = 1) -> bytes:
-        whole.seek(part._offset + part._pos)
-        return whole.peek(size)[: part._length - part._pos]
-
-    part.peek = peek
     columns = getattr(getattr(leaf, "_perdoc", None), "_storage", None)
     if columns is not None and hasattr(columns, "open_file"):
         columns.open_file = _opening_directly(columns.open_file, whole)
