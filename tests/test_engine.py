@@ -18,7 +18,7 @@ from whoosh.filedb.structfile import StructFile
 
 from searchlib import Article
 from searchlib.analysis import Stemmer
-from searchlib.engine import codec, postings, writing
+from searchlib.engine import blocks, codec, postings, writing
 from searchlib.engine.directory import Engine
 from searchlib.engine.fields import TermListPositions
 from searchlib.engine.files import read_segment_directly
@@ -242,24 +242,24 @@ def _postings_blocks() -> list[tuple[list[int], list[float], list[bytes]]]:
 def test_blocks_of_postings_read_back_in_every_width_of_numbers_counts_and_positions() -> None:
     import numpy
 
-    blocks = _postings_blocks()
+    written = _postings_blocks()
     data, previous = WHOOSH3_HEADER_MAGIC, 0
-    for place, (numbers, weights, values) in enumerate(blocks):
-        last = place == len(blocks) - 1
-        data += codec.encoded_block(previous, numbers, weights, values, last, 1)
+    for place, (numbers, weights, values) in enumerate(written):
+        last = place == len(written) - 1
+        data += blocks.encoded_block(previous, numbers, weights, values, last, 1)
         previous = numbers[-1]
-    numbers = [number for block in blocks for number in block[0]]
-    weights = [weight for block in blocks for weight in block[1]]
-    values = [value for block in blocks for value in block[2]]
-    read = list(codec.read_blocks(data))
+    numbers = [number for block in written for number in block[0]]
+    weights = [weight for block in written for weight in block[1]]
+    values = [value for block in written for value in block[2]]
+    read = list(blocks.read_blocks(data))
     assert [number for found, _ in read for number in found] == numbers
     assert [float(count) for _, counts in read for count in counts] == weights
-    found, counts = codec.read_arrays(data, numpy)
+    found, counts = blocks.read_arrays(data, numpy)
     assert found.dtype == numpy.int64 and counts.dtype == numpy.float64
     assert (found.tolist(), counts.tolist()) == (numbers, weights)
-    assert [value for _, held in codec.read_values(data) for value in held] == values
+    assert [value for _, held in blocks.read_values(data) for value in held] == values
     # Only the blocks that may hold 40,000 or 10**9: the second and the fourth.
-    among = [number for found, _ in codec.read_values(data, [40_000, 10**9]) for number in found]
+    among = [number for found, _ in blocks.read_values(data, [40_000, 10**9]) for number in found]
     assert among == [300, 301, 40_000, 10**9]
     positions = TermListPositions()
     matcher = codec.BlockMatcher(StructFile(io.BytesIO(data)), 0, len(data), positions)

@@ -1,12 +1,222 @@
-"""A term's postings read from its entry in one segment, whole blocks at a time: Whoosh's
-per-posting matcher calls cost some ten times more."""
+"""Blocks of postings, written and read: a term's postings in one segment, whole blocks at a
+time (Whoosh's per-posting matcher calls cost some ten times more), read from its entry.
+
+A block: its size in bytes (negative for a term's last block), ``HEADER``, then two parts.
+The first holds the gaps between document numbers (the first one's from the last number of
+the block before, or 0) and the counts, as arrays of the narrowest unsigned integers that
+hold them (counts as 32-bit floats when they aren't whole): what ranking reads, with
+``array`` or NumPy and no unpickling. The second holds each posting's positions
+(``TermListPositions``), after an array of their lengths: only phrases read it. Each part is
+compressed apart.
+"""
 
 from __future__ import annotations
 
+import sys
+import zlib
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence, Set
+from itertools import accumulate, pairwise
+from struct import Struct
 from typing import Any
 
-from searchlib.engine.codec import read_arrays, read_blocks, read_values
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+
+COMPRESS_FROM = 64
+"""A block's part this many bytes or more is compressed, if that makes it smaller."""
+
+BLOCK_SIZE = Struct("!i")
+"""A block's size (Whoosh's own int)."""
+HEADER = Struct("<BHIfH")
+"""Flags, postings, last document number, top count, and the first part's length."""
+_GAPS = ("B", "H", "I")
+_COUNTS = ("", "B", "H", "f")
+"""The counts' arrays; none when every count is 1."""
+_LENGTHS = ("", "B", "H", "I")
+"""The arrays of positions' lengths; none when no posting has positions."""
+_COUNTS_SHIFT = 2
+_LENGTHS_SHIFT = 4
+_NUMBERS_COMPRESSED = 64
+_POSITIONS_COMPRESSED = 128
+_WIDTH = {"B": 1, "H": 2, "I": 4, "f": 4}
+_NUMPY_TYPES = {"B": "<u1", "H": "<u2", "I": "<u4", "f": "<f4"}
+_SWAPPED = sys.byteorder == "big"
+
+
+def encoded_block(
+    previous: int,
+    numbers: list[int],
+    weights: list[float],
+    values: list[bytes],
+    last: bool,
+    compression: int,
+) -> bytes:
+    """A block of postings as written: document ``numbers`` in order, after ``previous``
+    (the last of the term's block before, or 0), their ``weights`` (counts) and ``values``
+    (positions, encoded), each part compressed at zlib level ``compression`` if that
+    makes it smaller; ``last``: whether it is the term's last block."""
+    flags, columns = _packed_numbers(previous, numbers, weights)
+    positions = b""
+    if any(values):
+        lengths_code, lengths = _packed([len(value) for value in values], _LENGTHS)
+        flags |= lengths_code << _LENGTHS_SHIFT
+        positions = lengths + b"".join(values)
+    columns, compressed = _compressed(columns, compression)
+    flags |= _NUMBERS_COMPRESSED if compressed else 0
+    positions, compressed = _compressed(positions, compression)
+    flags |= _POSITIONS_COMPRESSED if compressed else 0
+    header = HEADER.pack(flags, len(numbers), numbers[-1], max(weights), len(columns))
+    size = len(header) + len(columns) + len(positions)
+    return BLOCK_SIZE.pack(-size if last else size) + header + columns + positions
+
+
+def _compressed(data: bytes, level: int) -> tuple[bytes, bool]:
+    if len(data) >= COMPRESS_FROM:
+        packed = zlib.compress(data, level)
+        if len(packed) < len(data):
+            return packed, True
+    return data, False
+
+
+def _packed(numbers: Sequence[int], typecodes: Sequence[str]) -> tuple[int, bytes]:
+    """``numbers`` as a little-endian array of the narrowest of ``typecodes`` that holds
+    them (the first, if empty, holds none), and its place in ``typecodes``."""
+    largest = max(numbers)
+    code = next(
+        place
+        for place, typecode in enumerate(typecodes)
+        if typecode and largest < 1 << (8 * array(typecode).itemsize)
+    )
+    return code, _little_endian(array(typecodes[code], numbers))
+
+
+def _little_endian(values: array[Any]) -> bytes:
+    if _SWAPPED:
+        values.byteswap()
+    return values.tobytes()
+
+
+def _packed_numbers(previous: int, numbers: list[int], weights: list[float]) -> tuple[int, bytes]:
+    """A block's flags for its gaps and counts, and the first part: both arrays."""
+    gaps_code, gaps = _packed(
+        [number - before for before, number in pairwise([previous, *numbers])], _GAPS
+    )
+    flags = gaps_code
+    if any(weight != 1.0 for weight in weights):
+        if all(weight.is_integer() for weight in weights) and max(weights) < 1 << 16:
+            counts_code, counts = _packed([int(weight) for weight in weights], _COUNTS)
+        else:
+            counts_code, counts = len(_COUNTS) - 1, _little_endian(array("f", weights))
+        flags |= counts_code << _COUNTS_SHIFT
+        gaps += counts
+    return flags, gaps
+
+
+def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, int, bytes, bytes]]:
+    """Each block of a term's postings ``data`` (the term's whole extent in the postings
+    file, read at once) as written: its size in bytes, its flags, its count of postings,
+    its last document number, and its two parts (see ``HEADER``), as stored."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("no postings at this place of the postings file")
+    position = 4
+    while True:
+        (size,) = BLOCK_SIZE.unpack_from(data, position)
+        start = position + BLOCK_SIZE.size
+        flags, count, last, _, numbers_size = HEADER.unpack_from(data, start)
+        middle = start + HEADER.size + numbers_size
+        end = start + abs(size)
+        yield (
+            end - position,
+            flags,
+            count,
+            last,
+            data[start + HEADER.size : middle],
+            data[middle:end],
+        )
+        if size < 0:
+            return
+        position = end
+
+
+def block_columns(flags: int, count: int, part: bytes) -> tuple[array[int], Sequence[float]]:
+    """A block's gaps between document numbers and its counts, from its first part."""
+    if flags & _NUMBERS_COMPRESSED:
+        part = zlib.decompress(part)
+    gaps_type = _GAPS[flags & 3]
+    gaps = _array(gaps_type, part[: count * _WIDTH[gaps_type]])
+    counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
+    if not counts_type:
+        return gaps, [1] * count
+    return gaps, _array(counts_type, part[count * _WIDTH[gaps_type] :])
+
+
+def _array(typecode: str, data: bytes) -> array[Any]:
+    values = array(typecode, data)
+    if _SWAPPED:
+        values.byteswap()
+    return values
+
+
+def read_blocks(data: bytes) -> Iterator[tuple[list[int], Sequence[float]]]:
+    """The document numbers and counts of each block of a term's postings ``data`` (see
+    ``written_blocks``)."""
+    previous = 0
+    for _, flags, count, last, numbers, _ in written_blocks(data):
+        gaps, counts = block_columns(flags, count, numbers)
+        found = list(accumulate(gaps, initial=previous))
+        del found[0]
+        yield found, counts
+        previous = last
+
+
+def read_arrays(data: bytes, numpy: Any) -> tuple[Any, Any]:
+    """The document numbers (64-bit integers) and counts (floats) of all of a term's
+    postings ``data``, as NumPy arrays (``numpy``: the module, imported by the caller)."""
+    gaps, counts = [], []
+    for _, flags, count, _, numbers, _ in written_blocks(data):
+        if flags & _NUMBERS_COMPRESSED:
+            numbers = zlib.decompress(numbers)
+        gaps_type = _GAPS[flags & 3]
+        gaps.append(numpy.frombuffer(numbers, _NUMPY_TYPES[gaps_type], count))
+        counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
+        if counts_type:
+            offset = count * _WIDTH[gaps_type]
+            counts.append(numpy.frombuffer(numbers, _NUMPY_TYPES[counts_type], count, offset))
+        else:
+            counts.append(numpy.ones(count))
+    found = numpy.cumsum(numpy.concatenate(gaps), dtype=numpy.int64)
+    return found, numpy.concatenate(counts).astype(float)
+
+
+def read_values(
+    data: bytes, among: Sequence[int] | None = None
+) -> Iterator[tuple[list[int], list[bytes]]]:
+    """The document numbers and values (a posting's positions, as its field's format
+    encodes them) of each block of a term's postings ``data`` (see ``written_blocks``);
+    with ``among`` (document numbers, in order), only of the blocks that may hold one of
+    them."""
+    first = previous = 0
+    for _, flags, count, last, numbers, positions in written_blocks(data):
+        # A block holds numbers from the one after the last block's last to its own last.
+        if among is None or bisect_left(among, first) < bisect_right(among, last):
+            gaps, _ = block_columns(flags, count, numbers)
+            found = list(accumulate(gaps, initial=previous))
+            del found[0]
+            yield found, block_positions(flags, count, positions)
+        first, previous = last + 1, last
+
+
+def block_positions(flags: int, count: int, part: bytes) -> list[bytes]:
+    """Each posting's positions, from a block's second part."""
+    lengths_type = _LENGTHS[flags >> _LENGTHS_SHIFT & 3]
+    if not lengths_type:
+        return [b""] * count
+    if flags & _POSITIONS_COMPRESSED:
+        part = zlib.decompress(part)
+    lengths = _array(lengths_type, part[: count * _WIDTH[lengths_type]])
+    ends = list(accumulate(lengths, initial=count * _WIDTH[lengths_type]))
+    return [part[start:end] for start, end in pairwise(ends)]
 
 
 def term_blocks(base: int, leaf: Any, info: Any) -> Iterator[tuple[int, Any, Any]]:

@@ -8,9 +8,10 @@ from itertools import accumulate
 
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import SimpleAnalyzer
-from whoosh.columns import CompressedBytesColumn, VarBytesColumn
+from whoosh.columns import VarBytesColumn
 from whoosh.formats import Positions
 
+from searchlib.engine.columns import DictionaryColumn
 from searchlib.schema import FIELDS, Field
 
 FORMS_FIELD = next(field.name for field in FIELDS if field.kind == "forms")
@@ -25,7 +26,7 @@ def _whoosh_field(field: Field) -> whoosh_fields.FieldType:
         text.format = TermListPositions(field_boost=text.format.field_boost)
         return text
     if field.kind == "forms":
-        return whoosh_fields.COLUMN(CompressedBytesColumn())
+        return whoosh_fields.COLUMN(DictionaryColumn())
     if field.kind == "signature":
         # Hashes don't compress.
         return whoosh_fields.COLUMN(VarBytesColumn())

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import os
 import pickle
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.columns import VarBytesColumn
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 from whoosh.system import unpack_ushort
 
-from searchlib.engine.codec import TERM_PROTOCOL, written_blocks
+from searchlib.engine.blocks import written_blocks
+from searchlib.engine.codec import TERM_PROTOCOL
+from searchlib.engine.columns import DictionaryColumn
 from searchlib.engine.fields import FORMS_FIELD, SIGNATURE_FIELD
 from searchlib.engine.files import (
     INDEX_NAME,
@@ -138,13 +138,13 @@ def _column_bytes(
 
 def _stored_bytes(file: StructFile, size: int, documents: int) -> Counter[str]:
     """The stored fields' column by field: each document's compressed value shared out by
-    the uncompressed size of each field's value; the column's own bookkeeping apart."""
-    # Whoosh's stored column: a pickled dictionary per document, compressed, as bytes.
-    values = VarBytesColumn().reader(file, 0, size, documents)
+    the uncompressed size of each field's value; the column's own bookkeeping (and its
+    dictionary) apart."""
+    values = DictionaryColumn().reader(file, 0, size, documents)
     shares: Counter[str] = Counter()
     for number in range(documents):
-        compressed = values[number]
-        fields = pickle.loads(zlib.decompress(compressed)) if compressed else {}
+        compressed = values.compressed(number)
+        fields = pickle.loads(values[number]) if compressed else {}
         whole = len(pickle.dumps(fields, 2))
         for field, value in fields.items():
             shares[field] += len(compressed) * len(pickle.dumps(value, 2)) / whole
