@@ -13,6 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from whoosh.codec import whoosh3
 
 from searchlib import (
     Article,
@@ -28,10 +29,12 @@ from searchlib import (
     SkippedFileWarning,
 )
 from searchlib.analysis import words
+from searchlib.engine import columns
 from searchlib.engine.reading import Searcher
 from searchlib.engine.writing import Writer
 from searchlib.indexing.progress import count_items
 from searchlib.indexing.workers import FileShare
+from searchlib.schema import FORMAT_VERSION
 from searchlib.search import phrases
 from searchlib.storage.integrity import check
 from searchlib.storage.vocabulary import FILENAME, Vocabulary
@@ -773,6 +776,21 @@ def test_an_index_of_another_format_is_refused_by_its_own_name_with_what_to_do(
     assert message.startswith(f"the index in {tmp_path / 'sharded'} was built with format '6'")
     assert "analyzer" not in message and message.endswith("index your articles again")
     assert any("index your articles again" in problem for problem in check(tmp_path / "sharded"))
+
+
+def test_the_check_of_an_index_of_another_format_says_so_and_not_that_it_is_damaged(
+    tmp_path: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Format 7 kept stored fields in Whoosh's own column, which format 8 can't read.
+    monkeypatch.setattr(columns, "STORED_COLUMN", whoosh3.STORED_COLUMN)
+    with Index(tmp_path / "index") as index:
+        index.add_folder(articles)
+    monkeypatch.undo()
+    Vocabulary(tmp_path / "index").set_metadata({"format": "7"})
+    assert check(tmp_path / "index") == [
+        f"built with format '7' (this searchlib: '{FORMAT_VERSION}'): delete the folder and "
+        "index your articles again"
+    ]
 
 
 def test_an_index_without_its_vocabulary_is_refused_not_recreated(

@@ -37,7 +37,15 @@ def check(path: str | os.PathLike[str]) -> list[str]:
         return problems + _vocabulary_problems(directory / FILENAME)
     if not Engine.exists(directory):
         raise IndexNotFoundError(f"no index in {directory}; build one with `searchlib index PATH`")
-    return engine_integrity.check(directory) + _vocabulary_problems(directory / FILENAME)
+    vocabulary = _vocabulary_problems(directory / FILENAME)
+    if any(problem.startswith(_INCOMPATIBLE) for problem in vocabulary):
+        # Segments of another format read as damaged ones: the format is what to fix.
+        return vocabulary
+    return engine_integrity.check(directory) + vocabulary
+
+
+_INCOMPATIBLE = "built with"
+"""How the problem of an index built with another analyzer or format starts."""
 
 
 def _vocabulary_problems(file: Path) -> list[str]:
@@ -55,5 +63,7 @@ def _vocabulary_problems(file: Path) -> list[str]:
     if not metadata:
         problems.append(f"{file.name} records no analyzer: creating the index was cut short")
     elif differing := incompatibility(metadata):
-        problems.append(f"built with {differing}: delete the folder and index your articles again")
+        problems.append(
+            f"{_INCOMPATIBLE} {differing}: delete the folder and index your articles again"
+        )
     return problems
