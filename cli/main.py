@@ -178,8 +178,8 @@ def stats(index_path: Path | None, as_json: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context, index_path: Path | None) -> None:
     """Verify an index: open every segment, compare the documents it holds with the table
-    of contents, read every stored article and the vocabulary. Exit 0 when all is well, 2
-    with one line on stderr per problem.
+    of contents, read every stored article, every term's postings and the vocabulary. Exit
+    0 when all is well, 2 with one line on stderr per problem.
 
     \b
     Example:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from whoosh import query as whoosh_query
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.structfile import StructFile
 
@@ -20,7 +21,7 @@ from searchlib import Article
 from searchlib.analysis import Stemmer
 from searchlib.engine import blocks, codec, postings, writing
 from searchlib.engine.directory import Engine
-from searchlib.engine.fields import TermListPositions
+from searchlib.engine.fields import FORMS_FIELD, TermListPositions
 from searchlib.engine.files import read_segment_directly
 from searchlib.engine.integrity import check
 from searchlib.engine.reading import Searcher
@@ -72,7 +73,8 @@ def _build(directory: Path, memory_mb: int = 256, own_format: bool = True) -> li
         ]
         if own_format:
             _assert_read_back(searcher, postings)
-    assert check(directory) == []
+    if own_format:  # the check reads searchlib's blocks of postings, not Whoosh's
+        assert check(directory) == []
     return [postings, statistics, found]
 
 
@@ -273,6 +275,98 @@ def test_blocks_of_postings_read_back_in_every_width_of_numbers_counts_and_posit
     assert (matcher.id(), matcher.weight()) == (140_001, 65_535)
     matcher.skip_to(10**9 + 64)
     assert (matcher.id(), matcher.value()) == (10**9 + 64, b"\x01\x02")
+
+
+_FLAGS = len(WHOOSH3_HEADER_MAGIC) + blocks.BLOCK_SIZE.size
+"""Where a term's first block's flags are in its postings."""
+
+
+@pytest.mark.parametrize(
+    ("damage", "damaged_part"),
+    [(0b01, "numbers"), (0b11_0000, "positions")],  # gaps, positions' lengths as 16 bits
+)
+def test_a_damaged_block_of_postings_is_refused_not_read_as_other_postings(
+    damage: int, damaged_part: str
+) -> None:
+    import numpy
+
+    written = blocks.encoded_block(0, [3, 9], [1.0, 2.0], [b"\x01", b"\x02\x03"], True, 1)
+    data = bytearray(WHOOSH3_HEADER_MAGIC + written)
+    data[_FLAGS] ^= damage
+    matcher = codec.BlockMatcher(StructFile(io.BytesIO(data)), 0, len(data), TermListPositions())
+    readers = [lambda: list(blocks.read_values(bytes(data)))]
+    if damaged_part == "numbers":
+        readers += [
+            lambda: list(blocks.read_blocks(bytes(data))),
+            lambda: blocks.read_arrays(bytes(data), numpy),
+            matcher.id,
+        ]
+    else:
+        readers.append(matcher.value)
+    for reader in readers:
+        with pytest.raises(ValueError, match=f"damaged: its {damaged_part} don't fill it"):
+            reader()
+
+
+@pytest.mark.parametrize(
+    ("numbers", "change", "problem"),
+    [
+        ([3, 9], {}, None),
+        ([3, 3], {}, "are out of order"),
+        ([3, 9], {"last": 8}, "are out of order"),  # the header's last number
+        ([3, 9], {"after": b"\x00"}, "don't fill their place in the postings file"),
+        ([3, 9], {"documents": 9}, "name document 9 of a segment of 9"),
+        ([3, 9], {"counted": 3}, "are 2, where the term's entry counts 3"),
+    ],
+)
+def test_the_check_of_a_term_s_postings_finds_what_reads_but_is_wrong(
+    numbers: list[int], change: dict[str, Any], problem: str | None
+) -> None:
+    written = blocks.encoded_block(0, numbers, [1.0, 2.0], [b"\x01", b"\x02"], True, 1)
+    data = bytearray(WHOOSH3_HEADER_MAGIC + written + change.get("after", b""))
+    if "last" in change:
+        struct.pack_into("<I", data, _FLAGS + 3, change["last"])  # after flags and count
+    leaf = SimpleNamespace(
+        _terms=SimpleNamespace(_postfile=StructFile(io.BytesIO(data))),
+        doc_count_all=lambda: change.get("documents", 10),
+    )
+    info = SimpleNamespace(
+        is_inlined=lambda: False,
+        extent=lambda: (0, (len(data),)),
+        doc_frequency=lambda: change.get("counted", 2),
+    )
+    assert blocks.postings_problem(leaf, info) == problem
+
+
+@pytest.mark.parametrize("damaged", ["postings", "exact forms"])
+def test_the_check_reads_every_term_s_postings_and_word_forms_as_searches_read_them(
+    tmp_path: Path, damaged: str
+) -> None:
+    engine = Engine.create(tmp_path / "index")
+    stemmer = Stemmer()
+    with engine.writer(timeout=1) as writer:
+        for article in _articles():
+            writer.update(to_document(article, stemmer))
+    assert check(engine.directory) == []
+    with engine.searcher() as searcher:
+        ((_, leaf, info),) = searcher._term_infos("body", "budget")
+        part = leaf._terms._postfile.file  # the postings file: part of the segment's file
+        path, start = part._file.name, part._offset + info.extent()[0] + _FLAGS
+        if damaged == "exact forms":  # the first document's, compressed
+            columns = leaf._perdoc._storage.a  # the segment's file
+            start, _ = columns.range(W3Codec.column_filename(leaf.segment(), FORMS_FIELD))
+    with open(path, "r+b") as segment:
+        segment.seek(start)
+        byte = segment.read(1)[0]
+        segment.seek(start)
+        segment.write(bytes([byte ^ 0b01]))  # a block's gaps as 16 bits; zlib's header
+    (problem,) = check(engine.directory)
+    assert problem.endswith(
+        ": the postings of body term 'budget' can't be read (ValueError: a block of "
+        "postings is damaged: its numbers don't fill it)"
+        if damaged == "postings"
+        else "can't be read (error: Error -3 while decompressing data: incorrect header check)"
+    )
 
 
 def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ _COUNTS_SHIFT = 2
 _LENGTHS_SHIFT = 4
 _NUMBERS_COMPRESSED = 64
 _POSITIONS_COMPRESSED = 128
-_WIDTH = {"B": 1, "H": 2, "I": 4, "f": 4}
+_WIDTH = {"": 0, "B": 1, "H": 2, "I": 4, "f": 4}
 _NUMPY_TYPES = {"B": "<u1", "H": "<u2", "I": "<u4", "f": "<f4"}
 _SWAPPED = sys.byteorder == "big"
 
@@ -141,14 +141,23 @@ def written_blocks(data: bytes) -> Iterator[tuple[int, int, int, int, bytes, byt
 
 def block_columns(flags: int, count: int, part: bytes) -> tuple[array[int], Sequence[float]]:
     """A block's gaps between document numbers and its counts, from its first part."""
-    if flags & _NUMBERS_COMPRESSED:
-        part = zlib.decompress(part)
-    gaps_type = _GAPS[flags & 3]
+    part, gaps_type, counts_type = _numbers_part(flags, count, part)
     gaps = _array(gaps_type, part[: count * _WIDTH[gaps_type]])
-    counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
     if not counts_type:
         return gaps, [1] * count
     return gaps, _array(counts_type, part[count * _WIDTH[gaps_type] :])
+
+
+def _numbers_part(flags: int, count: int, part: bytes) -> tuple[bytes, str, str]:
+    """A block's first part as written, and the typecodes of its gaps and counts (``""``:
+    no counts); raises ``ValueError`` if its length isn't theirs (a damaged block would
+    read as other numbers)."""
+    if flags & _NUMBERS_COMPRESSED:
+        part = zlib.decompress(part)
+    gaps_type, counts_type = _GAPS[flags & 3], _COUNTS[flags >> _COUNTS_SHIFT & 3]
+    if len(part) != count * (_WIDTH[gaps_type] + _WIDTH[counts_type]):
+        raise ValueError("a block of postings is damaged: its numbers don't fill it")
+    return part, gaps_type, counts_type
 
 
 def _array(typecode: str, data: bytes) -> array[Any]:
@@ -174,12 +183,9 @@ def read_arrays(data: bytes, numpy: Any) -> tuple[Any, Any]:
     """The document numbers (64-bit integers) and counts (floats) of all of a term's
     postings ``data``, as NumPy arrays (``numpy``: the module, imported by the caller)."""
     gaps, counts = [], []
-    for _, flags, count, _, numbers, _ in written_blocks(data):
-        if flags & _NUMBERS_COMPRESSED:
-            numbers = zlib.decompress(numbers)
-        gaps_type = _GAPS[flags & 3]
+    for _, flags, count, _, part, _ in written_blocks(data):
+        numbers, gaps_type, counts_type = _numbers_part(flags, count, part)
         gaps.append(numpy.frombuffer(numbers, _NUMPY_TYPES[gaps_type], count))
-        counts_type = _COUNTS[flags >> _COUNTS_SHIFT & 3]
         if counts_type:
             offset = count * _WIDTH[gaps_type]
             counts.append(numpy.frombuffer(numbers, _NUMPY_TYPES[counts_type], count, offset))
@@ -216,6 +222,8 @@ def block_positions(flags: int, count: int, part: bytes) -> list[bytes]:
         part = zlib.decompress(part)
     lengths = _array(lengths_type, part[: count * _WIDTH[lengths_type]])
     ends = list(accumulate(lengths, initial=count * _WIDTH[lengths_type]))
+    if ends[-1] != len(part):
+        raise ValueError("a block of postings is damaged: its positions don't fill it")
     return [part[start:end] for start, end in pairwise(ends)]
 
 
@@ -250,6 +258,31 @@ def term_values(
         yield numbers, values
         return
     yield from read_values(_extent(leaf, info), among)
+
+
+def postings_problem(leaf: Any, info: Any) -> str | None:
+    """What is wrong with the postings of the term whose entry in segment ``leaf`` is
+    ``info``, every block read in full (``None``: nothing): numbers out of order or past
+    the segment's documents, or not as many as the entry counts. Raises what reading a
+    damaged block raises (``ValueError``, ``zlib.error``, ``struct.error``)."""
+    if info.is_inlined():
+        return None
+    data = _extent(leaf, info)
+    held = size = previous = 0
+    for block_size, flags, count, last, numbers, positions in written_blocks(data):
+        gaps, _ = block_columns(flags, count, numbers)
+        block_positions(flags, count, positions)
+        # A term's first document may be 0, a gap of 0; never a later one.
+        if 0 in gaps[1 if held == 0 else 0 :] or previous + sum(gaps) != last:
+            return "are out of order"
+        held, size, previous = held + count, size + block_size, last
+    if len(WHOOSH3_HEADER_MAGIC) + size != len(data):
+        return "don't fill their place in the postings file"
+    if previous >= leaf.doc_count_all():
+        return f"name document {previous} of a segment of {leaf.doc_count_all()}"
+    if held != info.doc_frequency():
+        return f"are {held}, where the term's entry counts {info.doc_frequency()}"
+    return None
 
 
 def prefix_counts(

@@ -3,6 +3,7 @@ read but not changed."""
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
-from searchlib.engine.fields import whoosh_schema
+from searchlib.engine.blocks import postings_problem
+from searchlib.engine.fields import FORMS_FIELD, whoosh_schema
 from searchlib.engine.files import (
     INDEX_NAME,
     OPEN_ATTEMPTS,
@@ -19,13 +21,15 @@ from searchlib.engine.files import (
     describe,
     latest_generation,
     open_storage,
+    read_segment_directly,
 )
 
 
 def check(directory: Path) -> list[str]:
     """What is wrong with the engine's files in ``directory``: an unreadable table of
-    contents, or a segment that is missing, can't be opened or read, or doesn't hold the
-    documents the table of contents lists. Checks a commit no writer replaced meanwhile.
+    contents, or a segment that is missing, can't be opened or read (its stored fields,
+    every term's postings, its exact word forms), or doesn't hold the documents the table
+    of contents lists. Checks a commit no writer replaced meanwhile.
 
     >>> import tempfile
     >>> from searchlib.engine.directory import Engine
@@ -67,7 +71,8 @@ def _segment_problems(storage: FileStorage, schema: Schema, segment: Any) -> lis
         close_files_left_open(error)
         return [f"{label}: can't be opened ({describe(error)})"]
     try:
-        return _document_problems(reader, label)
+        read_segment_directly(reader)
+        return _document_problems(reader, label) or _postings_problems(reader, label)
     except Exception as error:
         return [f"{label}: can't be read ({describe(error)})"]
     finally:
@@ -97,6 +102,24 @@ def _document_problems(reader: Any, label: str) -> list[str]:
             f"{label}: {held} text that isn't valid Unicode, such as {invalid[0]!r}; index "
             "them again (or, if an id is such, delete the folder and build the index again)"
         ]
+    return []
+
+
+def _postings_problems(reader: Any, label: str) -> list[str]:
+    """The first term whose postings don't read back whole (what searches read), and
+    whether every document's exact word forms do."""
+    terms = getattr(reader, "_terms", None)  # a segment without terms has none
+    for (field, term), info in terms.items() if terms is not None else ():
+        try:
+            problem = postings_problem(reader, info)
+        except Exception as error:
+            problem = f"can't be read ({describe(error)})"
+        if problem is not None:
+            return [
+                f"{label}: the postings of {field} term {term.decode(errors='replace')!r} {problem}"
+            ]
+    if reader.has_column(FORMS_FIELD):
+        deque(reader.column_reader(FORMS_FIELD, translate=False), maxlen=0)  # each read
     return []
 
 

@@ -18,8 +18,9 @@ def check(path: str | os.PathLike[str]) -> list[str]:
     """What is wrong with the index at ``path``, one line per problem (none: ``[]``).
 
     Opens every segment and compares the documents it holds with the count the table of
-    contents records, reads every document's stored fields, and reads the vocabulary and
-    the metadata the index was built with; of a sharded index, every shard.
+    contents records, reads every document's stored fields and every term's postings, and
+    reads the vocabulary and the metadata the index was built with (of another format or
+    analyzer, that alone: the segments wouldn't read); of a sharded index, every shard.
 
     >>> import tempfile
     >>> from searchlib import Index
