@@ -369,6 +369,29 @@ def test_the_check_reads_every_term_s_postings_and_word_forms_as_searches_read_t
     )
 
 
+@pytest.mark.parametrize("beyond_sample", [-1, 0, 1])
+def test_a_column_reads_back_every_value_with_a_dictionary_or_without(beyond_sample: int) -> None:
+    from searchlib.engine.columns import SAMPLE_SIZE, DictionaryColumn
+
+    randomly = random.Random(beyond_sample)
+    values: list[bytes] = []
+    while (total := sum(map(len, values))) < SAMPLE_SIZE + beyond_sample:
+        words = " ".join(f"mot{randomly.randint(0, 500)} été" for _ in range(100))
+        values.append(words.encode()[: SAMPLE_SIZE + beyond_sample - total])
+    values[3:3] = [b"", b""]  # a document with an empty value, and one never given
+    file = StructFile(io.BytesIO())
+    writer = DictionaryColumn().writer(file)
+    for number, value in enumerate(values):
+        if number != 4:
+            writer.add(number, value)
+    writer.finish(len(values) + 2)  # two more documents, without values
+    reader = DictionaryColumn().reader(file, 0, file.tell(), len(values) + 2)
+    assert list(reader) == [*values, b"", b""]
+    assert bool(reader._dictionary) == (beyond_sample >= 0)
+    with pytest.raises(IndexError):
+        reader[len(values) + 2]  # not the dictionary, kept after the last document
+
+
 def test_a_segment_is_read_through_whoosh_s_file_layer_in_fewer_calls(tmp_path: Path) -> None:
     path = tmp_path / "segment"
     path.write_bytes(b"junk" + b"postings data" + b"terms table")
