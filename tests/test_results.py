@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import random
+import subprocess
 import sys
 from html.parser import HTMLParser
 
@@ -236,6 +238,30 @@ def test_a_hit_explains_itself_and_pickles_as_plain_data(filled: Index) -> None:
     assert copy.to_dict() == hit.to_dict() and copy.origin is None
     with pytest.raises(SearchlibError, match="has no index to ask"):
         copy.similar()
+
+
+def test_a_stem_is_explained_by_the_same_form_whatever_python_s_hash_seed() -> None:
+    # A prefix's forms of one stem and length ("computers", "computing"): the label took the
+    # first the set of terms gave, which changed from one run to the next.
+    code = (
+        "from searchlib.search.pipeline import _labels\n"
+        "from searchlib.search.planning import Bool, Plan\n"
+        "forms = {f'comput{letter}s' for letter in 'abcdefgh'}\n"
+        "class Lexicon:\n"
+        "    def stems(self, words): return {word: 'comput' for word in words}\n"
+        "print(_labels(Plan(Bool(), terms=forms), Lexicon())['comput'])\n"
+    )
+    labels = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(5)
+    }
+    assert labels == {"computas\n"}
 
 
 def test_facets_of_results_made_by_hand_are_empty() -> None:

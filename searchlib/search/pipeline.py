@@ -315,8 +315,12 @@ class _Search:
 
 def _labels(parsed: Plan, lexicon: Lexicon) -> dict[str, str]:
     """The word to show for each index term of a plan: a form typed, else a form found for a
-    prefix or fuzzy word (longest first: a stem is never longer than its forms)."""
-    forms = [*sorted(parsed.exact_forms), *sorted(parsed.terms, key=lambda term: -len(term))]
+    prefix or fuzzy word (longest first: a stem is never longer than its forms; of one
+    length, in order, not as the set of terms gives them, which varies from run to run)."""
+    forms = [
+        *sorted(parsed.exact_forms),
+        *sorted(parsed.terms, key=lambda term: (-len(term), term)),
+    ]
     stems = lexicon.stems(forms)
     labels: dict[str, str] = {}
     for form in forms:
