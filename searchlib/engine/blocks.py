@@ -86,7 +86,7 @@ def _packed(numbers: Sequence[int], typecodes: Sequence[str]) -> tuple[int, byte
     code = next(
         place
         for place, typecode in enumerate(typecodes)
-        if typecode and largest < 1 << (8 * array(typecode).itemsize)
+        if typecode and largest < 1 << (8 * _WIDTH[typecode])
     )
     return code, _little_endian(array(typecodes[code], numbers))
 
