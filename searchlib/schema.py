@@ -18,7 +18,7 @@ from searchlib.analysis import Stemmer, content_words, folded, written_words
 from searchlib.articles.article import Article, Image, Quote, shown_path, with_valid_text
 from searchlib.shingles import band_keys, signature
 
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 """Bumped whenever documents change shape; an index of another version must be rebuilt."""
 
 Kind = Literal["stemmed", "exact", "forms", "id", "date", "keyword", "signature", "stored"]

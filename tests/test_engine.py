@@ -308,6 +308,19 @@ def test_a_damaged_block_of_postings_is_refused_not_read_as_other_postings(
             reader()
 
 
+def test_a_block_whose_numbers_would_overrun_it_is_refused() -> None:
+    import numpy
+
+    written = blocks.encoded_block(0, [3, 9], [1.0, 2.0], [b"\x01", b"\x02\x03"], False, 1)
+    data = bytearray(WHOOSH3_HEADER_MAGIC + written + written)
+    struct.pack_into("<H", data, _FLAGS + 11, 200)  # the first part's length, after the rest
+    for reader in (blocks.read_blocks, blocks.read_values, blocks.written_blocks):
+        with pytest.raises(ValueError, match="damaged: its numbers overrun it"):
+            list(reader(bytes(data)))
+    with pytest.raises(ValueError, match="damaged: its numbers overrun it"):
+        blocks.read_arrays(bytes(data), numpy)
+
+
 @pytest.mark.parametrize(
     ("numbers", "change", "problem"),
     [
