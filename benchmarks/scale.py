@@ -6,8 +6,8 @@ paragraphs drawn at random (fixed seed) from ../shared/corpora/bbc and news-larg
 in stages (10k, then 90k more, then 900k more by default) into one index; after each stage
 the script reports docs/s for the stage, the index size on disk (and over the JSON Lines
 indexed so far), the peak memory of the indexing process and of its largest worker, warm
-query p50/p95 over the 50 news queries of news_queries.txt (best 10 hits with titles), and
-the index's bytes per article by part (benchmarks/index_bytes.py).
+query p50/p95 over the 50 news queries of news_queries.txt (best 10 hits with titles and
+snippets), and the index's bytes per article by part (benchmarks/index_bytes.py).
 
 Then the same stages are built with SQLite FTS5 and tantivy (benchmarks/peers.py: the OR
 of a query's words, best 10 headlines), and each stage's figures are given as ratios,
@@ -144,7 +144,7 @@ def query_times(index: Index, queries: list[str]) -> list[float]:
     # No time limit (timeout=None): how long a query takes at a million articles is measured.
     def titles(query: str) -> list[str]:
         with contextlib.suppress(QueryError):
-            return [hit.title for hit in index.search(query, timeout=None)]
+            return [f"{hit.title} {hit.snippet.text}" for hit in index.search(query, timeout=None)]
         return []
 
     return timed(titles, queries)
