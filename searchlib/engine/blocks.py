@@ -8,7 +8,8 @@ hold them (counts as 32-bit floats when they aren't whole): what ranking reads, 
 ``array`` or NumPy and no unpickling. The second holds each posting's positions
 (``TermListPositions``), after an array of their lengths: only phrases read it, compressed
 when that makes it smaller. The first is never compressed: decompressing it took a third of
-a query's time at a million articles, and saved 1% of the index.
+a query's time at a million articles, and saved 5% of the index (536 bytes of postings an
+article, not 777).
 """
 
 from __future__ import annotations
